@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { createLogger } from './log.js';
+import { ExitCode } from './exit-codes.js';
+import { describeError } from './describe-error.js';
+import { UsageError } from './usage-error.js';
+import type { CliContext } from './cli-context.js';
+import { simCommand } from './commands/sim.js';
+import { demoCommand } from './commands/demo.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Builds the root parser; commands are small modules registered here. */
+export function buildParser(argv: string[], context: CliContext): Argv {
+  return yargs(argv)
+    .scriptName('cf-shares')
+    .usage('$0 <command> [options]\n\nAudit and bulk-unshare Cloud Foundry service instance sharing.')
+    .option('log-level', {
+      choices: LOG_LEVELS,
+      default: 'info' as (typeof LOG_LEVELS)[number],
+      describe: 'Log level of the NDJSON log on stderr',
+      global: true,
+    })
+    .option('debug', { type: 'boolean', default: false, describe: 'Print stack traces of unexpected errors', global: true })
+    .middleware((args) => {
+      context.log = createLogger({ level: args['log-level'] as (typeof LOG_LEVELS)[number] });
+    })
+    .command(simCommand(context))
+    .command(demoCommand(context))
+    .demandCommand(1, 'name a command (see --help)')
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      // yargs reports its own validation with a message; errors thrown by handlers pass through untouched.
+      if (error) throw error;
+      throw new UsageError(message);
+    });
+}
+
+/** The entrypoint: the only place that reads argv, installs signal handlers and sets the exit code. */
+export async function main(argv: string[] = hideBin(process.argv)): Promise<ExitCode> {
+  const stop = new AbortController();
+  const context: CliContext = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    log: createLogger({ level: 'info' }),
+    exitCode: ExitCode.Ok,
+    stopSignal: stop.signal,
+  };
+  const onSignal = (): void => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const debug = argv.includes('--debug') || context.env.CF_SHARES_DEBUG === '1';
+  try {
+    await buildParser(argv, context).parseAsync();
+    return context.exitCode;
+  } catch (error) {
+    const { line, exitCode } = describeError(error);
+    context.stderr.write(`cf-shares: ${line}\n`);
+    if (debug && error instanceof Error && exitCode !== ExitCode.Usage) context.stderr.write(`${error.stack ?? ''}\n`);
+    return exitCode;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+process.exitCode = await main();

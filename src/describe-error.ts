@@ -1,0 +1,13 @@
+import { UsageError } from './usage-error.js';
+import { ExitCode } from './exit-codes.js';
+
+/** The one line a person sees for a failure, and the exit code that goes with it. */
+export function describeError(error: unknown): { line: string; exitCode: ExitCode } {
+  if (error instanceof UsageError) return { line: error.message, exitCode: ExitCode.Usage };
+  if (error instanceof Error) {
+    // Errors from the client, Redis and the file system already carry a readable first line.
+    const firstLine = error.message.split('\n')[0] ?? error.name;
+    return { line: firstLine || error.name, exitCode: ExitCode.Failure };
+  }
+  return { line: String(error), exitCode: ExitCode.Failure };
+}
