@@ -1,0 +1,41 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import { redactUserinfo } from '../config/connection-options.js';
+
+/** Thrown when Redis cannot be reached at start-up: one line that names the server, never its password. */
+export class RedisUnavailableError extends Error {
+  override readonly name = 'RedisUnavailableError';
+}
+
+/**
+ * A connection for BullMQ. Workers block on Redis, so ioredis must not give up on a command
+ * (`maxRetriesPerRequest: null`, which BullMQ requires for workers).
+ */
+export function createRedisConnection(url: string, options: RedisOptions = {}): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: true, ...options });
+}
+
+/**
+ * Connects once with a short timeout and no retries, so a command with a wrong --redis fails in seconds with a
+ * clear line instead of hanging on reconnects.
+ */
+export async function assertRedisReachable(url: string, timeoutMs = 3000): Promise<void> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
+  probe.on('error', () => {
+    // Reported through the rejected connect() below.
+  });
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (error) {
+    const reason = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
+    throw new RedisUnavailableError(`cannot reach Redis at ${redactUserinfo(url)}: ${reason}`);
+  } finally {
+    probe.disconnect();
+  }
+}
