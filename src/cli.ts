@@ -8,6 +8,8 @@ import { UsageError } from './usage-error.js';
 import type { CliContext } from './cli-context.js';
 import { simCommand } from './commands/sim.js';
 import { demoCommand } from './commands/demo.js';
+import { workerCommand } from './commands/worker.js';
+import { crawlCommand } from './commands/crawl.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -18,7 +20,7 @@ export function buildParser(argv: string[], context: CliContext): Argv {
     .usage('$0 <command> [options]\n\nAudit and bulk-unshare Cloud Foundry service instance sharing.')
     .option('log-level', {
       choices: LOG_LEVELS,
-      default: 'info' as (typeof LOG_LEVELS)[number],
+      default: 'warn' as (typeof LOG_LEVELS)[number],
       describe: 'Log level of the NDJSON log on stderr',
       global: true,
     })
@@ -28,6 +30,8 @@ export function buildParser(argv: string[], context: CliContext): Argv {
     })
     .command(simCommand(context))
     .command(demoCommand(context))
+    .command(crawlCommand(context))
+    .command(workerCommand(context))
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .recommendCommands()

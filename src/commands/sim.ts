@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '../usage-error.js';
+import { waitForStop } from '../wait-for-stop.js';
 
 interface SimArgs {
   port: number;
@@ -81,10 +82,7 @@ export function simCommand(context: CliContext): CommandModule<object, SimArgs> 
             'Stop with Ctrl-C.\n',
         );
       }
-      await new Promise<void>((resolve) => {
-        if (context.stopSignal.aborted) resolve();
-        context.stopSignal.addEventListener('abort', () => resolve(), { once: true });
-      });
+      await waitForStop(context.stopSignal);
       await sim.close();
     },
   };

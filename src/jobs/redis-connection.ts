@@ -26,13 +26,16 @@ export async function assertRedisReachable(url: string, timeoutMs = 3000): Promi
     retryStrategy: () => null,
     enableOfflineQueue: false,
   });
-  probe.on('error', () => {
-    // Reported through the rejected connect() below.
+  // ioredis rejects connect() with a bare "Connection is closed."; the socket's own error says why.
+  let socketError: Error | undefined;
+  probe.on('error', (error: Error) => {
+    socketError ??= error;
   });
   try {
     await probe.connect();
     await probe.ping();
-  } catch (error) {
+  } catch (caught) {
+    const error = socketError ?? caught;
     const reason = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
     throw new RedisUnavailableError(`cannot reach Redis at ${redactUserinfo(url)}: ${reason}`);
   } finally {
