@@ -1,0 +1,26 @@
+/**
+ * One crawl of a running simulator with one strategy, in its own process so its peak RSS is its own. Prints one
+ * JSON line. Usage: node --import tsx bench/crawl-once.ts <batched|naive> <api> <clientId> <clientSecret>
+ */
+import pLimit from 'p-limit';
+import { createCfClient, type CfClient } from '../src/client/index.js';
+import { crawlShareInventory } from '../src/crawl/share-inventory.js';
+
+const [strategy, api, clientId, clientSecret] = process.argv.slice(2);
+if (!strategy || !api || !clientId || !clientSecret) throw new Error('usage: crawl-once <batched|naive> <api> <clientId> <clientSecret>');
+
+/** What the docs' script and most hand-written tools do: ask every managed instance for its shared spaces. */
+async function naiveShares(client: CfClient): Promise<number> {
+  const limit = pLimit(8);
+  const instances = await client.serviceInstances.listAll({ type: 'managed' });
+  const counts = await Promise.all(instances.map((i) => limit(async () => (await client.serviceInstances.listSharedSpaces(i.guid)).data.length)));
+  return counts.reduce((a, b) => a + b, 0);
+}
+
+// Admin identities are exempt from CC's rate limiter; the in-flight cap is what bounds the load on CC here.
+const client = await createCfClient({ api, auth: { clientId, clientSecret }, pacing: { readsPerSecond: 0, maxInFlight: 8 } });
+const before = client.requestCount;
+const started = performance.now();
+const shares = strategy === 'naive' ? await naiveShares(client) : (await crawlShareInventory(client)).shares.length;
+const wallMs = performance.now() - started;
+console.log(JSON.stringify({ strategy, shares, requests: client.requestCount - before, wallMs: Math.round(wallMs), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
