@@ -1,0 +1,161 @@
+import { allowsTcp, effectiveRunningRules, privateTcpGaps } from './asg-coverage.js';
+import { parseDestinationEntry } from './ip-range.js';
+import { planVisibleInSpace } from './plan-visibility.js';
+import type { FoundationSnapshot, ServiceEndpoint } from './snapshot.js';
+
+export type Severity = 'high' | 'medium' | 'low' | 'info';
+
+export const SEVERITY_ORDER: readonly Severity[] = ['high', 'medium', 'low', 'info'];
+
+export type FindingKind =
+  | 'asg_gap'
+  | 'plan_not_visible'
+  | 'offering_not_shareable'
+  | 'keys_on_shared_instance'
+  | 'cross_org_share'
+  | 'dashboard_exposed'
+  | 'sharing_flag_enabled';
+
+/** One finding of the report (report.json `findings[]`; field names are a contract). */
+export interface Finding {
+  readonly kind: FindingKind;
+  readonly severity: Severity;
+  readonly instance_guid: string | null;
+  /** Set when the finding concerns one target space of a share. */
+  readonly space_guid?: string;
+  readonly message: string;
+  /** For asg_gap: whether the service's endpoint was known or the gap was inferred by comparing spaces. */
+  readonly confidence?: 'endpoint' | 'inferred';
+}
+
+/**
+ * Every finding of a snapshot. Pure: the same snapshot and endpoints give the same findings in the same order
+ * (by instance, then target space, then kind), so two nightly reports diff cleanly.
+ */
+export function computeFindings(snapshot: FoundationSnapshot, endpoints: ReadonlyMap<string, ServiceEndpoint> = new Map()): Finding[] {
+  const findings: Finding[] = [];
+  const spaceByGuid = new Map(snapshot.spaces.map((space) => [space.guid, space]));
+  const orgName = new Map(snapshot.orgs.map((org) => [org.guid, org.name]));
+  const planByGuid = new Map(snapshot.plans.map((plan) => [plan.guid, plan]));
+  const offeringByGuid = new Map(snapshot.offerings.map((offering) => [offering.guid, offering]));
+  const where = (spaceGuid: string): string => {
+    const space = spaceByGuid.get(spaceGuid);
+    return space ? `${orgName.get(space.orgGuid) ?? space.orgGuid}/${space.name}` : spaceGuid;
+  };
+  const boundApps = new Map<string, number>();
+  for (const binding of snapshot.appBindings) {
+    const key = `${binding.instanceGuid} ${binding.appSpaceGuid}`;
+    boundApps.set(key, (boundApps.get(key) ?? 0) + 1);
+  }
+  const keyCount = new Map<string, number>();
+  for (const key of snapshot.keys) keyCount.set(key.instanceGuid, (keyCount.get(key.instanceGuid) ?? 0) + 1);
+  const targetsOf = new Map<string, string[]>();
+  for (const share of snapshot.shares) targetsOf.set(share.instanceGuid, [...(targetsOf.get(share.instanceGuid) ?? []), share.targetSpaceGuid]);
+  const rulesCache = new Map<string, ReturnType<typeof effectiveRunningRules>>();
+  const rulesOf = (spaceGuid: string) => {
+    let rules = rulesCache.get(spaceGuid);
+    if (!rules) rulesCache.set(spaceGuid, (rules = effectiveRunningRules(snapshot.securityGroups, spaceGuid)));
+    return rules;
+  };
+
+  if (snapshot.sharingFlagEnabled) {
+    findings.push({
+      kind: 'sharing_flag_enabled',
+      severity: 'low',
+      instance_guid: null,
+      message: 'The service_instance_sharing feature flag is enabled: developers can create new shares.',
+    });
+  }
+
+  const instances = [...snapshot.sharedInstances].sort((a, b) => a.guid.localeCompare(b.guid));
+  for (const instance of instances) {
+    const plan = instance.planGuid ? planByGuid.get(instance.planGuid) : undefined;
+    const offering = plan ? offeringByGuid.get(plan.offeringGuid) : undefined;
+    const label = `'${instance.name}' (${where(instance.spaceGuid)})`;
+    const targets = [...(targetsOf.get(instance.guid) ?? [])].sort();
+
+    if (offering && !offering.shareable) {
+      findings.push({
+        kind: 'offering_not_shareable',
+        severity: 'high',
+        instance_guid: instance.guid,
+        message: `${label} is shared into ${targets.length} space(s) although offering '${offering.name}' no longer allows sharing.`,
+      });
+    }
+    const keys = keyCount.get(instance.guid) ?? 0;
+    if (keys > 0) {
+      findings.push({
+        kind: 'keys_on_shared_instance',
+        severity: 'low',
+        instance_guid: instance.guid,
+        message: `${label} has ${keys} service key(s): keys cannot be attributed to a space and survive unsharing.`,
+      });
+    }
+    if (instance.dashboardUrl) {
+      findings.push({
+        kind: 'dashboard_exposed',
+        severity: 'medium',
+        instance_guid: instance.guid,
+        message: `${label} has a dashboard, reachable from the ${targets.length} space(s) it is shared into.`,
+      });
+    }
+
+    const sourceSpace = spaceByGuid.get(instance.spaceGuid);
+    const endpoint = endpoints.get(instance.guid);
+    const endpointUsable = endpoint !== undefined && parseDestinationEntry(endpoint.destination) !== undefined;
+    for (const targetGuid of targets) {
+      const target = spaceByGuid.get(targetGuid);
+      const bound = boundApps.get(`${instance.guid} ${targetGuid}`) ?? 0;
+      if (plan && target && !planVisibleInSpace(plan, target)) {
+        findings.push({
+          kind: 'plan_not_visible',
+          severity: 'medium',
+          instance_guid: instance.guid,
+          space_guid: targetGuid,
+          message: `${label} is shared into ${where(targetGuid)}, where plan '${plan.name}' is ${plan.active ? 'not visible' : 'inactive'}.`,
+        });
+      }
+      if (sourceSpace && target && sourceSpace.orgGuid !== target.orgGuid) {
+        findings.push({
+          kind: 'cross_org_share',
+          severity: 'medium',
+          instance_guid: instance.guid,
+          space_guid: targetGuid,
+          message: `${label} is shared across orgs into ${where(targetGuid)}.`,
+        });
+      }
+      const reach = bound > 0 ? `${bound} bound app(s)` : 'apps that bind';
+      if (endpointUsable) {
+        if (!allowsTcp(rulesOf(targetGuid), endpoint.destination, endpoint.port)) {
+          findings.push({
+            kind: 'asg_gap',
+            severity: bound > 0 ? 'high' : 'medium',
+            instance_guid: instance.guid,
+            space_guid: targetGuid,
+            confidence: 'endpoint',
+            message: `No running ASG of ${where(targetGuid)} lets TCP reach ${endpoint.destination}:${endpoint.port}, so ${reach} there cannot reach ${label}.`,
+          });
+        }
+      } else {
+        const gaps = privateTcpGaps(rulesOf(instance.spaceGuid), rulesOf(targetGuid));
+        if (gaps.length > 0) {
+          findings.push({
+            kind: 'asg_gap',
+            severity: bound > 0 ? 'medium' : 'low',
+            instance_guid: instance.guid,
+            space_guid: targetGuid,
+            confidence: 'inferred',
+            message: `The running ASGs of ${where(targetGuid)} allow less private-network TCP than those of ${where(instance.spaceGuid)} (${gaps.length} gap(s)): ${reach} there may not reach ${label}.`,
+          });
+        }
+      }
+    }
+  }
+  return findings;
+}
+
+/** Whether any finding is at `threshold` or more severe (for `--fail-on`). */
+export function hasFindingAtOrAbove(findings: readonly Finding[], threshold: Severity): boolean {
+  const limit = SEVERITY_ORDER.indexOf(threshold);
+  return findings.some((finding) => SEVERITY_ORDER.indexOf(finding.severity) <= limit);
+}
