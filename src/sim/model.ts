@@ -1,0 +1,180 @@
+/** The simulated foundation's records. Plain data; indexes live in {@link Foundation} (foundation.ts). */
+
+/** An organization. `index` stands in for the database id (default order). */
+export interface Org {
+  guid: string;
+  name: string;
+  index: number;
+  createdAt: string;
+}
+
+/** A space. */
+export interface Space {
+  guid: string;
+  name: string;
+  orgGuid: string;
+  index: number;
+  createdAt: string;
+}
+
+/** A service offering; `host`/`port` is the network endpoint its binding credentials carry. */
+export interface Offering {
+  guid: string;
+  name: string;
+  description: string;
+  tags: string[];
+  brokerGuid: string;
+  brokerName: string;
+  catalogId: string;
+  /** `broker_catalog.metadata.shareable` as the broker published it (cc-api.md §6). */
+  shareable: boolean;
+  host: string;
+  port: number;
+  /** Credentials key name for the host: some brokers say `hostname`, others `host`. */
+  hostKey: 'hostname' | 'host';
+  scheme: string;
+  hasDashboard: boolean;
+  index: number;
+  createdAt: string;
+}
+
+/** A service plan. `visibleOrgGuids` matters only for `organization` plans. */
+export interface Plan {
+  guid: string;
+  name: string;
+  offeringGuid: string;
+  visibilityType: 'public' | 'admin' | 'organization' | 'space';
+  visibleOrgGuids: Set<string>;
+  /** Set only for plans of a space-scoped broker. */
+  spaceGuid: string | null;
+  active: boolean;
+  free: boolean;
+  catalogId: string;
+  index: number;
+  createdAt: string;
+}
+
+/** Last operation of an instance or binding. */
+export interface LastOperation {
+  type: 'create' | 'update' | 'delete';
+  state: 'initial' | 'in progress' | 'succeeded' | 'failed';
+  description: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A managed or user-provided service instance. */
+export interface Instance {
+  guid: string;
+  name: string;
+  type: 'managed' | 'user-provided';
+  spaceGuid: string;
+  planGuid: string | null;
+  dashboardUrl: string | null;
+  tags: string[];
+  /** User-provided credentials (user-provided instances only). */
+  credentials: Record<string, unknown> | null;
+  syslogDrainUrl: string;
+  routeServiceUrl: string;
+  /** Target spaces, in the order they were shared. */
+  sharedSpaceGuids: string[];
+  index: number;
+  createdAt: string;
+  lastOperation: LastOperation;
+}
+
+/** A (minimal) v3 app. */
+export interface App {
+  guid: string;
+  name: string;
+  spaceGuid: string;
+  index: number;
+  createdAt: string;
+}
+
+/** How the broker answers an unbind of this binding (scripted; see operator endpoints). */
+export interface UnbindBehaviour {
+  unbind: 'sync' | 'async' | 'fail' | 'busy';
+  asyncSeconds: number;
+}
+
+/** A service credential binding: an app binding or a service key (`type=key`, cc-api.md §3). */
+export interface Binding {
+  guid: string;
+  name: string | null;
+  type: 'app' | 'key';
+  instanceGuid: string;
+  appGuid: string | null;
+  index: number;
+  createdAt: string;
+  lastOperation: LastOperation;
+  behaviour: UnbindBehaviour;
+}
+
+/** One rule of an application security group, stored as given (cc-api.md §4). */
+export interface SecurityGroupRule {
+  protocol: 'tcp' | 'udp' | 'icmp' | 'icmpv6' | 'all';
+  destination: string;
+  ports?: string;
+  type?: number;
+  code?: number;
+  description?: string;
+  log?: boolean;
+}
+
+/** An application security group. */
+export interface SecurityGroup {
+  guid: string;
+  name: string;
+  globallyRunning: boolean;
+  globallyStaging: boolean;
+  rules: SecurityGroupRule[];
+  runningSpaceGuids: Set<string>;
+  stagingSpaceGuids: Set<string>;
+  index: number;
+  createdAt: string;
+}
+
+/** A feature flag; `updatedAt` null means never written (the default is served). */
+export interface FeatureFlag {
+  name: string;
+  enabled: boolean;
+  updatedAt: string | null;
+  customErrorMessage: string | null;
+}
+
+/** An audit event. */
+export interface AuditEvent {
+  guid: string;
+  createdAt: string;
+  type: string;
+  actor: { guid: string; type: string; name: string };
+  target: { guid: string; type: string; name: string };
+  data: Record<string, unknown>;
+  spaceGuid: string | null;
+  orgGuid: string | null;
+  index: number;
+}
+
+/** A pollable job (cc-api.md §3.3). */
+export interface Job {
+  guid: string;
+  createdAt: string;
+  updatedAt: string;
+  operation: string;
+  state: 'PROCESSING' | 'POLLING' | 'COMPLETE' | 'FAILED';
+  errors: Array<{ detail: string; title: string; code: number }>;
+  warnings: Array<{ detail: string }>;
+  resourceType: string;
+  resourceGuid: string;
+}
+
+/** A UAA user or client and its CC roles. */
+export interface Principal {
+  guid: string;
+  username: string;
+  password: string;
+  scopes: string[];
+  /** Spaces where this principal is Space Developer. */
+  developerSpaceGuids: Set<string>;
+}

@@ -1,0 +1,69 @@
+import type { FaultOptions } from './faults.js';
+import { normaliseFaults } from './faults.js';
+import type { UnbindBehaviour } from './model.js';
+import type { RequestCounter } from './request-counter.js';
+import type { SimState } from './sim-state.js';
+import { computeTruth } from './truth.js';
+
+/** What the operator API needs from the server. */
+export interface OperatorHooks {
+  state: SimState;
+  counter: RequestCounter;
+  getFaults(): FaultOptions;
+  setFaults(faults: FaultOptions): void;
+  /** Regenerates state and puts counters and faults back to their start. */
+  reset(): void;
+}
+
+/** An operator answer (plain JSON, no CC envelope). */
+export interface OperatorResponse {
+  status: number;
+  body?: unknown;
+}
+
+const bad = (message: string, status = 400): OperatorResponse => ({ status, body: { error: message } });
+
+/**
+ * The `/_sim` operator endpoints (no auth): request counts, ground truth, reset, faults and scripted brokers.
+ * Returns null for a path it does not know.
+ */
+export function handleOperator(hooks: OperatorHooks, method: string, path: string, body: unknown): OperatorResponse | null {
+  const key = `${method} ${path}`;
+  if (key === 'GET /_sim/requests') return { status: 200, body: hooks.counter.snapshot() };
+  if (key === 'POST /_sim/requests/reset') {
+    hooks.counter.reset();
+    return { status: 200, body: hooks.counter.snapshot() };
+  }
+  if (key === 'GET /_sim/truth') {
+    const dev = hooks.state.identities.users.space_developer.guid;
+    const spaces = hooks.state.foundation.principalByGuid.get(dev)?.developerSpaceGuids ?? new Set<string>();
+    return { status: 200, body: computeTruth(hooks.state.foundation, spaces) };
+  }
+  if (key === 'POST /_sim/reset') {
+    hooks.reset();
+    return { status: 200, body: { reset: true } };
+  }
+  if (key === 'GET /_sim/faults') return { status: 200, body: hooks.getFaults() };
+  if (key === 'PUT /_sim/faults') {
+    try {
+      hooks.setFaults(normaliseFaults(body ?? {}));
+    } catch (error) {
+      return bad((error as Error).message);
+    }
+    return { status: 200, body: hooks.getFaults() };
+  }
+  const behaviour = /^\/_sim\/bindings\/([^/]+)\/behaviour$/.exec(path);
+  if (behaviour && method === 'PUT') {
+    const binding = hooks.state.foundation.bindingByGuid.get(decodeURIComponent(behaviour[1]!));
+    if (!binding) return bad('binding not found', 404);
+    const raw = (body ?? {}) as Record<string, unknown>;
+    const unbind = raw.unbind;
+    if (unbind !== 'sync' && unbind !== 'async' && unbind !== 'fail' && unbind !== 'busy') return bad("unbind must be one of 'sync', 'async', 'fail', 'busy'");
+    const seconds = raw.asyncSeconds ?? (unbind === 'async' ? 2 : 0);
+    if (typeof seconds !== 'number' || seconds < 0) return bad('asyncSeconds must be a number >= 0');
+    const next: UnbindBehaviour = { unbind, asyncSeconds: seconds };
+    binding.behaviour = next;
+    return { status: 200, body: { binding_guid: binding.guid, ...next } };
+  }
+  return null;
+}

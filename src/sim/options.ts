@@ -1,0 +1,102 @@
+import type { Logger } from '../log.js';
+import { normaliseFaults, type FaultOptions } from './faults.js';
+
+/** Options of {@link startSim}. Size knobs default small, for tests. */
+export interface SimOptions {
+  /** 0 = any free port. Always binds 127.0.0.1. @defaultValue 0 */
+  port?: number;
+  /** Same seed + knobs => identical foundation, guids included. @defaultValue 1 */
+  seed?: number;
+  /** @defaultValue 4 */
+  orgs?: number;
+  /** @defaultValue 20 */
+  spaces?: number;
+  /** Service instances, managed and user-provided. @defaultValue 200 */
+  instances?: number;
+  /** Fraction of instances that are user-provided. @defaultValue 0.1 */
+  userProvidedRatio?: number;
+  /** Fraction of managed instances that are shared. @defaultValue 0.2 */
+  sharedRatio?: number;
+  /** Most target spaces of an ordinary shared instance (one "hub" instance gets more). @defaultValue 5 */
+  maxSharesPerInstance?: number;
+  /** App bindings. @defaultValue 1.5 × instances */
+  bindings?: number;
+  /** Service keys. @defaultValue instances / 5 */
+  keys?: number;
+  /** Application security groups; at least the fixed set (2 + one per offering) is generated. @defaultValue 12 */
+  securityGroups?: number;
+  /** Apps. @defaultValue 3 × spaces */
+  apps?: number;
+  /** Access token lifetime. @defaultValue 1200 */
+  tokenTtlSeconds?: number;
+  /** Faults; also settable at runtime with `PUT /_sim/faults`. @defaultValue none */
+  faults?: FaultOptions;
+  /** @defaultValue silent */
+  log?: Logger;
+}
+
+/** The generation knobs after defaults. */
+export interface Knobs {
+  seed: number;
+  orgs: number;
+  spaces: number;
+  instances: number;
+  userProvidedRatio: number;
+  sharedRatio: number;
+  maxSharesPerInstance: number;
+  bindings: number;
+  keys: number;
+  securityGroups: number;
+  apps: number;
+}
+
+/** SimOptions after defaults and validation. */
+export interface NormalisedOptions {
+  port: number;
+  knobs: Knobs;
+  tokenTtlSeconds: number;
+  faults: FaultOptions;
+  log: Logger | undefined;
+}
+
+const KNOWN = new Set([
+  'port', 'seed', 'orgs', 'spaces', 'instances', 'userProvidedRatio', 'sharedRatio', 'maxSharesPerInstance',
+  'bindings', 'keys', 'securityGroups', 'apps', 'tokenTtlSeconds', 'faults', 'log',
+]);
+
+/** Applies defaults and rejects unknown keys and out-of-range values with a RangeError naming the option. */
+export function normaliseOptions(options: SimOptions = {}): NormalisedOptions {
+  for (const key of Object.keys(options)) if (!KNOWN.has(key)) throw new RangeError(`unknown simulator option '${key}'`);
+  const whole = (name: keyof SimOptions, value: number | undefined, fallback: number, min = 0): number => {
+    const v = value ?? fallback;
+    if (!Number.isInteger(v) || v < min) throw new RangeError(`${name} must be a whole number >= ${min} (got ${String(v)})`);
+    return v;
+  };
+  const ratio = (name: keyof SimOptions, value: number | undefined, fallback: number): number => {
+    const v = value ?? fallback;
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new RangeError(`${name} must be between 0 and 1 (got ${String(v)})`);
+    return v;
+  };
+  const instances = whole('instances', options.instances, 200);
+  const spaces = whole('spaces', options.spaces, 20, 1);
+  const knobs: Knobs = {
+    seed: whole('seed', options.seed, 1),
+    orgs: whole('orgs', options.orgs, 4, 1),
+    spaces,
+    instances,
+    userProvidedRatio: ratio('userProvidedRatio', options.userProvidedRatio, 0.1),
+    sharedRatio: ratio('sharedRatio', options.sharedRatio, 0.2),
+    maxSharesPerInstance: whole('maxSharesPerInstance', options.maxSharesPerInstance, 5, 1),
+    bindings: whole('bindings', options.bindings, Math.round(instances * 1.5)),
+    keys: whole('keys', options.keys, Math.round(instances / 5)),
+    securityGroups: whole('securityGroups', options.securityGroups, 12),
+    apps: whole('apps', options.apps, spaces * 3),
+  };
+  return {
+    port: whole('port', options.port, 0),
+    knobs,
+    tokenTtlSeconds: whole('tokenTtlSeconds', options.tokenTtlSeconds, 1200, 1),
+    faults: normaliseFaults(options.faults),
+    log: options.log,
+  };
+}

@@ -1,0 +1,16 @@
+import { resourceNotFound } from '../errors.js';
+import { ok, type RouteDef } from '../http-types.js';
+import { presentJob } from '../presenters/bindings.js';
+
+/** `GET /v3/jobs/:guid` (cc-api.md §3.3); all roles may read jobs. */
+export const jobRoutes: RouteDef[] = [
+  {
+    method: 'GET', pattern: '/v3/jobs/:guid',
+    handler: (ctx) => {
+      const f = ctx.state.foundation;
+      const job = f.jobs.get(ctx.params.guid!);
+      if (!job) throw resourceNotFound('Job');
+      return ok(presentJob(job, ctx.baseUrl, f.bindingByGuid.has(job.resourceGuid)));
+    },
+  },
+];

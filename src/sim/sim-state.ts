@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../log.js';
+import type { Foundation } from './foundation.js';
+import { generateFoundation, type GeneratedIdentities, type ScriptedBindings } from './generate-foundation.js';
+import type { Knobs } from './options.js';
+
+/** The mutable simulator state: the foundation plus background work (async unbinds, jobs) that a reset cancels. */
+export class SimState {
+  foundation!: Foundation;
+  identities!: GeneratedIdentities;
+  scripted!: ScriptedBindings;
+  private timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    readonly knobs: Knobs,
+    readonly tokenTtlSeconds: number,
+    readonly log: Logger | undefined,
+  ) {
+    this.regenerate();
+  }
+
+  /** Rebuilds the foundation from the original seed and knobs and cancels background work. */
+  regenerate(): void {
+    this.cancelTimers();
+    const generated = generateFoundation(this.knobs);
+    this.foundation = generated.foundation;
+    this.identities = generated.identities;
+    this.scripted = generated.scripted;
+  }
+
+  /** Runs `fn` after `ms` unless the simulator is reset or closed first. */
+  later(ms: number, fn: () => void): void {
+    const foundation = this.foundation;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      // A reset replaced the foundation: this work belonged to the old one.
+      if (this.foundation === foundation) fn();
+    }, ms);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  /** Cancels every pending background step. */
+  cancelTimers(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  /** A fresh guid for a runtime-created record (jobs, events). */
+  newGuid(): string {
+    return randomUUID();
+  }
+
+  /** Now, in CC's timestamp format. */
+  now(): string {
+    return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+}

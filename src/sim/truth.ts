@@ -1,0 +1,117 @@
+import { ruleAllowsTcp } from './asg-match.js';
+import type { Foundation } from './foundation.js';
+import type { Instance, Offering, SecurityGroup } from './model.js';
+
+/** A finding the auditor is expected to report. */
+export interface ExpectedFinding {
+  kind: 'asg_gap' | 'plan_not_visible' | 'offering_not_shareable' | 'keys_on_shared_instance' | 'cross_org_share' | 'dashboard_exposed' | 'sharing_flag_enabled';
+  instance_guid?: string;
+  space_guid?: string;
+}
+
+/** `GET /_sim/truth`. */
+export interface Truth {
+  shares: Array<{
+    instance_guid: string; instance_name: string; source_space_guid: string; source_org_guid: string;
+    target_space_guid: string; target_org_guid: string; bound_app_guids: string[]; binding_guids: string[];
+  }>;
+  shared_instance_guids: string[];
+  keys_on_shared_instances: Array<{ instance_guid: string; key_guid: string }>;
+  expected_findings: ExpectedFinding[];
+  lower_bound_requests: number;
+  lower_bound_breakdown: Record<string, number>;
+  counts: Record<'orgs' | 'spaces' | 'instances' | 'managed_instances' | 'shared_instances' | 'shares' | 'app_bindings' | 'keys' | 'security_groups', number>;
+  scripted_bindings: Array<{ binding_guid: string; unbind: string; asyncSeconds: number; instance_guid: string; space_guid: string }>;
+  space_developer_space_guids: string[];
+}
+
+const PAGE = 5000;
+
+/**
+ * Ground truth of the current state. Findings per share edge carry `space_guid` (asg_gap, plan_not_visible,
+ * cross_org_share); per shared instance they do not (offering_not_shareable, keys_on_shared_instance,
+ * dashboard_exposed); `sharing_flag_enabled` has neither.
+ *
+ * lower_bound_requests = one page (per_page=5000) of each collection an auditor must list — organizations, spaces,
+ * service_offerings, service_plans, service_instances, service_credential_bindings, security_groups — plus 1 for the
+ * sharing feature flag, plus one `relationships/shared_spaces` call per shared instance, plus one
+ * `service_plans/:guid/visibility` call per org-restricted plan used by a shared instance.
+ */
+export function computeTruth(f: Foundation, developerSpaces: Iterable<string>): Truth {
+  const shares: Truth['shares'] = [];
+  const findings: ExpectedFinding[] = [];
+  const keys: Truth['keys_on_shared_instances'] = [];
+  const sharedInstances = f.instances.filter((si) => si.sharedSpaceGuids.length > 0);
+  const runningBySpace = new Map<string, SecurityGroup[]>();
+  const globalRunning = f.securityGroups.filter((g) => g.globallyRunning);
+  const running = (spaceGuid: string): SecurityGroup[] => {
+    let groups = runningBySpace.get(spaceGuid);
+    if (!groups) runningBySpace.set(spaceGuid, (groups = [...globalRunning, ...f.securityGroups.filter((g) => !g.globallyRunning && g.runningSpaceGuids.has(spaceGuid))]));
+    return groups;
+  };
+  const reach = new Map<string, boolean>();
+  const reaches = (spaceGuid: string, o: Offering): boolean => {
+    const key = `${spaceGuid}|${o.guid}`;
+    let ok = reach.get(key);
+    if (ok === undefined) reach.set(key, (ok = running(spaceGuid).some((g) => g.rules.some((r) => ruleAllowsTcp(r, o.host, o.port)))));
+    return ok;
+  };
+  const restrictedPlans = new Set<string>();
+  for (const si of sharedInstances) {
+    const source = f.spaceByGuid.get(si.spaceGuid)!;
+    const plan = si.planGuid ? f.planByGuid.get(si.planGuid) : undefined;
+    const offering = plan ? f.offeringByGuid.get(plan.offeringGuid) : undefined;
+    if (plan?.visibilityType === 'organization') restrictedPlans.add(plan.guid);
+    for (const targetGuid of si.sharedSpaceGuids) {
+      const target = f.spaceByGuid.get(targetGuid)!;
+      const bindings = f.appBindingsIn(si, targetGuid);
+      shares.push({
+        instance_guid: si.guid, instance_name: si.name, source_space_guid: source.guid, source_org_guid: source.orgGuid,
+        target_space_guid: target.guid, target_org_guid: target.orgGuid,
+        bound_app_guids: [...new Set(bindings.map((b) => b.appGuid!))], binding_guids: bindings.map((b) => b.guid),
+      });
+      if (offering && !reaches(target.guid, offering)) findings.push({ kind: 'asg_gap', instance_guid: si.guid, space_guid: target.guid });
+      if (plan && !f.planVisibleInSpace(plan, target)) findings.push({ kind: 'plan_not_visible', instance_guid: si.guid, space_guid: target.guid });
+      if (target.orgGuid !== source.orgGuid) findings.push({ kind: 'cross_org_share', instance_guid: si.guid, space_guid: target.guid });
+    }
+    if (offering && !offering.shareable) findings.push({ kind: 'offering_not_shareable', instance_guid: si.guid });
+    const siKeys = (f.bindingsByInstance.get(si.guid) ?? []).filter((b) => b.type === 'key');
+    for (const k of siKeys) keys.push({ instance_guid: si.guid, key_guid: k.guid });
+    if (siKeys.length > 0) findings.push({ kind: 'keys_on_shared_instance', instance_guid: si.guid });
+    if (si.dashboardUrl) findings.push({ kind: 'dashboard_exposed', instance_guid: si.guid });
+  }
+  if (f.featureFlags.get('service_instance_sharing')?.enabled) findings.push({ kind: 'sharing_flag_enabled' });
+
+  const pages = (n: number): number => Math.max(1, Math.ceil(n / PAGE));
+  const breakdown: Record<string, number> = {
+    'GET /v3/organizations': pages(f.orgs.length),
+    'GET /v3/spaces': pages(f.spaces.length),
+    'GET /v3/service_offerings': pages(f.offerings.length),
+    'GET /v3/service_plans': pages(f.plans.length),
+    'GET /v3/service_instances': pages(f.instances.length),
+    'GET /v3/service_credential_bindings': pages(f.bindings.length),
+    'GET /v3/security_groups': pages(f.securityGroups.length),
+    'GET /v3/feature_flags/:name': 1,
+    'GET /v3/service_instances/:guid/relationships/shared_spaces': sharedInstances.length,
+    'GET /v3/service_plans/:guid/visibility': restrictedPlans.size,
+  };
+  const appBindings = f.bindings.filter((b) => b.type === 'app').length;
+  return {
+    shares,
+    shared_instance_guids: sharedInstances.map((si: Instance) => si.guid),
+    keys_on_shared_instances: keys,
+    expected_findings: findings,
+    lower_bound_requests: Object.values(breakdown).reduce((a, b) => a + b, 0),
+    lower_bound_breakdown: breakdown,
+    counts: {
+      orgs: f.orgs.length, spaces: f.spaces.length, instances: f.instances.length,
+      managed_instances: f.instances.filter((si) => si.type === 'managed').length, shared_instances: sharedInstances.length,
+      shares: shares.length, app_bindings: appBindings, keys: f.bindings.length - appBindings, security_groups: f.securityGroups.length,
+    },
+    // Every binding whose broker is scripted (generated or set through PUT /_sim/bindings/:guid/behaviour).
+    scripted_bindings: f.bindings
+      .filter((b) => b.behaviour.unbind !== 'sync')
+      .map((b) => ({ binding_guid: b.guid, unbind: b.behaviour.unbind, asyncSeconds: b.behaviour.asyncSeconds, instance_guid: b.instanceGuid, space_guid: f.bindingSpaceGuid(b) ?? '' })),
+    space_developer_space_guids: [...developerSpaces],
+  };
+}
