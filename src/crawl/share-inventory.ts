@@ -1,10 +1,9 @@
 import pLimit from 'p-limit';
 import type { CfClient } from '../client/index.js';
-import { splittingBatchings } from '../audit/space-batches.js';
-import { sharedInstanceGuids, type BatchListing } from '../audit/shared-instances.js';
 import { silentLogger, type Logger } from '../log.js';
+import { discoverShares } from './discover-shares.js';
 
-/** One share edge: an instance owned by a source space, shared into a target space. */
+/** One share edge with the names of both places. */
 export interface ShareEdge {
   readonly instanceGuid: string;
   readonly instanceName: string;
@@ -27,7 +26,7 @@ export interface ShareInventory {
   readonly managedInstances: number;
   readonly sharedInstances: number;
   readonly shares: readonly ShareEdge[];
-  /** CC requests this crawl sent (token requests excluded). */
+  /** Requests this crawl sent. */
   readonly requests: number;
 }
 
@@ -40,11 +39,7 @@ export interface ShareInventoryOptions {
   log?: Logger;
 }
 
-/**
- * Finds every share on the foundation with the fewest requests: orgs and spaces at per_page 5000, then two
- * batchings of `space_guids`-filtered instance listings that together reveal every shared instance (see
- * `splittingBatchings`), then one `shared_spaces` read per shared instance only.
- */
+/** Orgs, spaces and every share, with names: the demo's and the `crawl` job's view of a foundation. */
 export async function crawlShareInventory(client: CfClient, options: ShareInventoryOptions = {}): Promise<ShareInventory> {
   const log = options.log ?? silentLogger;
   const limit = pLimit(options.concurrency ?? 8);
@@ -56,76 +51,42 @@ export async function crawlShareInventory(client: CfClient, options: ShareInvent
     client.spaces.listAll(),
   ]);
   log.info({ orgs: orgs.length, spaces: spaces.length, sharingFlagEnabled: flag.enabled }, 'listed orgs and spaces');
-  const orgOfSpace = new Map(spaces.map((space) => [space.guid, space.relationships.organization.data?.guid]));
-  const spaceName = new Map(spaces.map((space) => [space.guid, space.name]));
+  const discovered = await discoverShares(client, spaces.map((space) => space.guid), { limit, spaceBatchSize: options.spaceBatchSize ?? 200, log });
+
   const orgName = new Map(orgs.map((org) => [org.guid, org.name]));
-  const place = (spaceGuid: string) => {
-    const orgGuid = orgOfSpace.get(spaceGuid);
-    return { spaceGuid, space: spaceName.get(spaceGuid), orgGuid, org: orgGuid === undefined ? undefined : orgName.get(orgGuid) };
-  };
-
-  const [byRun, byRemainder] = splittingBatchings(
-    spaces.map((space) => space.guid),
-    options.spaceBatchSize ?? 200,
+  const places = new Map(
+    spaces.map((space) => {
+      const orgGuid = space.relationships.organization.data?.guid;
+      return [space.guid, { space: space.name, orgGuid, org: orgGuid === undefined ? undefined : orgName.get(orgGuid) }];
+    }),
   );
-  // Only what the inventory needs: a full instance body is kilobytes, and a foundation holds 100k of them.
-  const instances = new Map<string, { name: string; managed: boolean; ownerSpaceGuid: string }>();
-  const listBatch = async (batch: string[], type?: 'managed'): Promise<BatchListing> => {
-    const found = await client.serviceInstances.listAll({ space_guids: batch, ...(type && { type }) });
+  const shares = discovered.shares.map(({ instanceGuid, targetSpaceGuid }): ShareEdge => {
+    const instance = discovered.instances.get(instanceGuid)!;
+    const source = places.get(instance.spaceGuid);
+    const target = places.get(targetSpaceGuid);
     return {
-      spaceGuids: batch,
-      instances: found.map((instance) => {
-        const ownerSpaceGuid = instance.relationships.space.data?.guid ?? '';
-        instances.set(instance.guid, { name: instance.name, managed: instance.type === 'managed', ownerSpaceGuid });
-        return { guid: instance.guid, ownerSpaceGuid };
-      }),
+      instanceGuid,
+      instanceName: instance.name,
+      sourceSpaceGuid: instance.spaceGuid,
+      sourceSpace: source?.space,
+      sourceOrgGuid: source?.orgGuid,
+      sourceOrg: source?.org,
+      targetSpaceGuid,
+      targetSpace: target?.space,
+      targetOrgGuid: target?.orgGuid,
+      targetOrg: target?.org,
     };
-  };
-  // The first batching lists every instance (each shows up with its owner's batch), so it also gives the totals;
-  // the second only needs managed ones, since user-provided instances cannot be shared (cc-api.md §1.1).
-  const listings = await Promise.all([
-    ...byRun.map((batch) => limit(() => listBatch(batch))),
-    ...byRemainder.map((batch) => limit(() => listBatch(batch, 'managed'))),
-  ]);
-  const shared = [...sharedInstanceGuids(listings)].sort();
-  log.info({ instances: instances.size, sharedInstances: shared.length }, 'found shared instances');
-
-  const shares = (
-    await Promise.all(
-      shared.map((guid) =>
-        limit(async (): Promise<ShareEdge[]> => {
-          const instance = instances.get(guid)!;
-          const source = place(instance.ownerSpaceGuid);
-          const relationship = await client.serviceInstances.listSharedSpaces(guid);
-          return relationship.data.map(({ guid: targetSpaceGuid }) => {
-            const target = place(targetSpaceGuid);
-            return {
-              instanceGuid: guid,
-              instanceName: instance.name,
-              sourceSpaceGuid: source.spaceGuid,
-              sourceSpace: source.space,
-              sourceOrgGuid: source.orgGuid,
-              sourceOrg: source.org,
-              targetSpaceGuid: target.spaceGuid,
-              targetSpace: target.space,
-              targetOrgGuid: target.orgGuid,
-              targetOrg: target.org,
-            };
-          });
-        }),
-      ),
-    )
-  ).flat();
+  });
 
   let managed = 0;
-  for (const instance of instances.values()) if (instance.managed) managed += 1;
+  for (const instance of discovered.instances.values()) if (instance.managed) managed += 1;
   return {
     sharingFlagEnabled: flag.enabled,
     orgs: orgs.length,
     spaces: spaces.length,
-    instances: instances.size,
+    instances: discovered.instances.size,
     managedInstances: managed,
-    sharedInstances: shared.length,
+    sharedInstances: discovered.sharedGuids.length,
     shares,
     requests: client.requestCount - requestsBefore,
   };

@@ -1,0 +1,71 @@
+import type pLimit from 'p-limit';
+import type { CfClient } from '../client/index.js';
+import { splittingBatchings } from '../audit/space-batches.js';
+import { sharedInstanceGuids, type BatchListing } from '../audit/shared-instances.js';
+import type { Logger } from '../log.js';
+
+/** What the crawl keeps of an instance: a full body is kilobytes, and a foundation holds 100k of them. */
+export interface InstanceRecord {
+  readonly guid: string;
+  readonly name: string;
+  readonly managed: boolean;
+  readonly spaceGuid: string;
+  readonly planGuid: string | null;
+  readonly dashboardUrl: string | null;
+}
+
+export interface DiscoveredShares {
+  /** Every instance of the foundation, by guid. */
+  readonly instances: ReadonlyMap<string, InstanceRecord>;
+  /** Guids of shared instances, sorted. */
+  readonly sharedGuids: readonly string[];
+  /** Every share edge, by instance then in CC's order of target spaces. */
+  readonly shares: ReadonlyArray<{ instanceGuid: string; targetSpaceGuid: string }>;
+}
+
+/**
+ * Finds every share with the fewest requests: two batchings of `space_guids`-filtered instance listings that
+ * together reveal every shared instance (see `splittingBatchings`), then one `shared_spaces` read per shared
+ * instance only (cc-api.md §1.3, §2).
+ */
+export async function discoverShares(
+  client: CfClient,
+  spaceGuids: readonly string[],
+  options: { limit: ReturnType<typeof pLimit>; spaceBatchSize: number; log: Logger },
+): Promise<DiscoveredShares> {
+  const { limit, log } = options;
+  const [byRun, byRemainder] = splittingBatchings(spaceGuids, options.spaceBatchSize);
+  const instances = new Map<string, InstanceRecord>();
+  const listBatch = async (batch: string[], type?: 'managed'): Promise<BatchListing> => {
+    const listed: Array<{ guid: string; ownerSpaceGuid: string }> = [];
+    for await (const instance of client.serviceInstances.list({ space_guids: batch, ...(type && { type }) })) {
+      const ownerSpaceGuid = instance.relationships.space.data?.guid ?? '';
+      listed.push({ guid: instance.guid, ownerSpaceGuid });
+      if (!instances.has(instance.guid)) {
+        instances.set(instance.guid, {
+          guid: instance.guid,
+          name: instance.name,
+          managed: instance.type === 'managed',
+          spaceGuid: ownerSpaceGuid,
+          planGuid: instance.relationships.service_plan?.data?.guid ?? null,
+          dashboardUrl: instance.dashboard_url ?? null,
+        });
+      }
+    }
+    return { spaceGuids: batch, instances: listed };
+  };
+  // The first batching lists every instance (each shows up with its owner's batch), so it also gives the totals;
+  // the second needs only managed ones, since user-provided instances cannot be shared (cc-api.md §1.1).
+  const listings = await Promise.all([
+    ...byRun.map((batch) => limit(() => listBatch(batch))),
+    ...byRemainder.map((batch) => limit(() => listBatch(batch, 'managed'))),
+  ]);
+  const sharedGuids = [...sharedInstanceGuids(listings)].sort();
+  log.info({ instances: instances.size, sharedInstances: sharedGuids.length }, 'found shared instances');
+
+  const targets = await Promise.all(
+    sharedGuids.map((guid) => limit(async () => (await client.serviceInstances.listSharedSpaces(guid)).data.map((space) => space.guid))),
+  );
+  const shares = sharedGuids.flatMap((instanceGuid, index) => targets[index]!.map((targetSpaceGuid) => ({ instanceGuid, targetSpaceGuid })));
+  return { instances, sharedGuids, shares };
+}
