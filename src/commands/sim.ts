@@ -5,6 +5,7 @@ import { waitForStop } from '../wait-for-stop.js';
 
 interface SimArgs {
   port: number;
+  host: string;
   seed: number;
   orgs?: number;
   spaces?: number;
@@ -24,10 +25,11 @@ interface SimArgs {
 export function simCommand(context: CliContext): CommandModule<object, SimArgs> {
   return {
     command: 'sim',
-    describe: 'Run the bundled Cloud Controller + UAA simulator on 127.0.0.1',
+    describe: 'Run the bundled Cloud Controller + UAA simulator (127.0.0.1 by default)',
     builder: (y) =>
       y
         .option('port', { type: 'number', default: 0, describe: 'Port to listen on (0 = any free port)' })
+        .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on (0.0.0.0 only inside a container)' })
         .option('seed', { type: 'number', default: 1, describe: 'Seed of the generated foundation' })
         .option('orgs', { type: 'number', describe: 'Organizations to generate' })
         .option('spaces', { type: 'number', describe: 'Spaces to generate' })
@@ -53,6 +55,7 @@ export function simCommand(context: CliContext): CommandModule<object, SimArgs> 
       const { startSim } = await import('../sim/index.js');
       const sim = await startSim({
         port: args.port,
+        host: args.host,
         seed: args.seed,
         ...(args.orgs !== undefined && { orgs: args.orgs }),
         ...(args.spaces !== undefined && { spaces: args.spaces }),

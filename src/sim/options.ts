@@ -3,8 +3,10 @@ import { normaliseFaults, type FaultOptions } from './faults.js';
 
 /** Options of {@link startSim}. Size knobs default small, for tests. */
 export interface SimOptions {
-  /** 0 = any free port. Always binds 127.0.0.1. @defaultValue 0 */
+  /** 0 = any free port. @defaultValue 0 */
   port?: number;
+  /** Address to listen on; `0.0.0.0` only inside a container. @defaultValue '127.0.0.1' */
+  host?: string;
   /** Same seed + knobs => identical foundation, guids included. @defaultValue 1 */
   seed?: number;
   /** @defaultValue 4 */
@@ -53,6 +55,7 @@ export interface Knobs {
 /** SimOptions after defaults and validation. */
 export interface NormalisedOptions {
   port: number;
+  host: string;
   knobs: Knobs;
   tokenTtlSeconds: number;
   faults: FaultOptions;
@@ -60,7 +63,7 @@ export interface NormalisedOptions {
 }
 
 const KNOWN = new Set([
-  'port', 'seed', 'orgs', 'spaces', 'instances', 'userProvidedRatio', 'sharedRatio', 'maxSharesPerInstance',
+  'port', 'host', 'seed', 'orgs', 'spaces', 'instances', 'userProvidedRatio', 'sharedRatio', 'maxSharesPerInstance',
   'bindings', 'keys', 'securityGroups', 'apps', 'tokenTtlSeconds', 'faults', 'log',
 ]);
 
@@ -94,6 +97,7 @@ export function normaliseOptions(options: SimOptions = {}): NormalisedOptions {
   };
   return {
     port: whole('port', options.port, 0),
+    host: options.host ?? '127.0.0.1',
     knobs,
     tokenTtlSeconds: whole('tokenTtlSeconds', options.tokenTtlSeconds, 1200, 1),
     faults: normaliseFaults(options.faults),

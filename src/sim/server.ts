@@ -46,7 +46,16 @@ export class SimServer {
     this.limiter = faults.rateLimit ? new RateLimiter(faults.rateLimit) : null;
   }
 
-  /** Listens on 127.0.0.1. */
+  /**
+   * The root URL as the caller reached us: in a container the simulator listens on 0.0.0.0 and is reached by a
+   * service name, and the links it hands out (login, next pages) must use that name.
+   */
+  private requestBase(req: IncomingMessage): string {
+    const host = req.headers.host;
+    return host && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? `http://${host}` : this.baseUrl;
+  }
+
+  /** Listens on the configured host (127.0.0.1 unless told otherwise). */
   async listen(): Promise<void> {
     const server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
@@ -57,10 +66,10 @@ export class SimServer {
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.options.port, '127.0.0.1', () => resolve());
+      server.listen(this.options.port, this.options.host, () => resolve());
     });
     const { port } = server.address() as AddressInfo;
-    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.baseUrl = `http://${this.options.host === '0.0.0.0' || this.options.host === '::' ? '127.0.0.1' : this.options.host}:${port}`;
   }
 
   /** Stops listening, drops connections and cancels background work. */
@@ -77,7 +86,8 @@ export class SimServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
-    const url = new URL(req.url ?? '/', this.baseUrl);
+    const baseUrl = this.requestBase(req);
+    const url = new URL(req.url ?? '/', baseUrl);
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
     let routeName = `${method} ${path}`;
     const log = this.options.log;
@@ -110,7 +120,7 @@ export class SimServer {
       this.counter.count(TOKEN_ROUTE);
       const fault = this.faults.decide(TOKEN_ROUTE);
       if (await this.applyFaults(fault, req, res)) return;
-      const answer = tokenEndpoint(this.state, this.secret, `${this.baseUrl}/uaa/oauth/token`, req.headers, new URLSearchParams(raw));
+      const answer = tokenEndpoint(this.state, this.secret, `${baseUrl}/uaa/oauth/token`, req.headers, new URLSearchParams(raw));
       return send(res, answer, fault.malformed);
     }
 
@@ -145,7 +155,7 @@ export class SimServer {
           throw parseError();
         }
       }
-      const answer = await match.route.handler({ state: this.state, actor, params: match.params, search: url.searchParams, body, baseUrl: this.baseUrl, method });
+      const answer = await match.route.handler({ state: this.state, actor, params: match.params, search: url.searchParams, body, baseUrl, method });
       send(res, { ...answer, headers: { ...extraHeaders, ...answer.headers } }, fault.malformed);
     } catch (error) {
       if (!(error instanceof CcError)) throw error;

@@ -9,7 +9,7 @@ describe('normaliseClientOptions', () => {
     expect(o.perPage).toBe(CLIENT_DEFAULTS.perPage);
     expect(o.guidBatchSize).toBe(200);
     expect(o.retry).toEqual({ limit: 5, baseMs: 500, capMs: 30_000, maxWaitMs: 60_000 });
-    expect(o.pacing).toEqual({ readsPerSecond: 20, writesPerSecond: 5, maxInFlight: 8, maxWritesInFlight: 4 });
+    expect(o.pacing).toEqual({ readsPerSecond: 50, writesPerSecond: 5, maxInFlight: 8, maxWritesInFlight: 4 });
     expect(o.skipSslValidation).toBe(false);
     expect(o.api.href).toBe('https://api.example.org/');
     expect(Object.isFrozen(o)).toBe(true);
