@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
+import { FIXTURES_DIR } from '../../helpers/fixtures-dir.js';
 
-/** Where the recorded CC docs bodies live: /work/shared/fixtures/cc-docs, relative to this repo. */
-export const FIXTURES = new URL('../../../../shared/fixtures/cc-docs/', import.meta.url);
+/** Where the recorded CC docs bodies live (../shared/fixtures/cc-docs). */
+export const FIXTURES = FIXTURES_DIR;
 
 /** A fixture's raw text. */
 export function fixtureText(name: string): string {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Json } from './sim-client.js';
+import { FIXTURES_DIR } from '../../helpers/fixtures-dir.js';
 
-/** Fixture bodies copied from the CC docs (../shared/fixtures/cc-docs). */
-export const FIXTURES_DIR = new URL('../../../../shared/fixtures/cc-docs/', import.meta.url);
+export { FIXTURES_DIR };
 
 /** Loads one fixture as JSON. */
 export function fixture(name: string): Json {
