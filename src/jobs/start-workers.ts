@@ -1,8 +1,9 @@
-import { Worker } from 'bullmq';
+import { Worker, type Processor } from 'bullmq';
 import type { ConnectionOptions } from '../config/connection-options.js';
 import type { Logger } from '../log.js';
 import { connectClient } from './connect-client.js';
 import { crawlProcessor } from './crawl-job.js';
+import { reportProcessor } from './report-job.js';
 import { QueueName, bullPrefix } from './queue-names.js';
 import { createRedisConnection } from './redis-connection.js';
 import { closeAll } from './close-all.js';
@@ -18,18 +19,22 @@ export interface RunningWorkers {
  */
 export async function startWorkers(connection: ConnectionOptions, log: Logger): Promise<RunningWorkers> {
   const client = await connectClient(connection, log);
-  const redis = createRedisConnection(connection.redisUrl);
-  redis.on('error', (error: Error) => log.warn({ err: { message: error.message } }, 'redis connection error'));
-  const crawl = new Worker(QueueName.crawl, crawlProcessor(client, connection.api, log), {
-    connection: redis,
-    prefix: bullPrefix(connection.prefix),
-    concurrency: 1,
+  const bullRedis = createRedisConnection(connection.redisUrl);
+  const dataRedis = createRedisConnection(connection.redisUrl, { maxRetriesPerRequest: 3 });
+  for (const redis of [bullRedis, dataRedis]) redis.on('error', (error: Error) => log.warn({ err: { message: error.message } }, 'redis connection error'));
+  const processors: Array<[string, Processor]> = [
+    [QueueName.crawl, crawlProcessor(client, connection.api, log)],
+    [QueueName.report, reportProcessor(client, connection.api, dataRedis, connection.prefix, log)],
+  ];
+  const workers = processors.map(([name, processor]) => {
+    const worker = new Worker(name, processor, { connection: bullRedis, prefix: bullPrefix(connection.prefix), concurrency: 1 });
+    worker.on('failed', (job, error) => log.error({ queue: name, jobId: job?.id, err: { message: error.message } }, 'job failed'));
+    worker.on('error', (error) => log.error({ queue: name, err: { message: error.message } }, 'worker error'));
+    return worker;
   });
-  crawl.on('failed', (job, error) => log.error({ jobId: job?.id, err: { message: error.message } }, 'crawl job failed'));
-  crawl.on('error', (error) => log.error({ err: { message: error.message } }, 'worker error'));
-  await crawl.waitUntilReady();
-  log.info({ queues: [QueueName.crawl], prefix: connection.prefix }, 'worker ready');
+  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  log.info({ queues: processors.map(([name]) => name), prefix: connection.prefix }, 'worker ready');
   return {
-    close: () => closeAll([() => crawl.close(), () => client.close(), () => redis.quit()]),
+    close: () => closeAll([...workers.map((worker) => () => worker.close()), () => client.close(), () => bullRedis.quit(), () => dataRedis.quit()]),
   };
 }

@@ -1,0 +1,193 @@
+import pLimit from 'p-limit';
+import type { CfClient, ServiceCredentialBinding } from '../client/index.js';
+import type { FoundationSnapshot, ServiceEndpoint, SnapshotPlan } from '../audit/snapshot.js';
+import { endpointFromFile, type EndpointsFile } from '../audit/endpoints-file.js';
+import { endpointFromCredentials } from '../audit/endpoint-from-credentials.js';
+import { silentLogger, type Logger } from '../log.js';
+import { discoverShares } from './discover-shares.js';
+
+export interface CrawlFoundationOptions {
+  /** The operator's endpoints (`--endpoints FILE`), first in line for ASG checks. */
+  endpointsFile?: EndpointsFile;
+  /** Read one binding's credentials per shared instance to learn its host and port (`--inspect-credentials`). */
+  inspectCredentials?: boolean;
+  /** Spaces per `space_guids` filter. @defaultValue 200 */
+  spaceBatchSize?: number;
+  /** Guids per `service_instance_guids` filter. @defaultValue 200 */
+  guidBatchSize?: number;
+  /** Requests in flight at once from this crawl (the client's pacing still applies). @defaultValue 8 */
+  concurrency?: number;
+  /** Called as the crawl moves on, for progress bars and job progress. */
+  onProgress?: (step: string, done: number, total: number) => void;
+  log?: Logger;
+  now?: () => Date;
+}
+
+export interface CrawlResult {
+  readonly snapshot: FoundationSnapshot;
+  readonly endpoints: ReadonlyMap<string, ServiceEndpoint>;
+  /** Cloud Controller requests the crawl sent. */
+  readonly requests: number;
+}
+
+/**
+ * Everything the audit reasons about, with the fewest requests: whole collections at per_page 5000, shares by
+ * batched listings (see `discoverShares`), plan visibility only for org-restricted plans of shared instances,
+ * bindings and keys of shared instances only (guid-batched or listed whole, whichever takes fewer requests).
+ */
+export async function crawlFoundation(client: CfClient, api: string, options: CrawlFoundationOptions = {}): Promise<CrawlResult> {
+  const log = options.log ?? silentLogger;
+  const limit = pLimit(options.concurrency ?? 8);
+  const progress = options.onProgress ?? (() => undefined);
+  const requestsBefore = client.requestCount;
+
+  progress('collections', 0, 1);
+  const [flag, orgs, spaces, offerings, plans, groups] = await Promise.all([
+    client.featureFlags.get('service_instance_sharing'),
+    client.organizations.listAll(),
+    client.spaces.listAll(),
+    client.serviceOfferings.listAll(),
+    client.servicePlans.listAll(),
+    client.securityGroups.listAll(),
+  ]);
+  progress('collections', 1, 1);
+  log.info({ orgs: orgs.length, spaces: spaces.length, offerings: offerings.length, plans: plans.length, securityGroups: groups.length }, 'listed collections');
+
+  progress('shares', 0, 1);
+  const discovered = await discoverShares(client, spaces.map((space) => space.guid), { limit, spaceBatchSize: options.spaceBatchSize ?? 200, log });
+  progress('shares', 1, 1);
+  const shared = discovered.sharedGuids.map((guid) => discovered.instances.get(guid)!);
+
+  // Visibility is only worth a request for org-restricted plans that shared instances use (cc-api.md §6).
+  const planRecords = new Map<string, SnapshotPlan>(
+    plans.map((plan) => [
+      plan.guid,
+      {
+        guid: plan.guid,
+        name: plan.name,
+        offeringGuid: plan.relationships.service_offering.data?.guid ?? '',
+        active: plan.available,
+        visibilityType: plan.visibility_type,
+        visibleOrgGuids: [],
+        spaceGuid: plan.relationships.space?.data?.guid ?? null,
+      },
+    ]),
+  );
+  const restricted = [...new Set(shared.map((instance) => instance.planGuid))].filter(
+    (guid): guid is string => guid !== null && planRecords.get(guid)?.visibilityType === 'organization',
+  );
+  await Promise.all(
+    restricted.map((guid) =>
+      limit(async () => {
+        const visibility = await client.servicePlans.visibility(guid);
+        const orgGuids = visibility.type === 'organization' ? visibility.organizations.map((org) => org.guid) : [];
+        planRecords.set(guid, { ...planRecords.get(guid)!, visibleOrgGuids: orgGuids });
+      }),
+    ),
+  );
+
+  progress('bindings', 0, 1);
+  const { appBindings, keys } = await bindingsOfSharedInstances(client, discovered.sharedGuids, options.guidBatchSize ?? 200, limit);
+  progress('bindings', 1, 1);
+
+  const offeringByGuid = new Map(offerings.map((offering) => [offering.guid, offering]));
+  const endpoints = new Map<string, ServiceEndpoint>();
+  const firstBinding = new Map<string, string>();
+  for (const binding of [...appBindings, ...keys]) if (!firstBinding.has(binding.instanceGuid)) firstBinding.set(binding.instanceGuid, binding.guid);
+  await Promise.all(
+    shared.map((instance) =>
+      limit(async () => {
+        const plan = instance.planGuid ? planRecords.get(instance.planGuid) : undefined;
+        const offering = plan ? offeringByGuid.get(plan.offeringGuid) : undefined;
+        const fromFile = options.endpointsFile && endpointFromFile(options.endpointsFile, instance, plan, offering);
+        if (fromFile) return void endpoints.set(instance.guid, fromFile);
+        const bindingGuid = firstBinding.get(instance.guid);
+        if (!options.inspectCredentials || !bindingGuid) return;
+        // The credentials live only in this function's frame: host and port are kept, the rest is dropped.
+        const details = await client.serviceCredentialBindings.details(bindingGuid);
+        const fromCredentials = endpointFromCredentials(details.credentials);
+        if (fromCredentials) endpoints.set(instance.guid, fromCredentials);
+      }),
+    ),
+  );
+
+  let managed = 0;
+  for (const instance of discovered.instances.values()) if (instance.managed) managed += 1;
+  const snapshot: FoundationSnapshot = {
+    api,
+    generatedAt: (options.now?.() ?? new Date()).toISOString(),
+    sharingFlagEnabled: flag.enabled,
+    orgs: orgs.map((org) => ({ guid: org.guid, name: org.name })),
+    spaces: spaces.map((space) => ({ guid: space.guid, name: space.name, orgGuid: space.relationships.organization.data?.guid ?? '' })),
+    offerings: offerings.map((offering) => ({ guid: offering.guid, name: offering.name, shareable: offering.shareable })),
+    plans: [...planRecords.values()],
+    instanceCounts: { all: discovered.instances.size, managed },
+    sharedInstances: shared.map(({ guid, name, spaceGuid, planGuid, dashboardUrl }) => ({ guid, name, spaceGuid, planGuid, dashboardUrl })),
+    shares: discovered.shares,
+    appBindings,
+    keys,
+    securityGroups: groups.map((group) => ({
+      guid: group.guid,
+      globallyRunning: group.globally_enabled.running,
+      rules: group.rules,
+      runningSpaceGuids: group.relationships.running_spaces.data.map((space) => space.guid),
+    })),
+  };
+  return { snapshot, endpoints, requests: client.requestCount - requestsBefore };
+}
+
+type AppBindingRow = FoundationSnapshot['appBindings'][number];
+type KeyRow = FoundationSnapshot['keys'][number];
+
+/**
+ * App bindings (with their app's name and space, from include=app) and keys of the shared instances. One listing
+ * without a `type` filter carries both kinds. Lists the whole collection when that takes no more pages than
+ * guid-filtered batches would; the first page of the whole listing tells which.
+ */
+async function bindingsOfSharedInstances(
+  client: CfClient,
+  sharedGuids: readonly string[],
+  batchSize: number,
+  limit: ReturnType<typeof pLimit>,
+): Promise<{ appBindings: AppBindingRow[]; keys: KeyRow[] }> {
+  const appBindings: AppBindingRow[] = [];
+  const keys: KeyRow[] = [];
+  if (sharedGuids.length === 0) return { appBindings, keys };
+  const wanted = new Set(sharedGuids);
+  const take = (page: { resources: ServiceCredentialBinding[]; included: Record<string, unknown[]> }): void => {
+    const apps = new Map(
+      ((page.included.apps ?? []) as Array<{ guid: string; name: string; relationships?: { space?: { data?: { guid: string } | null } } }>).map((app) => [app.guid, app]),
+    );
+    for (const binding of page.resources) {
+      const instanceGuid = binding.relationships.service_instance.data?.guid ?? '';
+      if (!wanted.has(instanceGuid)) continue;
+      if (binding.type === 'key') {
+        keys.push({ guid: binding.guid, name: binding.name, instanceGuid });
+        continue;
+      }
+      const appGuid = binding.relationships.app?.data?.guid ?? '';
+      const app = apps.get(appGuid);
+      appBindings.push({ guid: binding.guid, instanceGuid, appGuid, appName: app?.name ?? appGuid, appSpaceGuid: app?.relationships?.space?.data?.guid ?? '' });
+    }
+  };
+
+  const batches = Math.ceil(sharedGuids.length / batchSize);
+  const whole = client.serviceCredentialBindings.list({ include: ['app'] }).pages();
+  const first = await whole.next();
+  if (!first.done && first.value.pagination.total_pages <= batches) {
+    take(first.value);
+    for await (const page of whole) take(page);
+    return { appBindings, keys };
+  }
+  await whole.return(undefined);
+  const guids = [...wanted];
+  await Promise.all(
+    Array.from({ length: batches }, (_, index) =>
+      limit(async () => {
+        const batch = guids.slice(index * batchSize, (index + 1) * batchSize);
+        for await (const page of client.serviceCredentialBindings.list({ service_instance_guids: batch, include: ['app'] }).pages()) take(page);
+      }),
+    ),
+  );
+  return { appBindings, keys };
+}

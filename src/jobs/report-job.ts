@@ -1,0 +1,64 @@
+import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { CfClient } from '../client/index.js';
+import { crawlFoundation } from '../crawl/crawl-foundation.js';
+import { computeFindings, SEVERITY_ORDER, type Severity } from '../audit/findings.js';
+import { parseEndpointsFile } from '../audit/endpoints-file.js';
+import { buildReport } from '../report/build-report.js';
+import { diffShares } from '../report/snapshot-diff.js';
+import { renderReportFiles } from '../report/render-files.js';
+import type { Report } from '../report/report-model.js';
+import type { Logger } from '../log.js';
+import { ReportStore } from './report-store.js';
+
+/** Data of a report job: options only. The endpoints file is operator configuration (addresses), not a secret. */
+export interface ReportJobData {
+  readonly requestedAt: string;
+  readonly inspectCredentials: boolean;
+  readonly endpoints?: string;
+  /** Reports to keep in Redis. */
+  readonly keep: number;
+}
+
+export interface ReportJobResult {
+  readonly reportId: string;
+  readonly api: string;
+  readonly generatedAt: string;
+  readonly summary: Report['summary'];
+  readonly severities: Record<Severity, number>;
+  readonly added: number;
+  readonly removed: number;
+}
+
+/** Sortable, readable report ids: the time, then the job id so two reports in one second differ. */
+export function reportId(generatedAt: string, jobId: string): string {
+  return `${generatedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${jobId}`;
+}
+
+/** The report processor: crawl, findings, report files, diff with the previous report, all stored in Redis. */
+export function reportProcessor(client: CfClient, api: string, redis: Redis, prefix: string, log: Logger) {
+  return async (job: Job<ReportJobData, ReportJobResult>): Promise<ReportJobResult> => {
+    const jobLog = log.child({ queue: job.queueName, jobId: job.id });
+    const endpointsFile = job.data.endpoints === undefined ? undefined : parseEndpointsFile(job.data.endpoints);
+    jobLog.info({ requestedAt: job.data.requestedAt, inspectCredentials: job.data.inspectCredentials }, 'report started');
+    const { snapshot, endpoints, requests } = await crawlFoundation(client, api, {
+      ...(endpointsFile && { endpointsFile }),
+      inspectCredentials: job.data.inspectCredentials,
+      log: jobLog,
+      onProgress: (step, done, total) => void job.updateProgress({ step, done, total }).catch(() => undefined),
+    });
+    const findings = computeFindings(snapshot, endpoints);
+    const report = buildReport(snapshot, findings, requests);
+    const store = new ReportStore(redis, prefix, job.data.keep);
+    const previousText = await store.latestFile(api, 'report.json');
+    const diff = diffShares(previousText ? (JSON.parse(previousText) as Report) : null, report);
+    const id = reportId(report.generated_at, job.id ?? 'x');
+    await store.save(
+      { id, api, generatedAt: report.generated_at, shares: report.summary.shares, findings: findings.length, requests },
+      renderReportFiles(report, snapshot, diff),
+    );
+    const severities = Object.fromEntries(SEVERITY_ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length])) as Record<Severity, number>;
+    jobLog.info({ reportId: id, shares: report.summary.shares, findings: findings.length, requests }, 'report finished');
+    return { reportId: id, api, generatedAt: report.generated_at, summary: report.summary, severities, added: diff.added.length, removed: diff.removed.length };
+  };
+}

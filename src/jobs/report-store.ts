@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { bullPrefix } from './queue-names.js';
+
+/** What the store keeps about one report besides its files. */
+export interface StoredReportMeta {
+  readonly id: string;
+  readonly api: string;
+  readonly generatedAt: string;
+  readonly shares: number;
+  readonly findings: number;
+  readonly requests: number;
+}
+
+/**
+ * Reports live in Redis, not on a worker's disk, so any machine sharing the Redis can list and fetch them. Keys sit
+ * under the prefix's hash tag, like the queues. The newest `keep` reports are kept; older ones are deleted.
+ */
+export class ReportStore {
+  private readonly base: string;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    private readonly keep = 30,
+  ) {
+    this.base = `${bullPrefix(prefix)}:reports`;
+  }
+
+  private filesKey(id: string): string {
+    return `${this.base}:files:${id}`;
+  }
+
+  private latestKey(api: string): string {
+    return `${this.base}:latest:${createHash('sha256').update(api).digest('hex').slice(0, 16)}`;
+  }
+
+  /** Saves a report's files and makes it the latest of its foundation. */
+  async save(meta: StoredReportMeta, files: Readonly<Record<string, string>>): Promise<void> {
+    await this.redis
+      .multi()
+      .hset(this.filesKey(meta.id), files)
+      .hset(`${this.base}:meta`, meta.id, JSON.stringify(meta))
+      .zadd(`${this.base}:index`, Date.parse(meta.generatedAt), meta.id)
+      .set(this.latestKey(meta.api), meta.id)
+      .exec();
+    await this.prune();
+  }
+
+  /** The newest reports first. */
+  async list(limit = this.keep): Promise<StoredReportMeta[]> {
+    const ids = await this.redis.zrevrange(`${this.base}:index`, 0, limit - 1);
+    if (ids.length === 0) return [];
+    const metas = await this.redis.hmget(`${this.base}:meta`, ...ids);
+    return metas.filter((text): text is string => text !== null).map((text) => JSON.parse(text) as StoredReportMeta);
+  }
+
+  /** A report's files, or undefined when there is no such report (or it was pruned). */
+  async files(id: string): Promise<Record<string, string> | undefined> {
+    const files = await this.redis.hgetall(this.filesKey(id));
+    return Object.keys(files).length === 0 ? undefined : files;
+  }
+
+  /** One file of the latest report of a foundation, for the diff against the previous night. */
+  async latestFile(api: string, name: string): Promise<string | undefined> {
+    const id = await this.redis.get(this.latestKey(api));
+    if (!id) return undefined;
+    return (await this.redis.hget(this.filesKey(id), name)) ?? undefined;
+  }
+
+  private async prune(): Promise<void> {
+    const old = await this.redis.zrange(`${this.base}:index`, 0, -(this.keep + 1));
+    if (old.length === 0) return;
+    await this.redis
+      .multi()
+      .zrem(`${this.base}:index`, ...old)
+      .hdel(`${this.base}:meta`, ...old)
+      .del(...old.map((id) => this.filesKey(id)))
+      .exec();
+  }
+}
