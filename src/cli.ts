@@ -10,6 +10,8 @@ import { simCommand } from './commands/sim.js';
 import { demoCommand } from './commands/demo.js';
 import { workerCommand } from './commands/worker.js';
 import { crawlCommand } from './commands/crawl.js';
+import { reportCommand } from './commands/report.js';
+import { reportsCommand } from './commands/reports.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -31,6 +33,8 @@ export function buildParser(argv: string[], context: CliContext): Argv {
     .command(simCommand(context))
     .command(demoCommand(context))
     .command(crawlCommand(context))
+    .command(reportCommand(context))
+    .command(reportsCommand(context))
     .command(workerCommand(context))
     .demandCommand(1, 'name a command (see --help)')
     .strict()

@@ -166,7 +166,7 @@ export class Transport {
       } catch (error) {
         if (error instanceof NetworkError && retries < retry.limit && isRetryableNetworkError(error.code, req.method)) {
           const { delayMs } = computeRetryDelay({ attempt: retries, now: this.settings.now(), baseMs: retry.baseMs, capMs: retry.capMs, random: this.settings.random() });
-          this.log.warn({ method: req.method, path: redactedPath(url), code: error.code, retryInMs: delayMs, retry: retries + 1 }, 'network error, retrying');
+          this.log.info({ method: req.method, path: redactedPath(url), code: error.code, retryInMs: delayMs, retry: retries + 1 }, 'network error, retrying');
           retries += 1;
           await this.settings.sleep(delayMs);
           continue;
@@ -198,7 +198,7 @@ export class Transport {
         if (delay.source !== 'backoff' && delay.delayMs > retry.maxWaitMs) {
           throw new RateLimitWaitError({ ...this.errorInit(req.method, url, response), statusText: statusText(response.status), waitMs: delay.delayMs, resetAt: new Date(now + delay.delayMs) });
         }
-        this.log.warn({ method: req.method, path: redactedPath(url), status: response.status, code: apiError.code, retryInMs: delay.delayMs, retry: retries + 1 }, 'retrying');
+        this.log.info({ method: req.method, path: redactedPath(url), status: response.status, code: apiError.code, retryInMs: delay.delayMs, retry: retries + 1 }, 'retrying');
         retries += 1;
         await this.settings.sleep(delay.delayMs);
         continue;

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import type { CliContext } from '../cli-context.js';
 import { resolveConnectionOptions, type ConnectionFlags } from '../config/connection-options.js';
 import { withConnectionFlags } from './connection-flags.js';
+import type { CrawlJobData, CrawlJobResult } from '../jobs/crawl-job.js';
 
 interface CrawlArgs extends ConnectionFlags {
   detach: boolean;
@@ -19,16 +20,17 @@ export function crawlCommand(context: CliContext): CommandModule<object, CrawlAr
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON line' }),
     handler: async (args) => {
       const connection = resolveConnectionOptions(args, context.env);
-      const [{ assertRedisReachable }, { enqueueCrawl }, { startWorkers }] = await Promise.all([
+      const [{ assertRedisReachable }, { enqueueJob }, { startWorkers }, { QueueName }] = await Promise.all([
         import('../jobs/redis-connection.js'),
-        import('../jobs/enqueue-crawl.js'),
+        import('../jobs/enqueue-job.js'),
         import('../jobs/start-workers.js'),
+        import('../jobs/queue-names.js'),
       ]);
       await assertRedisReachable(connection.redisUrl);
       const log = context.log.child({ command: 'crawl' });
       // Log in before enqueueing, so bad credentials fail here and leave no job behind.
       const workers = args.detach ? undefined : await startWorkers(connection, log);
-      const crawl = await enqueueCrawl(connection);
+      const crawl = await enqueueJob<CrawlJobData, CrawlJobResult>(connection, QueueName.crawl, { requestedAt: new Date().toISOString() });
       try {
         context.stdout.write(args.json ? '' : `job: ${crawl.jobId}\n`);
         if (args.detach) return;

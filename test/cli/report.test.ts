@@ -1,0 +1,123 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { runCli, startSimProcess, type SimProcess } from '../helpers/run-cli.js';
+import { REDIS_URL, dropPrefix, dumpPrefix, uniquePrefix } from '../helpers/redis-prefix.js';
+
+interface Truth {
+  shares: Array<{ instance_guid: string; target_space_guid: string }>;
+  expected_findings: Array<{ kind: string; instance_guid?: string; space_guid?: string }>;
+  lower_bound_requests: number;
+}
+
+let sim: SimProcess;
+let redis: Redis;
+let dir: string;
+const prefixes: string[] = [];
+
+const env = (prefix: string) => ({ CF_API: sim.api, CF_CLIENT_ID: sim.clientId, CF_CLIENT_SECRET: sim.clientSecret, REDIS_URL, CF_SHARES_PREFIX: prefix });
+const truth = async (): Promise<Truth> => (await (await fetch(`${sim.api}/_sim/truth`)).json()) as Truth;
+const findingKey = (f: { kind: string; instance_guid?: string | null; space_guid?: string }) => `${f.kind} ${f.instance_guid ?? ''} ${f.space_guid ?? ''}`;
+
+beforeAll(async () => {
+  sim = await startSimProcess(['--seed', '11', '--spaces', '30', '--instances', '250']);
+  redis = new Redis(REDIS_URL);
+  dir = await mkdtemp(join(tmpdir(), 'cf-shares-report-'));
+});
+afterEach(async () => {
+  for (const prefix of prefixes.splice(0)) await dropPrefix(redis, prefix);
+});
+afterAll(async () => {
+  await sim?.stop();
+  redis?.disconnect();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('cf-shares report', () => {
+  it('reports exactly the shares and findings the simulator holds, near the lower bound of requests', async () => {
+    const prefix = uniquePrefix('report');
+    prefixes.push(prefix);
+    const out = join(dir, 'first');
+    const result = await runCli(['report', '--inspect-credentials', '--out', out, '--json'], { env: env(prefix) });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const expected = await truth();
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+    expect(report.schema).toBe('cf-shares/report@1');
+    expect(report.shares.map((s: { instance: { guid: string }; target: { space_guid: string } }) => `${s.instance.guid} ${s.target.space_guid}`).sort())
+      .toEqual(expected.shares.map((s) => `${s.instance_guid} ${s.target_space_guid}`).sort());
+    expect(report.findings.map(findingKey).sort()).toEqual(expected.expected_findings.map(findingKey).sort());
+    expect((await readdir(out)).sort()).toEqual(['diff.json', 'findings.csv', 'keys.csv', 'report.json', 'report.md', 'shares.csv']);
+    const sharesCsv = (await readFile(join(out, 'shares.csv'), 'utf8')).trim().split('\r\n');
+    expect(sharesCsv).toHaveLength(expected.shares.length + 1);
+
+    // Without credential inspection there are no detail reads: the crawl stays within 1.2x of the lower bound.
+    const plain = await runCli(['report', '--out', join(dir, 'plain'), '--json'], { env: env(prefix) });
+    expect(plain.code).toBe(0);
+    const summary = JSON.parse(plain.stdout).summary as { requests: number };
+    expect(summary.requests).toBeLessThanOrEqual(Math.ceil(expected.lower_bound_requests * 1.2));
+  });
+
+  it('diffs against the previous report of the foundation, keeps reports in Redis, and fails on findings when asked', async () => {
+    const prefix = uniquePrefix('diff');
+    prefixes.push(prefix);
+    const first = await runCli(['report', '--out', join(dir, 'a'), '--json'], { env: env(prefix) });
+    expect(first.code).toBe(0);
+
+    // Unshare one share behind the tool's back, as an admin would.
+    const token = await fetch(`${sim.api}/uaa/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: sim.clientSecret }),
+    });
+    const { access_token: accessToken } = (await token.json()) as { access_token: string };
+    const [gone] = (await truth()).shares;
+    const unshare = await fetch(`${sim.api}/v3/service_instances/${gone!.instance_guid}/relationships/shared_spaces/${gone!.target_space_guid}`, {
+      method: 'DELETE',
+      headers: { authorization: `bearer ${accessToken}` },
+    });
+    expect(unshare.status).toBe(204);
+
+    const second = await runCli(['report', '--out', join(dir, 'b'), '--json', '--fail-on', 'high'], { env: env(prefix) });
+    expect(second.code).toBe(3); // the simulator keeps shares of an offering that is no longer shareable: high
+    expect(second.stderr).toMatch(/^cf-shares: \d+ finding\(s\) at high or worse \(--fail-on high\)\n$/);
+    const diff = JSON.parse(await readFile(join(dir, 'b', 'diff.json'), 'utf8'));
+    expect(diff.added).toEqual([]);
+    expect(diff.removed.map((s: { instance: { guid: string }; target: { space_guid: string } }) => [s.instance.guid, s.target.space_guid])).toEqual([[gone!.instance_guid, gone!.target_space_guid]]);
+
+    const listed = await runCli(['reports', 'list', '--json'], { env: { REDIS_URL, CF_SHARES_PREFIX: prefix } });
+    const ids = listed.stdout.trim().split('\n').map((line) => JSON.parse(line).id as string);
+    expect(ids).toEqual([JSON.parse(second.stdout).reportId, JSON.parse(first.stdout).reportId]);
+    const fetched = await runCli(['reports', 'get', ids[1]!, '--out', join(dir, 'fetched')], { env: { REDIS_URL, CF_SHARES_PREFIX: prefix } });
+    expect(fetched.code).toBe(0);
+    expect(await readFile(join(dir, 'fetched', 'report.json'), 'utf8')).toBe(await readFile(join(dir, 'a', 'report.json'), 'utf8'));
+
+    // Nothing secret went to Redis: no client secret, no token, no credentials read for endpoints.
+    const stored = await dumpPrefix(redis, prefix);
+    expect(stored).not.toContain(sim.clientSecret);
+    expect(stored).not.toMatch(/eyJ[\w-]+\.[\w-]+/);
+  });
+
+  it.each([
+    ['a missing endpoints file', ['--endpoints', '/nonexistent/endpoints.json'], /^cf-shares: cannot read --endpoints \/nonexistent\/endpoints\.json: ENOENT$/],
+    ['a malformed endpoints entry', ['--endpoints', 'BAD'], /^cf-shares: --endpoints .*: endpoints file: offerings\.postgres must be "address-or-CIDR:port"/],
+    ['an unknown severity', ['--fail-on', 'severe'], /Invalid values:/],
+    ['a bad --keep', ['--keep', '0'], /^cf-shares: --keep must be a whole number >= 1/],
+  ])('refuses %s with exit 2 and one line', async (_name, args, line) => {
+    const prefix = uniquePrefix('bad-report');
+    prefixes.push(prefix);
+    const bad = join(dir, 'bad-endpoints.json');
+    await writeFile(bad, JSON.stringify({ offerings: { postgres: 'db.internal' } }));
+    const result = await runCli(['report', ...args.map((arg) => (arg === 'BAD' ? bad : arg))], { env: env(prefix) });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')[0]).toMatch(line);
+  });
+
+  it('says so when a report id is unknown', async () => {
+    const result = await runCli(['reports', 'get', 'no-such-report', '--out', join(dir, 'x')], { env: { REDIS_URL, CF_SHARES_PREFIX: uniquePrefix('none') } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("cf-shares: no stored report 'no-such-report' (see cf-shares reports list)\n");
+  });
+});
