@@ -1,10 +1,10 @@
 /**
- * One crawl of a running simulator with one strategy, in its own process so its peak RSS is its own. Prints one
+ * One crawl of a running simulator with one strategy (the report's full crawl, or the naive share scan), in its own process so its peak RSS is its own. Prints one
  * JSON line. Usage: node --import tsx bench/crawl-once.ts <batched|naive> <api> <clientId> <clientSecret>
  */
 import pLimit from 'p-limit';
 import { createCfClient, type CfClient } from '../src/client/index.js';
-import { crawlShareInventory } from '../src/crawl/share-inventory.js';
+import { crawlFoundation } from '../src/crawl/crawl-foundation.js';
 
 const [strategy, api, clientId, clientSecret] = process.argv.slice(2);
 if (!strategy || !api || !clientId || !clientSecret) throw new Error('usage: crawl-once <batched|naive> <api> <clientId> <clientSecret>');
@@ -21,6 +21,6 @@ async function naiveShares(client: CfClient): Promise<number> {
 const client = await createCfClient({ api, auth: { clientId, clientSecret }, pacing: { readsPerSecond: 0, maxInFlight: 8 } });
 const before = client.requestCount;
 const started = performance.now();
-const shares = strategy === 'naive' ? await naiveShares(client) : (await crawlShareInventory(client)).shares.length;
+const shares = strategy === 'naive' ? await naiveShares(client) : (await crawlFoundation(client, api)).snapshot.shares.length;
 const wallMs = performance.now() - started;
 console.log(JSON.stringify({ strategy, shares, requests: client.requestCount - before, wallMs: Math.round(wallMs), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));

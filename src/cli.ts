@@ -9,7 +9,6 @@ import type { CliContext } from './cli-context.js';
 import { simCommand } from './commands/sim.js';
 import { demoCommand } from './commands/demo.js';
 import { workerCommand } from './commands/worker.js';
-import { crawlCommand } from './commands/crawl.js';
 import { reportCommand } from './commands/report.js';
 import { reportsCommand } from './commands/reports.js';
 
@@ -32,7 +31,6 @@ export function buildParser(argv: string[], context: CliContext): Argv {
     })
     .command(simCommand(context))
     .command(demoCommand(context))
-    .command(crawlCommand(context))
     .command(reportCommand(context))
     .command(reportsCommand(context))
     .command(workerCommand(context))
@@ -47,7 +45,8 @@ export function buildParser(argv: string[], context: CliContext): Argv {
     .fail((message, error) => {
       // yargs reports its own validation with a message; errors thrown by handlers pass through untouched.
       if (error) throw error;
-      throw new UsageError(message);
+      // recommendCommands() replaces "Unknown argument" with a bare suggestion: name the command that was wrong.
+      throw new UsageError(message.startsWith('Did you mean') ? `unknown command '${argv[0] ?? ''}'. ${message}` : message);
     });
 }
 

@@ -1,6 +1,5 @@
 /** The queues of cf-shares. Names are part of the Redis layout: renaming one orphans its jobs. */
 export const QueueName = {
-  crawl: 'crawl',
   report: 'report',
 } as const;
 

@@ -2,7 +2,6 @@ import { Worker, type Processor } from 'bullmq';
 import type { ConnectionOptions } from '../config/connection-options.js';
 import type { Logger } from '../log.js';
 import { connectClient } from './connect-client.js';
-import { crawlProcessor } from './crawl-job.js';
 import { reportProcessor } from './report-job.js';
 import { QueueName, bullPrefix } from './queue-names.js';
 import { createRedisConnection } from './redis-connection.js';
@@ -23,7 +22,6 @@ export async function startWorkers(connection: ConnectionOptions, log: Logger): 
   const dataRedis = createRedisConnection(connection.redisUrl, { maxRetriesPerRequest: 3 });
   for (const redis of [bullRedis, dataRedis]) redis.on('error', (error: Error) => log.warn({ err: { message: error.message } }, 'redis connection error'));
   const processors: Array<[string, Processor]> = [
-    [QueueName.crawl, crawlProcessor(client, connection.api, log)],
     [QueueName.report, reportProcessor(client, connection.api, dataRedis, connection.prefix, log)],
   ];
   const workers = processors.map(([name, processor]) => {

@@ -1,18 +1,21 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { runCli, startSimProcess, cliEnv, REPO_ROOT, type SimProcess } from '../helpers/run-cli.js';
 import { REDIS_URL, dropPrefix, dumpPrefix, uniquePrefix } from '../helpers/redis-prefix.js';
 
 interface Truth {
-  shares: Array<{ instance_guid: string; target_space_guid: string; source_org_guid: string; target_org_guid: string }>;
-  shared_instance_guids: string[];
+  shares: unknown[];
 }
 
 let sim: SimProcess;
 let truth: Truth;
 let redis: Redis;
+let dir: string;
 const prefixes: string[] = [];
 
 const env = (prefix: string, extra: Record<string, string> = {}) => ({
@@ -28,6 +31,7 @@ beforeAll(async () => {
   sim = await startSimProcess(['--seed', '7', '--spaces', '40', '--instances', '300']);
   truth = (await (await fetch(`${sim.api}/_sim/truth`)).json()) as Truth;
   redis = new Redis(REDIS_URL);
+  dir = await mkdtemp(join(tmpdir(), 'cf-shares-worker-'));
 });
 
 afterEach(async () => {
@@ -37,32 +41,19 @@ afterEach(async () => {
 afterAll(async () => {
   await sim?.stop();
   redis?.disconnect();
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-describe('cf-shares crawl', () => {
-  it('finds exactly the shares the simulator holds, through a job on Redis', async () => {
-    const prefix = uniquePrefix('crawl');
-    prefixes.push(prefix);
-    const result = await runCli(['crawl', '--json'], { env: env(prefix) });
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    const summary = JSON.parse(result.stdout) as Record<string, number | string | boolean>;
-    expect(summary.shares).toBe(truth.shares.length);
-    expect(summary.sharedInstances).toBe(truth.shared_instance_guids.length);
-    expect(summary.crossOrgShares).toBe(truth.shares.filter((s) => s.source_org_guid !== s.target_org_guid).length);
-    expect(summary.sharingFlagEnabled).toBe(true);
-    expect(truth.shares.length).toBeGreaterThan(10);
-  });
-
-  it('with --detach leaves the job to a separate worker process, which runs it and stops cleanly on SIGTERM', async () => {
+describe('cf-shares worker', () => {
+  it('runs a job enqueued with --detach by another process, and stops cleanly on SIGTERM', async () => {
     const prefix = uniquePrefix('detach');
     prefixes.push(prefix);
-    const enqueued = await runCli(['crawl', '--detach'], { env: env(prefix) });
+    const enqueued = await runCli(['report', '--detach'], { env: env(prefix) });
     expect(enqueued.code).toBe(0);
     const jobId = /^job: (\S+)$/m.exec(enqueued.stdout)?.[1];
     expect(jobId).toBeDefined();
 
-    const queue = new Queue('crawl', { connection: { url: REDIS_URL }, prefix: `{${prefix}}` });
+    const queue = new Queue('report', { connection: { url: REDIS_URL }, prefix: `{${prefix}}` });
     try {
       expect(await queue.getJobState(jobId!)).toBe('waiting');
       const worker = spawn(process.execPath, ['bin/cf-shares.js', 'worker', '--log-level', 'info'], { cwd: REPO_ROOT, env: cliEnv(env(prefix)), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -71,7 +62,12 @@ describe('cf-shares crawl', () => {
       const deadline = Date.now() + 30_000;
       while ((await queue.getJobState(jobId!)) !== 'completed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       const job = await queue.getJob(jobId!);
-      expect(job?.returnvalue.shares).toBe(truth.shares.length);
+      expect(job?.returnvalue.summary.shares).toBe(truth.shares.length);
+
+      // The report is reachable from any machine sharing the Redis.
+      const fetched = await runCli(['reports', 'get', job!.returnvalue.reportId, '--out', join(dir, 'from-worker')], { env: env(prefix) });
+      expect(fetched.stdout).toBe(`6 files written to ${join(dir, 'from-worker')}\n`);
+
       const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
       worker.kill('SIGTERM');
       expect(await exited).toBe(0);
@@ -86,13 +82,15 @@ describe('cf-shares crawl', () => {
     prefixes.push(prefix);
     await fetch(`${sim.api}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ errorRate: 0.2 }) });
     try {
-      const result = await runCli(['crawl', '--json', '--log-level', 'trace'], { env: env(prefix) });
+      const result = await runCli(['report', '--json', '--inspect-credentials', '--out', join(dir, 'secrets'), '--log-level', 'trace'], { env: env(prefix) });
       expect(result.code).toBe(0);
       const everything = `${result.stdout}\n${result.stderr}\n${await dumpPrefix(redis, prefix)}`;
-      expect(result.stderr).toMatch(/retry/i);
+      expect(result.stderr).toMatch(/retrying/);
       expect(everything).not.toContain(sim.password);
       expect(everything).not.toMatch(/eyJ[\w-]+\.[\w-]+/); // no JWT, access or refresh
       expect(everything.toLowerCase()).not.toContain('bearer ');
+      // Binding credentials were read for endpoints; none of their secrets may be kept.
+      expect(everything).not.toMatch(/"password"\s*:\s*"(?!\[Redacted\])/);
     } finally {
       await fetch(`${sim.api}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
     }
@@ -101,11 +99,13 @@ describe('cf-shares crawl', () => {
 
 describe('bad input gets one line and the right exit code', () => {
   it.each([
-    ['no API', ['crawl'], {}, 2, /^cf-shares: no Cloud Controller API given/],
-    ['unknown flag', ['crawl', '--nope'], {}, 2, /^cf-shares: Unknown argument: nope/],
-    ['bad redis URL', ['crawl', '--api', 'http://127.0.0.1:9', '--username', 'u', '--password', 'p', '--redis', 'http://x'], {}, 2, /--redis\/REDIS_URL must start with redis:\/\//],
-    ['Redis down', ['crawl', '--redis', 'redis://127.0.0.1:1'], { withSim: true }, 1, /^cf-shares: cannot reach Redis at redis:\/\/127\.0\.0\.1:1: ECONNREFUSED/],
-    ['wrong password', ['crawl'], { withSim: true, password: 'not-the-password' }, 1, /^cf-shares: UAA rejected the login of user "admin"/],
+    ['no API', ['report'], {}, 2, /^cf-shares: no Cloud Controller API given/],
+    ['unknown flag', ['report', '--nope'], {}, 2, /^cf-shares: Unknown argument: nope/],
+    ['unknown command', ['reprot'], {}, 2, /^cf-shares: unknown command 'reprot'. Did you mean report\?$/],
+    ['bad redis URL', ['report', '--api', 'http://127.0.0.1:9', '--username', 'u', '--password', 'p', '--redis', 'http://x'], {}, 2, /--redis\/REDIS_URL must start with redis:\/\//],
+    ['Redis down', ['report', '--redis', 'redis://127.0.0.1:1'], { withSim: true }, 1, /^cf-shares: cannot reach Redis at redis:\/\/127\.0\.0\.1:1: ECONNREFUSED/],
+    ['wrong password', ['report'], { withSim: true, password: 'not-the-password' }, 1, /^cf-shares: UAA rejected the login of user "admin"/],
+    ['API down', ['report', '--api', 'http://127.0.0.1:1'], { withSim: true }, 1, /^cf-shares: cannot reach http:\/\/127\.0\.0\.1:1/],
   ])('%s', async (_name, args, options: { withSim?: boolean; password?: string }, code, line) => {
     const prefix = uniquePrefix('bad');
     prefixes.push(prefix);

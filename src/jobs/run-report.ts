@@ -1,0 +1,87 @@
+import { readFile } from 'node:fs/promises';
+import type { ConnectionOptions } from '../config/connection-options.js';
+import type { Logger } from '../log.js';
+import { UsageError } from '../usage-error.js';
+import { parseEndpointsFile } from '../audit/endpoints-file.js';
+import { assertRedisReachable, createRedisConnection } from './redis-connection.js';
+import { enqueueJob } from './enqueue-job.js';
+import { startWorkers } from './start-workers.js';
+import { QueueName } from './queue-names.js';
+import { ReportStore } from './report-store.js';
+import { writeReportFiles } from '../report/write-files.js';
+import type { ReportJobData, ReportJobResult } from './report-job.js';
+
+export interface RunReportOptions {
+  /** Path of the operator's endpoints file. */
+  endpointsPath?: string;
+  inspectCredentials: boolean;
+  keep: number;
+  /** Folder for the files; undefined means cf-shares-reports/<report time>. */
+  out?: string;
+  /** Only enqueue: a `cf-shares worker` runs the job. */
+  detach: boolean;
+  /** Called once the job is on the queue. */
+  onEnqueued?: (jobId: string) => void;
+  onProgress?: (progress: unknown) => void;
+  log: Logger;
+}
+
+/** What a finished report run produced; undefined result when detached. */
+export interface RunReportOutcome {
+  jobId: string;
+  result?: ReportJobResult;
+  out?: string;
+}
+
+/**
+ * Runs one report the way `report` and `demo` do: checks the input, logs in (so bad credentials leave no job
+ * behind), enqueues, runs an in-process worker and waits unless detached, then writes the stored files to a folder.
+ */
+export async function runReport(connection: ConnectionOptions, options: RunReportOptions): Promise<RunReportOutcome> {
+  let endpoints: string | undefined;
+  if (options.endpointsPath !== undefined) {
+    try {
+      endpoints = await readFile(options.endpointsPath, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read --endpoints ${options.endpointsPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+    try {
+      parseEndpointsFile(endpoints);
+    } catch (error) {
+      throw new UsageError(`--endpoints ${options.endpointsPath}: ${(error as Error).message}`);
+    }
+  }
+  await assertRedisReachable(connection.redisUrl);
+  const workers = options.detach ? undefined : await startWorkers(connection, options.log);
+  try {
+    const data: ReportJobData = {
+      requestedAt: new Date().toISOString(),
+      inspectCredentials: options.inspectCredentials,
+      keep: options.keep,
+      ...(endpoints !== undefined && { endpoints }),
+    };
+    // One attempt: a nightly run that fails should say so, not quietly present a later partial retry.
+    const job = await enqueueJob<ReportJobData, ReportJobResult>(connection, QueueName.report, data, { attempts: 1 });
+    try {
+      options.onEnqueued?.(job.jobId);
+      if (options.detach) return { jobId: job.jobId };
+      if (options.onProgress) job.onProgress(options.onProgress);
+      const result = await job.wait();
+      const redis = createRedisConnection(connection.redisUrl, { maxRetriesPerRequest: 3 });
+      let files: Record<string, string> | undefined;
+      try {
+        files = await new ReportStore(redis, connection.prefix, options.keep).files(result.reportId);
+      } finally {
+        redis.disconnect();
+      }
+      if (!files) throw new Error(`report ${result.reportId} finished but its files are not in Redis (pruned by a run with a smaller --keep?)`);
+      const out = options.out ?? `cf-shares-reports/${result.reportId.split('-')[0]}`;
+      await writeReportFiles(out, files);
+      return { jobId: job.jobId, result, out };
+    } finally {
+      await job.close();
+    }
+  } finally {
+    await workers?.close();
+  }
+}
