@@ -101,7 +101,7 @@ describe('bad input gets one line and the right exit code', () => {
   it.each([
     ['no API', ['report'], {}, 2, /^cf-shares: no Cloud Controller API given/],
     ['unknown flag', ['report', '--nope'], {}, 2, /^cf-shares: Unknown argument: nope/],
-    ['unknown command', ['reprot'], {}, 2, /^cf-shares: unknown command 'reprot'. Did you mean report\?$/],
+    ['unknown command', ['reprot'], {}, 2, /^cf-shares: unknown command 'reprot'. Did you mean report\?/],
     ['bad redis URL', ['report', '--api', 'http://127.0.0.1:9', '--username', 'u', '--password', 'p', '--redis', 'http://x'], {}, 2, /--redis\/REDIS_URL must start with redis:\/\//],
     ['Redis down', ['report', '--redis', 'redis://127.0.0.1:1'], { withSim: true }, 1, /^cf-shares: cannot reach Redis at redis:\/\/127\.0\.0\.1:1: ECONNREFUSED/],
     ['wrong password', ['report'], { withSim: true, password: 'not-the-password' }, 1, /^cf-shares: UAA rejected the login of user "admin"/],
