@@ -11,6 +11,7 @@ import { demoCommand } from './commands/demo.js';
 import { workerCommand } from './commands/worker.js';
 import { reportCommand } from './commands/report.js';
 import { reportsCommand } from './commands/reports.js';
+import { exportCommand } from './commands/export.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -33,6 +34,7 @@ export function buildParser(argv: string[], context: CliContext): Argv {
     .command(demoCommand(context))
     .command(reportCommand(context))
     .command(reportsCommand(context))
+    .command(exportCommand(context))
     .command(workerCommand(context))
     .demandCommand(1, 'name a command (see --help)')
     .strict()

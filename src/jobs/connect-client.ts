@@ -1,10 +1,15 @@
 import { createCfClient, type CfClient } from '../client/index.js';
 import type { ConnectionOptions } from '../config/connection-options.js';
 import type { Logger } from '../log.js';
+import { UsageError } from '../usage-error.js';
 
 /**
  * Logs a process in to the Cloud Controller with its own credentials. Job data never carries credentials: each
  * worker reads them from its flags or environment (design.md, "Secrets never leave the process").
+ *
+ * The audit must see every space and binding: an ordinary user sees only its own spaces, and app bindings in
+ * target spaces are invisible to readers of the source space (cc-api.md §3.1), so such a report would look
+ * complete while it is not. Refuse it up front.
  */
 export async function connectClient(connection: ConnectionOptions, log: Logger): Promise<CfClient> {
   const client = await createCfClient({
@@ -14,6 +19,14 @@ export async function connectClient(connection: ConnectionOptions, log: Logger):
     log,
   });
   const identity = client.identity;
-  log.info({ api: connection.api, identity: identity?.userName ?? identity?.clientId, kind: identity?.kind }, 'logged in');
+  const who = identity?.userName ?? identity?.clientId ?? 'unknown';
+  if (identity?.kind === 'user') {
+    await client.close();
+    throw new UsageError(
+      `${'username' in connection.auth ? 'user' : 'client'} "${who}" has no foundation-wide read access (scopes: ${identity.scopes.join(' ') || 'none'}): ` +
+        'use an identity with cloud_controller.admin, cloud_controller.admin_read_only or cloud_controller.global_auditor',
+    );
+  }
+  log.info({ api: connection.api, identity: who, kind: identity?.kind }, 'logged in');
   return client;
 }

@@ -10,6 +10,8 @@ import { renderReportFiles } from '../report/render-files.js';
 import type { Report } from '../report/report-model.js';
 import type { Logger } from '../log.js';
 import { ReportStore } from './report-store.js';
+import { EXPORT_EVENT_TYPES, auditEventsNdjson, bindingsCsv, buildManifest } from '../report/export-files.js';
+import { VERSION } from '../version.js';
 
 /** Data of a report job: options only. The endpoints file is operator configuration (addresses), not a secret. */
 export interface ReportJobData {
@@ -18,6 +20,8 @@ export interface ReportJobData {
   readonly endpoints?: string;
   /** Reports to keep in Redis. */
   readonly keep: number;
+  /** Set for a compliance export: also bindings.csv, the audit events since then, and manifest.json. */
+  readonly export?: { readonly since: string };
 }
 
 export interface ReportJobResult {
@@ -53,10 +57,15 @@ export function reportProcessor(client: CfClient, api: string, redis: Redis, pre
     const previousText = await store.latestFile(api, 'report.json');
     const diff = diffShares(previousText ? (JSON.parse(previousText) as Report) : null, report);
     const id = reportId(report.generated_at, job.id ?? 'x');
-    await store.save(
-      { id, api, generatedAt: report.generated_at, shares: report.summary.shares, findings: findings.length, requests },
-      renderReportFiles(report, snapshot, diff),
-    );
+    let files = renderReportFiles(report, snapshot, diff);
+    if (job.data.export) {
+      const window = { since: job.data.export.since, until: report.generated_at };
+      // CC keeps audit events 31 days: nightly exports are the only long history (issue: compliance export).
+      const events = await client.auditEvents.listAll({ types: EXPORT_EVENT_TYPES, created_ats: { gt: window.since, lte: window.until } });
+      files = { ...files, 'bindings.csv': bindingsCsv(snapshot), 'audit-events.ndjson': auditEventsNdjson(events) };
+      files['manifest.json'] = buildManifest({ toolVersion: VERSION, api, generatedAt: report.generated_at, window, files });
+    }
+    await store.save({ id, api, generatedAt: report.generated_at, shares: report.summary.shares, findings: findings.length, requests }, files);
     const severities = Object.fromEntries(SEVERITY_ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length])) as Record<Severity, number>;
     jobLog.info({ reportId: id, shares: report.summary.shares, findings: findings.length, requests }, 'report finished');
     return { reportId: id, api, generatedAt: report.generated_at, summary: report.summary, severities, added: diff.added.length, removed: diff.removed.length };

@@ -23,6 +23,8 @@ export interface RunReportOptions {
   /** Called once the job is on the queue. */
   onEnqueued?: (jobId: string) => void;
   onProgress?: (progress: unknown) => void;
+  /** A compliance export from this time on (ISO-8601). */
+  exportSince?: string;
   log: Logger;
 }
 
@@ -59,6 +61,7 @@ export async function runReport(connection: ConnectionOptions, options: RunRepor
       inspectCredentials: options.inspectCredentials,
       keep: options.keep,
       ...(endpoints !== undefined && { endpoints }),
+      ...(options.exportSince !== undefined && { export: { since: options.exportSince } }),
     };
     // One attempt: a nightly run that fails should say so, not quietly present a later partial retry.
     const job = await enqueueJob<ReportJobData, ReportJobResult>(connection, QueueName.report, data, { attempts: 1 });
