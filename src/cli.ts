@@ -12,6 +12,7 @@ import { workerCommand } from './commands/worker.js';
 import { reportCommand } from './commands/report.js';
 import { reportsCommand } from './commands/reports.js';
 import { exportCommand } from './commands/export.js';
+import { scheduleCommand } from './commands/schedule.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -35,6 +36,7 @@ export function buildParser(argv: string[], context: CliContext): Argv {
     .command(reportCommand(context))
     .command(reportsCommand(context))
     .command(exportCommand(context))
+    .command(scheduleCommand(context))
     .command(workerCommand(context))
     .demandCommand(1, 'name a command (see --help)')
     .strict()

@@ -12,6 +12,8 @@ import type { Logger } from '../log.js';
 import { ReportStore } from './report-store.js';
 import { EXPORT_EVENT_TYPES, auditEventsNdjson, bindingsCsv, buildManifest } from '../report/export-files.js';
 import { VERSION } from '../version.js';
+import { writeReportFiles } from '../report/write-files.js';
+import { join } from 'node:path';
 
 /** Data of a report job: options only. The endpoints file is operator configuration (addresses), not a secret. */
 export interface ReportJobData {
@@ -22,6 +24,10 @@ export interface ReportJobData {
   readonly keep: number;
   /** Set for a compliance export: also bindings.csv, the audit events since then, and manifest.json. */
   readonly export?: { readonly since: string };
+  /** A scheduled export: the window ends when the job runs and reaches back this far. */
+  readonly exportWindowMs?: number;
+  /** The schedule that queued this job; its reports also go to the worker's --reports-dir. */
+  readonly schedule?: string;
 }
 
 export interface ReportJobResult {
@@ -40,7 +46,7 @@ export function reportId(generatedAt: string, jobId: string): string {
 }
 
 /** The report processor: crawl, findings, report files, diff with the previous report, all stored in Redis. */
-export function reportProcessor(client: CfClient, api: string, redis: Redis, prefix: string, log: Logger) {
+export function reportProcessor(client: CfClient, api: string, redis: Redis, prefix: string, log: Logger, reportsDir?: string) {
   return async (job: Job<ReportJobData, ReportJobResult>): Promise<ReportJobResult> => {
     const jobLog = log.child({ queue: job.queueName, jobId: job.id });
     const endpointsFile = job.data.endpoints === undefined ? undefined : parseEndpointsFile(job.data.endpoints);
@@ -58,14 +64,21 @@ export function reportProcessor(client: CfClient, api: string, redis: Redis, pre
     const diff = diffShares(previousText ? (JSON.parse(previousText) as Report) : null, report);
     const id = reportId(report.generated_at, job.id ?? 'x');
     let files = renderReportFiles(report, snapshot, diff);
-    if (job.data.export) {
-      const window = { since: job.data.export.since, until: report.generated_at };
+    const since = job.data.export?.since ?? (job.data.exportWindowMs === undefined ? undefined : new Date(Date.parse(report.generated_at) - job.data.exportWindowMs).toISOString());
+    if (since !== undefined) {
+      const window = { since, until: report.generated_at };
       // CC keeps audit events 31 days: nightly exports are the only long history (issue: compliance export).
       const events = await client.auditEvents.listAll({ types: EXPORT_EVENT_TYPES, created_ats: { gt: window.since, lte: window.until } });
       files = { ...files, 'bindings.csv': bindingsCsv(snapshot), 'audit-events.ndjson': auditEventsNdjson(events) };
       files['manifest.json'] = buildManifest({ toolVersion: VERSION, api, generatedAt: report.generated_at, window, files });
     }
     await store.save({ id, api, generatedAt: report.generated_at, shares: report.summary.shares, findings: findings.length, requests }, files);
+    if (job.data.schedule !== undefined && reportsDir !== undefined) {
+      // Redis holds every report; a worker with --reports-dir also drops scheduled ones where its operators look.
+      const out = join(reportsDir, job.data.schedule, id);
+      await writeReportFiles(out, files);
+      jobLog.info({ out }, 'scheduled report written');
+    }
     const severities = Object.fromEntries(SEVERITY_ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length])) as Record<Severity, number>;
     jobLog.info({ reportId: id, shares: report.summary.shares, findings: findings.length, requests }, 'report finished');
     return { reportId: id, api, generatedAt: report.generated_at, summary: report.summary, severities, added: diff.added.length, removed: diff.removed.length };

@@ -16,13 +16,13 @@ export interface RunningWorkers {
  * Starts a worker for every queue, logged in with this process's own credentials. Used by `cf-shares worker` and
  * by commands that run an in-process worker while they wait.
  */
-export async function startWorkers(connection: ConnectionOptions, log: Logger): Promise<RunningWorkers> {
+export async function startWorkers(connection: ConnectionOptions, log: Logger, options: { reportsDir?: string } = {}): Promise<RunningWorkers> {
   const client = await connectClient(connection, log);
   const bullRedis = createRedisConnection(connection.redisUrl);
   const dataRedis = createRedisConnection(connection.redisUrl, { maxRetriesPerRequest: 3 });
   for (const redis of [bullRedis, dataRedis]) redis.on('error', (error: Error) => log.warn({ err: { message: error.message } }, 'redis connection error'));
   const processors: Array<[string, Processor]> = [
-    [QueueName.report, reportProcessor(client, connection.api, dataRedis, connection.prefix, log)],
+    [QueueName.report, reportProcessor(client, connection.api, dataRedis, connection.prefix, log, options.reportsDir)],
   ];
   const workers = processors.map(([name, processor]) => {
     const worker = new Worker(name, processor, { connection: bullRedis, prefix: bullPrefix(connection.prefix), concurrency: 1 });
