@@ -3,6 +3,7 @@ import type { CliContext } from '../cli-context.js';
 import { resolveConnectionOptions, type ConnectionFlags } from '../config/connection-options.js';
 import { UsageError } from '../usage-error.js';
 import { withConnectionFlags } from './connection-flags.js';
+import { createProgressView } from '../render/progress.js';
 
 interface ExportArgs extends ConnectionFlags {
   out: string;
@@ -48,6 +49,7 @@ export function exportCommand(context: CliContext): CommandModule<object, Export
       const since = parseSince(args.since, new Date());
       const connection = resolveConnectionOptions(args, context.env);
       const { runReport } = await import('../jobs/run-report.js');
+      const view = args.json ? undefined : createProgressView(context.stderr);
       const outcome = await runReport(connection, {
         ...(args.endpoints !== undefined && { endpointsPath: args.endpoints }),
         out: args.out,
@@ -56,8 +58,10 @@ export function exportCommand(context: CliContext): CommandModule<object, Export
         detach: args.detach,
         exportSince: since,
         onEnqueued: (jobId) => void (args.json ? undefined : context.stdout.write(`job: ${jobId}\n`)),
+        onProgress: (progress) => view?.update(progress),
         log: context.log.child({ command: 'export' }),
       });
+      view?.done();
       if (!outcome.result) return;
       if (args.json) context.stdout.write(`${JSON.stringify({ job: outcome.jobId, out: args.out, since, ...outcome.result })}\n`);
       else context.stdout.write(`export ${outcome.result.reportId}: ${outcome.result.summary.shares} shares, audit events since ${since}, written to ${args.out}/ (manifest.json lists every file's sha256)\n`);

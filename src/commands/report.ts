@@ -4,6 +4,7 @@ import { resolveConnectionOptions, type ConnectionFlags } from '../config/connec
 import { UsageError } from '../usage-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { withConnectionFlags } from './connection-flags.js';
+import { createProgressView } from '../render/progress.js';
 import { SEVERITY_ORDER, type Severity } from '../audit/findings.js';
 import type { ReportJobResult } from '../jobs/report-job.js';
 
@@ -36,6 +37,7 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
       const connection = resolveConnectionOptions(args, context.env);
       const { runReport } = await import('../jobs/run-report.js');
       const log = context.log.child({ command: 'report' });
+      const view = args.json ? undefined : createProgressView(context.stderr);
       const outcome = await runReport(connection, {
         ...(args.endpoints !== undefined && { endpointsPath: args.endpoints }),
         ...(args.out !== undefined && { out: args.out }),
@@ -43,9 +45,13 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
         keep: args.keep,
         detach: args.detach,
         onEnqueued: (jobId) => void (args.json ? undefined : context.stdout.write(`job: ${jobId}\n`)),
-        onProgress: (progress) => log.info({ progress }, 'report progress'),
+        onProgress: (progress) => {
+          log.info({ progress }, 'report progress');
+          view?.update(progress);
+        },
         log,
       });
+      view?.done();
       const { result, out } = outcome;
       if (!result || !out) return;
       if (args.json) context.stdout.write(`${JSON.stringify({ job: outcome.jobId, out, ...result })}\n`);

@@ -53,9 +53,18 @@ export async function crawlFoundation(client: CfClient, api: string, options: Cr
   progress('collections', 1, 1);
   log.info({ orgs: orgs.length, spaces: spaces.length, offerings: offerings.length, plans: plans.length, securityGroups: groups.length }, 'listed collections');
 
-  progress('shares', 0, 1);
-  const discovered = await discoverShares(client, spaces.map((space) => space.guid), { limit, spaceBatchSize: options.spaceBatchSize ?? 200, log });
-  progress('shares', 1, 1);
+  // Job progress is a Redis write: report every few percent, not every request.
+  let reported = '';
+  const discovered = await discoverShares(client, spaces.map((space) => space.guid), {
+    limit,
+    spaceBatchSize: options.spaceBatchSize ?? 200,
+    log,
+    onProgress: (phase, done, total) => {
+      const mark = `${phase} ${Math.floor((done / total) * 20)}`;
+      if (mark !== reported || done === total) progress(phase, done, total);
+      reported = mark;
+    },
+  });
   const shared = discovered.sharedGuids.map((guid) => discovered.instances.get(guid)!);
 
   // Visibility is only worth a request for org-restricted plans that shared instances use (cc-api.md §6).

@@ -31,16 +31,18 @@ export interface DiscoveredShares {
 export async function discoverShares(
   client: CfClient,
   spaceGuids: readonly string[],
-  options: { limit: ReturnType<typeof pLimit>; spaceBatchSize: number; log: Logger },
+  options: { limit: ReturnType<typeof pLimit>; spaceBatchSize: number; log: Logger; onProgress?: (phase: 'listings' | 'shared_spaces', done: number, total: number) => void },
 ): Promise<DiscoveredShares> {
   const { limit, log } = options;
   const [byRun, byRemainder] = splittingBatchings(spaceGuids, options.spaceBatchSize);
+  let listed = 0;
+  const listings = byRun.length + byRemainder.length;
   const instances = new Map<string, InstanceRecord>();
   const listBatch = async (batch: string[], type?: 'managed'): Promise<BatchListing> => {
-    const listed: Array<{ guid: string; ownerSpaceGuid: string }> = [];
+    const found: Array<{ guid: string; ownerSpaceGuid: string }> = [];
     for await (const instance of client.serviceInstances.list({ space_guids: batch, ...(type && { type }) })) {
       const ownerSpaceGuid = instance.relationships.space.data?.guid ?? '';
-      listed.push({ guid: instance.guid, ownerSpaceGuid });
+      found.push({ guid: instance.guid, ownerSpaceGuid });
       if (!instances.has(instance.guid)) {
         instances.set(instance.guid, {
           guid: instance.guid,
@@ -52,19 +54,27 @@ export async function discoverShares(
         });
       }
     }
-    return { spaceGuids: batch, instances: listed };
+    options.onProgress?.('listings', ++listed, listings);
+    return { spaceGuids: batch, instances: found };
   };
   // The first batching lists every instance (each shows up with its owner's batch), so it also gives the totals;
   // the second needs only managed ones, since user-provided instances cannot be shared (cc-api.md §1.1).
-  const listings = await Promise.all([
+  const results = await Promise.all([
     ...byRun.map((batch) => limit(() => listBatch(batch))),
     ...byRemainder.map((batch) => limit(() => listBatch(batch, 'managed'))),
   ]);
-  const sharedGuids = [...sharedInstanceGuids(listings)].sort();
+  const sharedGuids = [...sharedInstanceGuids(results)].sort();
   log.info({ instances: instances.size, sharedInstances: sharedGuids.length }, 'found shared instances');
+  let read = 0;
 
   const targets = await Promise.all(
-    sharedGuids.map((guid) => limit(async () => (await client.serviceInstances.listSharedSpaces(guid)).data.map((space) => space.guid))),
+    sharedGuids.map((guid) =>
+      limit(async () => {
+        const spaces = (await client.serviceInstances.listSharedSpaces(guid)).data.map((space) => space.guid);
+        options.onProgress?.('shared_spaces', ++read, sharedGuids.length);
+        return spaces;
+      }),
+    ),
   );
   const shares = sharedGuids.flatMap((instanceGuid, index) => targets[index]!.map((targetSpaceGuid) => ({ instanceGuid, targetSpaceGuid })));
   return { instances, sharedGuids, shares };

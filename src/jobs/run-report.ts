@@ -54,7 +54,7 @@ export async function runReport(connection: ConnectionOptions, options: RunRepor
     }
   }
   await assertRedisReachable(connection.redisUrl);
-  const workers = options.detach ? undefined : await startWorkers(connection, options.log);
+  const workers = options.detach ? undefined : await startWorkers(connection, options.log, { inProcess: true });
   try {
     const data: ReportJobData = {
       requestedAt: new Date().toISOString(),

@@ -16,7 +16,7 @@ export interface RunningWorkers {
  * Starts a worker for every queue, logged in with this process's own credentials. Used by `cf-shares worker` and
  * by commands that run an in-process worker while they wait.
  */
-export async function startWorkers(connection: ConnectionOptions, log: Logger, options: { reportsDir?: string } = {}): Promise<RunningWorkers> {
+export async function startWorkers(connection: ConnectionOptions, log: Logger, options: { reportsDir?: string; inProcess?: boolean } = {}): Promise<RunningWorkers> {
   const client = await connectClient(connection, log);
   const bullRedis = createRedisConnection(connection.redisUrl);
   const dataRedis = createRedisConnection(connection.redisUrl, { maxRetriesPerRequest: 3 });
@@ -26,7 +26,8 @@ export async function startWorkers(connection: ConnectionOptions, log: Logger, o
   ];
   const workers = processors.map(([name, processor]) => {
     const worker = new Worker(name, processor, { connection: bullRedis, prefix: bullPrefix(connection.prefix), concurrency: 1 });
-    worker.on('failed', (job, error) => log.error({ queue: name, jobId: job?.id, err: { message: error.message } }, 'job failed'));
+    // An in-process worker's command reports the failure itself, as its last line; a standalone worker must log it.
+    worker.on('failed', (job, error) => log[options.inProcess ? 'debug' : 'error']({ queue: name, jobId: job?.id, err: { message: error.message } }, 'job failed'));
     worker.on('error', (error) => log.error({ queue: name, err: { message: error.message } }, 'worker error'));
     return worker;
   });

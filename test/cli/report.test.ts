@@ -115,6 +115,26 @@ describe('cf-shares report', () => {
     expect(result.stderr.trim().split('\n')[0]).toMatch(line);
   });
 
+  it('fails with one line and writes no report when the API answers a malformed body', async () => {
+    const prefix = uniquePrefix('malformed');
+    prefixes.push(prefix);
+    const put = (faults: object) => fetch(`${sim.api}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+    await put({ malformedRate: 1, routes: ['GET /v3/security_groups'] });
+    try {
+      const out = join(dir, 'malformed');
+      const result = await runCli(['report', '--out', out], { env: env(prefix) });
+      expect(result.code).toBe(1);
+      const lines = result.stderr.trim().split('\n');
+      expect(lines.at(-1)).toMatch(/^cf-shares: .*security_groups.*(JSON|malformed)/i);
+      expect(result.stderr).not.toMatch(/^\s+at /m); // no stack trace without --debug
+      await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+      const listed = await runCli(['reports', 'list', '--json'], { env: { REDIS_URL, CF_SHARES_PREFIX: prefix } });
+      expect(listed.stdout).toBe('');
+    } finally {
+      await put({});
+    }
+  });
+
   it('says so when a report id is unknown', async () => {
     const result = await runCli(['reports', 'get', 'no-such-report', '--out', join(dir, 'x')], { env: { REDIS_URL, CF_SHARES_PREFIX: uniquePrefix('none') } });
     expect(result.code).toBe(2);
