@@ -23,13 +23,14 @@ export function buildParser(argv: string[], context: CliContext): Argv {
     .usage('$0 <command> [options]\n\nAudit and bulk-unshare Cloud Foundry service instance sharing.')
     .option('log-level', {
       choices: LOG_LEVELS,
-      default: 'warn' as (typeof LOG_LEVELS)[number],
-      describe: 'Log level of the NDJSON log on stderr',
+      describe: 'Log level of the NDJSON log on stderr [default: info for worker, warn otherwise]',
       global: true,
     })
     .option('debug', { type: 'boolean', default: false, describe: 'Print stack traces of unexpected errors', global: true })
     .middleware((args) => {
-      context.log = createLogger({ level: args['log-level'] as (typeof LOG_LEVELS)[number] });
+      // A long-running worker's log is its only output; interactive commands print their own summary.
+      const level = (args['log-level'] as (typeof LOG_LEVELS)[number] | undefined) ?? (args._[0] === 'worker' ? 'info' : 'warn');
+      context.log = createLogger({ level });
     })
     .command(simCommand(context))
     .command(demoCommand(context))
