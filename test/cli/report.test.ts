@@ -1,10 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { runCli, startSimProcess, type SimProcess } from '../helpers/run-cli.js';
-import { REDIS_URL, dropPrefix, dumpPrefix, uniquePrefix } from '../helpers/redis-prefix.js';
+import { runCli, startSimProcess } from '../helpers/run-cli.js';
+import { REDIS_URL, dumpPrefix } from '../helpers/redis-prefix.js';
+import { cliSuite } from '../helpers/cli-suite.js';
 
 interface Truth {
   shares: Array<{ instance_guid: string; target_space_guid: string }>;
@@ -12,34 +11,16 @@ interface Truth {
   lower_bound_requests: number;
 }
 
-let sim: SimProcess;
-let redis: Redis;
-let dir: string;
-const prefixes: string[] = [];
-
-const env = (prefix: string) => ({ CF_API: sim.api, CF_CLIENT_ID: sim.clientId, CF_CLIENT_SECRET: sim.clientSecret, REDIS_URL, CF_SHARES_PREFIX: prefix });
-const truth = async (): Promise<Truth> => (await (await fetch(`${sim.api}/_sim/truth`)).json()) as Truth;
+const suite = cliSuite('report', () => startSimProcess(['--seed', '11', '--spaces', '30', '--instances', '250']));
+const env = (prefix: string) => ({ CF_API: suite.sim.api, CF_CLIENT_ID: suite.sim.clientId, CF_CLIENT_SECRET: suite.sim.clientSecret, REDIS_URL, CF_SHARES_PREFIX: prefix });
+const truth = async (): Promise<Truth> => (await (await fetch(`${suite.sim.api}/_sim/truth`)).json()) as Truth;
 const findingKey = (f: { kind: string; instance_guid?: string | null; space_guid?: string }) => `${f.kind} ${f.instance_guid ?? ''} ${f.space_guid ?? ''}`;
 
-beforeAll(async () => {
-  sim = await startSimProcess(['--seed', '11', '--spaces', '30', '--instances', '250']);
-  redis = new Redis(REDIS_URL);
-  dir = await mkdtemp(join(tmpdir(), 'cf-shares-report-'));
-});
-afterEach(async () => {
-  for (const prefix of prefixes.splice(0)) await dropPrefix(redis, prefix);
-});
-afterAll(async () => {
-  await sim?.stop();
-  redis?.disconnect();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
 
 describe('cf-shares report', () => {
   it('reports exactly the shares and findings the simulator holds, near the lower bound of requests', async () => {
-    const prefix = uniquePrefix('report');
-    prefixes.push(prefix);
-    const out = join(dir, 'first');
+    const prefix = suite.prefix('report');
+    const out = join(suite.dir, 'first');
     const result = await runCli(['report', '--inspect-credentials', '--out', out, '--json'], { env: env(prefix) });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -54,49 +35,48 @@ describe('cf-shares report', () => {
     expect(sharesCsv).toHaveLength(expected.shares.length + 1);
 
     // Without credential inspection there are no detail reads: the crawl stays within 1.2x of the lower bound.
-    const plain = await runCli(['report', '--out', join(dir, 'plain'), '--json'], { env: env(prefix) });
+    const plain = await runCli(['report', '--out', join(suite.dir, 'plain'), '--json'], { env: env(prefix) });
     expect(plain.code).toBe(0);
     const summary = JSON.parse(plain.stdout).summary as { requests: number };
     expect(summary.requests).toBeLessThanOrEqual(Math.ceil(expected.lower_bound_requests * 1.2));
   });
 
   it('diffs against the previous report of the foundation, keeps reports in Redis, and fails on findings when asked', async () => {
-    const prefix = uniquePrefix('diff');
-    prefixes.push(prefix);
-    const first = await runCli(['report', '--out', join(dir, 'a'), '--json'], { env: env(prefix) });
+    const prefix = suite.prefix('diff');
+    const first = await runCli(['report', '--out', join(suite.dir, 'a'), '--json'], { env: env(prefix) });
     expect(first.code).toBe(0);
 
     // Unshare one share behind the tool's back, as an admin would.
-    const token = await fetch(`${sim.api}/uaa/oauth/token`, {
+    const token = await fetch(`${suite.sim.api}/uaa/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: sim.clientSecret }),
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: suite.sim.clientId, client_secret: suite.sim.clientSecret }),
     });
     const { access_token: accessToken } = (await token.json()) as { access_token: string };
     const [gone] = (await truth()).shares;
-    const unshare = await fetch(`${sim.api}/v3/service_instances/${gone!.instance_guid}/relationships/shared_spaces/${gone!.target_space_guid}`, {
+    const unshare = await fetch(`${suite.sim.api}/v3/service_instances/${gone!.instance_guid}/relationships/shared_spaces/${gone!.target_space_guid}`, {
       method: 'DELETE',
       headers: { authorization: `bearer ${accessToken}` },
     });
     expect(unshare.status).toBe(204);
 
-    const second = await runCli(['report', '--out', join(dir, 'b'), '--json', '--fail-on', 'high'], { env: env(prefix) });
+    const second = await runCli(['report', '--out', join(suite.dir, 'b'), '--json', '--fail-on', 'high'], { env: env(prefix) });
     expect(second.code).toBe(3); // the simulator keeps shares of an offering that is no longer shareable: high
     expect(second.stderr).toMatch(/^cf-shares: \d+ finding\(s\) at high or worse \(--fail-on high\)\n$/);
-    const diff = JSON.parse(await readFile(join(dir, 'b', 'diff.json'), 'utf8'));
+    const diff = JSON.parse(await readFile(join(suite.dir, 'b', 'diff.json'), 'utf8'));
     expect(diff.added).toEqual([]);
     expect(diff.removed.map((s: { instance: { guid: string }; target: { space_guid: string } }) => [s.instance.guid, s.target.space_guid])).toEqual([[gone!.instance_guid, gone!.target_space_guid]]);
 
     const listed = await runCli(['reports', 'list', '--json'], { env: { REDIS_URL, CF_SHARES_PREFIX: prefix } });
     const ids = listed.stdout.trim().split('\n').map((line) => JSON.parse(line).id as string);
     expect(ids).toEqual([JSON.parse(second.stdout).reportId, JSON.parse(first.stdout).reportId]);
-    const fetched = await runCli(['reports', 'get', ids[1]!, '--out', join(dir, 'fetched')], { env: { REDIS_URL, CF_SHARES_PREFIX: prefix } });
+    const fetched = await runCli(['reports', 'get', ids[1]!, '--out', join(suite.dir, 'fetched')], { env: { REDIS_URL, CF_SHARES_PREFIX: prefix } });
     expect(fetched.code).toBe(0);
-    expect(await readFile(join(dir, 'fetched', 'report.json'), 'utf8')).toBe(await readFile(join(dir, 'a', 'report.json'), 'utf8'));
+    expect(await readFile(join(suite.dir, 'fetched', 'report.json'), 'utf8')).toBe(await readFile(join(suite.dir, 'a', 'report.json'), 'utf8'));
 
     // Nothing secret went to Redis: no client secret, no token, no credentials read for endpoints.
-    const stored = await dumpPrefix(redis, prefix);
-    expect(stored).not.toContain(sim.clientSecret);
+    const stored = await dumpPrefix(suite.redis, prefix);
+    expect(stored).not.toContain(suite.sim.clientSecret);
     expect(stored).not.toMatch(/eyJ[\w-]+\.[\w-]+/);
   });
 
@@ -106,9 +86,8 @@ describe('cf-shares report', () => {
     ['an unknown severity', ['--fail-on', 'severe'], /Invalid values:/],
     ['a bad --keep', ['--keep', '0'], /^cf-shares: --keep must be a whole number >= 1/],
   ])('refuses %s with exit 2 and one line', async (_name, args, line) => {
-    const prefix = uniquePrefix('bad-report');
-    prefixes.push(prefix);
-    const bad = join(dir, 'bad-endpoints.json');
+    const prefix = suite.prefix('bad-report');
+    const bad = join(suite.dir, 'bad-endpoints.json');
     await writeFile(bad, JSON.stringify({ offerings: { postgres: 'db.internal' } }));
     const result = await runCli(['report', ...args.map((arg) => (arg === 'BAD' ? bad : arg))], { env: env(prefix) });
     expect(result.code).toBe(2);
@@ -116,12 +95,11 @@ describe('cf-shares report', () => {
   });
 
   it('fails with one line and writes no report when the API answers a malformed body', async () => {
-    const prefix = uniquePrefix('malformed');
-    prefixes.push(prefix);
-    const put = (faults: object) => fetch(`${sim.api}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+    const prefix = suite.prefix('malformed');
+    const put = (faults: object) => fetch(`${suite.sim.api}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
     await put({ malformedRate: 1, routes: ['GET /v3/security_groups'] });
     try {
-      const out = join(dir, 'malformed');
+      const out = join(suite.dir, 'malformed');
       const result = await runCli(['report', '--out', out], { env: env(prefix) });
       expect(result.code).toBe(1);
       const lines = result.stderr.trim().split('\n');
@@ -136,7 +114,7 @@ describe('cf-shares report', () => {
   });
 
   it('says so when a report id is unknown', async () => {
-    const result = await runCli(['reports', 'get', 'no-such-report', '--out', join(dir, 'x')], { env: { REDIS_URL, CF_SHARES_PREFIX: uniquePrefix('none') } });
+    const result = await runCli(['reports', 'get', 'no-such-report', '--out', join(suite.dir, 'x')], { env: { REDIS_URL, CF_SHARES_PREFIX: suite.prefix('none') } });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe("cf-shares: no stored report 'no-such-report' (see cf-shares reports list)\n");
   });

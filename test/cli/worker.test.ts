@@ -1,53 +1,34 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
-import { runCli, startSimProcess, cliEnv, REPO_ROOT, type SimProcess } from '../helpers/run-cli.js';
-import { REDIS_URL, dropPrefix, dumpPrefix, uniquePrefix } from '../helpers/redis-prefix.js';
+import { runCli, startSimProcess, cliEnv, REPO_ROOT } from '../helpers/run-cli.js';
+import { REDIS_URL, dumpPrefix } from '../helpers/redis-prefix.js';
+import { cliSuite } from '../helpers/cli-suite.js';
 
 interface Truth {
   shares: unknown[];
 }
 
-let sim: SimProcess;
+const suite = cliSuite('worker', () => startSimProcess(['--seed', '7', '--spaces', '40', '--instances', '300']));
 let truth: Truth;
-let redis: Redis;
-let dir: string;
-const prefixes: string[] = [];
 
 const env = (prefix: string, extra: Record<string, string> = {}) => ({
-  CF_API: sim.api,
-  CF_USERNAME: sim.username,
-  CF_PASSWORD: sim.password,
+  CF_API: suite.sim.api,
+  CF_USERNAME: suite.sim.username,
+  CF_PASSWORD: suite.sim.password,
   REDIS_URL,
   CF_SHARES_PREFIX: prefix,
   ...extra,
 });
 
 beforeAll(async () => {
-  sim = await startSimProcess(['--seed', '7', '--spaces', '40', '--instances', '300']);
-  truth = (await (await fetch(`${sim.api}/_sim/truth`)).json()) as Truth;
-  redis = new Redis(REDIS_URL);
-  dir = await mkdtemp(join(tmpdir(), 'cf-shares-worker-'));
-});
-
-afterEach(async () => {
-  for (const prefix of prefixes.splice(0)) await dropPrefix(redis, prefix);
-});
-
-afterAll(async () => {
-  await sim?.stop();
-  redis?.disconnect();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  truth = (await (await fetch(`${suite.sim.api}/_sim/truth`)).json()) as Truth;
 });
 
 describe('cf-shares worker', () => {
   it('runs a job enqueued with --detach by another process, and stops cleanly on SIGTERM', async () => {
-    const prefix = uniquePrefix('detach');
-    prefixes.push(prefix);
+    const prefix = suite.prefix('detach');
     const enqueued = await runCli(['report', '--detach'], { env: env(prefix) });
     expect(enqueued.code).toBe(0);
     const jobId = /^job: (\S+)$/m.exec(enqueued.stdout)?.[1];
@@ -65,8 +46,8 @@ describe('cf-shares worker', () => {
       expect(job?.returnvalue.summary.shares).toBe(truth.shares.length);
 
       // The report is reachable from any machine sharing the Redis.
-      const fetched = await runCli(['reports', 'get', job!.returnvalue.reportId, '--out', join(dir, 'from-worker')], { env: env(prefix) });
-      expect(fetched.stdout).toBe(`6 files written to ${join(dir, 'from-worker')}\n`);
+      const fetched = await runCli(['reports', 'get', job!.returnvalue.reportId, '--out', join(suite.dir, 'from-worker')], { env: env(prefix) });
+      expect(fetched.stdout).toBe(`6 files written to ${join(suite.dir, 'from-worker')}\n`);
 
       const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
       worker.kill('SIGTERM');
@@ -78,21 +59,20 @@ describe('cf-shares worker', () => {
   });
 
   it('keeps secrets out of output, logs and Redis, even with failing requests and trace logging', async () => {
-    const prefix = uniquePrefix('secrets');
-    prefixes.push(prefix);
-    await fetch(`${sim.api}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ errorRate: 0.2 }) });
+    const prefix = suite.prefix('secrets');
+    await fetch(`${suite.sim.api}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ errorRate: 0.2 }) });
     try {
-      const result = await runCli(['report', '--json', '--inspect-credentials', '--out', join(dir, 'secrets'), '--log-level', 'trace'], { env: env(prefix) });
+      const result = await runCli(['report', '--json', '--inspect-credentials', '--out', join(suite.dir, 'secrets'), '--log-level', 'trace'], { env: env(prefix) });
       expect(result.code).toBe(0);
-      const everything = `${result.stdout}\n${result.stderr}\n${await dumpPrefix(redis, prefix)}`;
+      const everything = `${result.stdout}\n${result.stderr}\n${await dumpPrefix(suite.redis, prefix)}`;
       expect(result.stderr).toMatch(/retrying/);
-      expect(everything).not.toContain(sim.password);
+      expect(everything).not.toContain(suite.sim.password);
       expect(everything).not.toMatch(/eyJ[\w-]+\.[\w-]+/); // no JWT, access or refresh
       expect(everything.toLowerCase()).not.toContain('bearer ');
       // Binding credentials were read for endpoints; none of their secrets may be kept.
       expect(everything).not.toMatch(/"password"\s*:\s*"(?!\[Redacted\])/);
     } finally {
-      await fetch(`${sim.api}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
+      await fetch(`${suite.sim.api}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
     }
   });
 });
@@ -107,8 +87,7 @@ describe('bad input gets one line and the right exit code', () => {
     ['wrong password', ['report'], { withSim: true, password: 'not-the-password' }, 1, /^cf-shares: UAA rejected the login of user "admin"/],
     ['API down', ['report', '--api', 'http://127.0.0.1:1'], { withSim: true }, 1, /^cf-shares: cannot reach http:\/\/127\.0\.0\.1:1/],
   ])('%s', async (_name, args, options: { withSim?: boolean; password?: string }, code, line) => {
-    const prefix = uniquePrefix('bad');
-    prefixes.push(prefix);
+    const prefix = suite.prefix('bad');
     const extra = options.withSim ? { ...env(prefix), ...(options.password && { CF_PASSWORD: options.password }) } : { REDIS_URL, CF_SHARES_PREFIX: prefix };
     const result = await runCli(args, { env: extra });
     expect(result.code).toBe(code);
