@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { CfApiError, RateLimitWaitError } from '../../src/client/index.js';
+import { blockingReasons, classifyUnshare } from '../../src/campaign/unshare-outcome.js';
+
+const apiError = (status: number, code?: number, detail = '', headers: Record<string, string> = {}) =>
+  new CfApiError({
+    status,
+    method: 'DELETE',
+    url: 'https://api.example/v3/service_instances/si/relationships/shared_spaces/sp',
+    errors: code === undefined ? [] : [{ code, title: 'CF-X', detail }],
+    response: { status, headers, body: {} },
+  });
+
+// Verbatim from cc-api.md §1.2 (spec/request/service_instances_spec.rb ~4273).
+const UNSHARE_FAILED =
+  'Unshare of service instance failed: \n\nUnshare of service instance failed because one or more bindings could not be deleted.\n\n \tThe binding between an application and service instance my-si in space target-space is being deleted asynchronously.';
+
+describe('classifyUnshare', () => {
+  it.each([
+    ['204', { status: 204 }, { kind: 'final', outcome: 'unshared' }],
+    ['404 instance gone', apiError(404, 10010, 'Service instance not found'), { kind: 'final', outcome: 'instance_gone' }],
+    ['422 unknown space', apiError(422, 10008, 'Unable to unshare service instance from space x. Ensure the space exists.'), { kind: 'final', outcome: 'space_gone' }],
+    ['403 not allowed', apiError(403, 10003), { kind: 'permanent' }],
+    ['503', apiError(503, 10015), { kind: 'retry' }],
+    ['network error', new Error('socket hang up'), { kind: 'retry' }],
+    ['429 with Retry-After', apiError(429, 10013, 'Rate Limit Exceeded', { 'retry-after': '42' }), { kind: 'rate_limited', waitMs: 42_000 }],
+  ])('%s', (_name, input, expected) => {
+    expect(classifyUnshare(input, 0)).toEqual(expected);
+  });
+
+  it('502 CF-ServiceInstanceUnshareFailed is blocked, with the reasons CC gave', () => {
+    expect(classifyUnshare(apiError(502, 390001, UNSHARE_FAILED))).toEqual({
+      kind: 'blocked',
+      blockers: ['The binding between an application and service instance my-si in space target-space is being deleted asynchronously.'],
+    });
+  });
+
+  it('a long wait CC asked for pauses the queue for that long', () => {
+    const error = new RateLimitWaitError({ status: 429, method: 'DELETE', url: 'https://api.example/x', waitMs: 1_800_000, resetAt: new Date(1_800_000) });
+    expect(classifyUnshare(error)).toEqual({ kind: 'rate_limited', waitMs: 1_800_000 });
+  });
+});
+
+describe('blockingReasons', () => {
+  it('splits several binding errors', () => {
+    const detail = 'Unshare of service instance failed: \n\nUnshare of service instance failed because one or more bindings could not be deleted.\n\n \tfirst reason\n\n \tsecond reason';
+    expect(blockingReasons(detail)).toEqual(['first reason', 'second reason']);
+  });
+});
