@@ -13,6 +13,8 @@ import { reportCommand } from './commands/report.js';
 import { reportsCommand } from './commands/reports.js';
 import { exportCommand } from './commands/export.js';
 import { scheduleCommand } from './commands/schedule.js';
+import { unshareAllCommand } from './commands/unshare-all.js';
+import { campaignCommand } from './commands/campaign.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -38,6 +40,8 @@ export function buildParser(argv: string[], context: CliContext): Argv {
     .command(reportsCommand(context))
     .command(exportCommand(context))
     .command(scheduleCommand(context))
+    .command(unshareAllCommand(context))
+    .command(campaignCommand(context))
     .command(workerCommand(context))
     .demandCommand(1, 'name a command (see --help)')
     .strict()

@@ -16,6 +16,9 @@ export async function connectClient(connection: ConnectionOptions, log: Logger):
     api: connection.api,
     auth: connection.auth,
     skipSslValidation: connection.skipSslValidation,
+    // Writes are paced by each campaign's --rate, shared through Redis by every worker; a per-process cap below it
+    // would silently lower the rate an admin asked for.
+    pacing: { writesPerSecond: 0, maxWritesInFlight: 16 },
     log,
   });
   const identity = client.identity;

@@ -1,6 +1,8 @@
 /** The queues of cf-shares. Names are part of the Redis layout: renaming one orphans its jobs. */
 export const QueueName = {
   report: 'report',
+  unshare: 'unshare',
+  campaign: 'campaign',
 } as const;
 
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
