@@ -15,7 +15,8 @@ export function endpointFromCredentials(credentials: Record<string, unknown>): S
   try {
     const url = new URL(uri.replace(/^jdbc:/, ''));
     const hostname = url.hostname.replace(/^\[|\]$/g, '');
-    const uriPort = Number(url.port);
+    // URL drops a scheme's default port: https://10.0.0.5/ listens on 443.
+    const uriPort = Number(url.port || ({ 'http:': 80, 'https:': 443 } as Record<string, number>)[url.protocol] || NaN);
     if (parseIp(hostname) && Number.isInteger(uriPort) && uriPort >= 1) return { destination: hostname, port: uriPort, source: 'credentials' };
   } catch {
     // Not a URL: no endpoint.

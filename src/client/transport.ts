@@ -250,9 +250,10 @@ export class Transport {
       try {
         // Parsed regardless of Content-Type: CC labels 429 bodies text/plain but sends JSON (cc-api.md §8.1).
         body = JSON.parse(text);
-      } catch (error) {
+      } catch {
         if (raw.statusCode < 400) {
-          throw new MalformedResponseError({ method: req.method, url: redactUrl(url), status: raw.statusCode, reason: `not JSON (${(error as Error).message})`, body: text });
+          // Not the parser's message: it quotes the start of the body, which may be a credential (/details, UAA).
+          throw new MalformedResponseError({ method: req.method, url: redactUrl(url), status: raw.statusCode, reason: 'not JSON', body: text });
         }
         body = undefined;
       }

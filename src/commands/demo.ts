@@ -63,6 +63,7 @@ export function demoCommand(context: CliContext): CommandModule<object, DemoArgs
           inspectCredentials: true,
           keep: 30,
           detach: false,
+          stop: context.stopSignal,
           ...(args.out !== undefined && { out: args.out }),
           onEnqueued: (jobId) => out(`Report job ${jobId} queued on Redis; an in-process worker is running it\n`),
           log: context.log.child({ command: 'demo' }),

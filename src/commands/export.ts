@@ -56,6 +56,7 @@ export function exportCommand(context: CliContext): CommandModule<object, Export
         inspectCredentials: args['inspect-credentials'],
         keep: args.keep,
         detach: args.detach,
+        stop: context.stopSignal,
         exportSince: since,
         onEnqueued: (jobId) => void (args.json ? undefined : context.stdout.write(`job: ${jobId}\n`)),
         onProgress: (progress) => view?.update(progress),

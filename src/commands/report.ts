@@ -34,6 +34,7 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON line' }),
     handler: async (args) => {
       if (!Number.isInteger(args.keep) || args.keep < 1) throw new UsageError(`--keep must be a whole number >= 1 (got ${String(args.keep)})`);
+      if (args.detach && args['fail-on']) throw new UsageError('--fail-on needs the result: it cannot go with --detach');
       const connection = resolveConnectionOptions(args, context.env);
       const { runReport } = await import('../jobs/run-report.js');
       const log = context.log.child({ command: 'report' });
@@ -44,6 +45,7 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
         inspectCredentials: args['inspect-credentials'],
         keep: args.keep,
         detach: args.detach,
+        stop: context.stopSignal,
         onEnqueued: (jobId) => void (args.json ? undefined : context.stdout.write(`job: ${jobId}\n`)),
         onProgress: (progress) => {
           log.info({ progress }, 'report progress');

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import type { CfClient, ServiceCredentialBinding } from '../client/index.js';
+import { CfApiError, type CfClient, type ServiceCredentialBinding } from '../client/index.js';
 import type { FoundationSnapshot, ServiceEndpoint, SnapshotPlan } from '../audit/snapshot.js';
 import { endpointFromFile, type EndpointsFile } from '../audit/endpoints-file.js';
 import { endpointFromCredentials } from '../audit/endpoint-from-credentials.js';
@@ -113,8 +113,19 @@ export async function crawlFoundation(client: CfClient, api: string, options: Cr
         const bindingGuid = firstBinding.get(instance.guid);
         if (!options.inspectCredentials || !bindingGuid) return;
         // The credentials live only in this function's frame: host and port are kept, the rest is dropped.
-        const details = await client.serviceCredentialBindings.details(bindingGuid);
-        const fromCredentials = endpointFromCredentials(details.credentials);
+        let credentials: unknown;
+        try {
+          credentials = (await client.serviceCredentialBindings.details(bindingGuid)).credentials;
+        } catch (error) {
+          // A global auditor may not read credentials, and a binding may be gone since it was listed: fall back to
+          // the inferred ASG check for this instance rather than fail the whole report.
+          if (error instanceof CfApiError && (error.status === 403 || error.status === 404)) {
+            log.warn({ instanceGuid: instance.guid, status: error.status }, 'cannot read binding credentials; ASG check falls back to comparing spaces');
+            return;
+          }
+          throw error;
+        }
+        const fromCredentials = typeof credentials === 'object' && credentials !== null ? endpointFromCredentials(credentials as Record<string, unknown>) : undefined;
         if (fromCredentials) endpoints.set(instance.guid, fromCredentials);
       }),
     ),
@@ -128,7 +139,7 @@ export async function crawlFoundation(client: CfClient, api: string, options: Cr
     sharingFlagEnabled: flag.enabled,
     orgs: orgs.map((org) => ({ guid: org.guid, name: org.name })),
     spaces: spaces.map((space) => ({ guid: space.guid, name: space.name, orgGuid: space.relationships.organization.data?.guid ?? '' })),
-    offerings: offerings.map((offering) => ({ guid: offering.guid, name: offering.name, shareable: offering.shareable })),
+    offerings: offerings.map((offering) => ({ guid: offering.guid, name: offering.name, shareable: shareableForCc(offering) })),
     plans: [...planRecords.values()],
     instanceCounts: { all: discovered.instances.size, managed },
     sharedInstances: shared.map(({ guid, name, spaceGuid, planGuid, dashboardUrl }) => ({ guid, name, spaceGuid, planGuid, dashboardUrl })),
@@ -143,6 +154,16 @@ export async function crawlFoundation(client: CfClient, api: string, options: Cr
     })),
   };
   return { snapshot, endpoints, requests: client.requestCount - requestsBefore };
+}
+
+/**
+ * Whether CC lets instances of an offering be shared: the share action tests the broker's `metadata.shareable` with
+ * Ruby truthiness, while the API's `shareable` is `== true` (cc-api.md §6). A broker that wrote "true" as a string
+ * shows shareable:false yet allows sharing; it must not be reported as not shareable.
+ */
+function shareableForCc(offering: { shareable: boolean; broker_catalog?: { metadata?: Record<string, unknown> | null } }): boolean {
+  const raw = offering.broker_catalog?.metadata?.shareable;
+  return offering.shareable || (raw !== undefined && raw !== null && raw !== false);
 }
 
 type AppBindingRow = FoundationSnapshot['appBindings'][number];
@@ -183,7 +204,8 @@ async function bindingsOfSharedInstances(
   const batches = Math.ceil(sharedGuids.length / batchSize);
   const whole = client.serviceCredentialBindings.list({ include: ['app'] }).pages();
   const first = await whole.next();
-  if (!first.done && first.value.pagination.total_pages <= batches) {
+  // The first page is paid for already: batching would cost that page plus `batches`.
+  if (!first.done && first.value.pagination.total_pages <= batches + 1) {
     take(first.value);
     for await (const page of whole) take(page);
     return { appBindings, keys };

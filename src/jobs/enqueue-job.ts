@@ -28,8 +28,16 @@ export async function enqueueJob<Data, Result>(connection: ConnectionOptions, qu
   const queue = new Queue(queueName, { connection: queueRedis, prefix });
   // Listen before adding, so a fast worker's completion cannot be missed.
   const events = new QueueEvents(queueName, { connection: eventsRedis, prefix });
-  await events.waitUntilReady();
-  const job = await queue.add(queueName, data, { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, ...JOB_RETENTION, ...options });
+  const close = () => closeAll([() => events.close(), () => queue.close(), () => queueRedis.quit(), () => eventsRedis.quit()]);
+  let job: Awaited<ReturnType<typeof queue.add>>;
+  try {
+    await events.waitUntilReady();
+    job = await queue.add(queueName, data, { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, ...JOB_RETENTION, ...options });
+  } catch (error) {
+    // Open connections would keep retrying and the process would never exit.
+    await close().catch(() => undefined);
+    throw error;
+  }
   const jobId = job.id!;
   return {
     jobId,
@@ -38,6 +46,6 @@ export async function enqueueJob<Data, Result>(connection: ConnectionOptions, qu
       events.on('progress', ({ jobId: id, data: progress }) => {
         if (id === jobId) listener(progress);
       }),
-    close: () => closeAll([() => events.close(), () => queue.close(), () => queueRedis.quit(), () => eventsRedis.quit()]),
+    close,
   };
 }

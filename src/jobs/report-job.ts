@@ -1,4 +1,4 @@
-import type { Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CfClient } from '../client/index.js';
 import { crawlFoundation } from '../crawl/crawl-foundation.js';
@@ -18,6 +18,8 @@ import { join } from 'node:path';
 /** Data of a report job: options only. The endpoints file is operator configuration (addresses), not a secret. */
 export interface ReportJobData {
   readonly requestedAt: string;
+  /** The foundation the requester meant; a worker logged in to another one refuses the job. */
+  readonly api?: string;
   readonly inspectCredentials: boolean;
   readonly endpoints?: string;
   /** Reports to keep in Redis. */
@@ -40,6 +42,11 @@ export interface ReportJobResult {
   readonly removed: number;
 }
 
+/** `2026-11-23T02:00:00Z`: CC's timestamp filters take whole seconds only. */
+export function ccTimestamp(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 /** Sortable, readable report ids: the time, then the job id so two reports in one second differ. */
 export function reportId(generatedAt: string, jobId: string): string {
   return `${generatedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${jobId}`;
@@ -49,6 +56,9 @@ export function reportId(generatedAt: string, jobId: string): string {
 export function reportProcessor(client: CfClient, api: string, redis: Redis, prefix: string, log: Logger, reportsDir?: string) {
   return async (job: Job<ReportJobData, ReportJobResult>): Promise<ReportJobResult> => {
     const jobLog = log.child({ queue: job.queueName, jobId: job.id });
+    if (job.data.api !== undefined && job.data.api !== api) {
+      throw new UnrecoverableError(`this report is for ${job.data.api} but this worker is logged in to ${api}: run a worker for that foundation, or use another --prefix`);
+    }
     const endpointsFile = job.data.endpoints === undefined ? undefined : parseEndpointsFile(job.data.endpoints);
     jobLog.info({ requestedAt: job.data.requestedAt, inspectCredentials: job.data.inspectCredentials }, 'report started');
     const { snapshot, endpoints, requests } = await crawlFoundation(client, api, {
@@ -64,9 +74,12 @@ export function reportProcessor(client: CfClient, api: string, redis: Redis, pre
     const diff = diffShares(previousText ? (JSON.parse(previousText) as Report) : null, report);
     const id = reportId(report.generated_at, job.id ?? 'x');
     let files = renderReportFiles(report, snapshot, diff);
-    const since = job.data.export?.since ?? (job.data.exportWindowMs === undefined ? undefined : new Date(Date.parse(report.generated_at) - job.data.exportWindowMs).toISOString());
+    // A scheduled export's window ends at its tick, not when its crawl ended, so consecutive windows abut however
+    // long each crawl takes. CC rejects fractional seconds in timestamp filters: whole seconds throughout.
+    const tick = job.timestamp;
+    const since = job.data.export?.since ?? (job.data.exportWindowMs === undefined ? undefined : ccTimestamp(tick - job.data.exportWindowMs));
     if (since !== undefined) {
-      const window = { since, until: report.generated_at };
+      const window = { since: ccTimestamp(Date.parse(since)), until: ccTimestamp(job.data.exportWindowMs === undefined ? Date.parse(report.generated_at) : tick) };
       // CC keeps audit events 31 days: nightly exports are the only long history (issue: compliance export).
       const events = await client.auditEvents.listAll({ types: EXPORT_EVENT_TYPES, created_ats: { gt: window.since, lte: window.until } });
       files = { ...files, 'bindings.csv': bindingsCsv(snapshot), 'audit-events.ndjson': auditEventsNdjson(events) };

@@ -37,19 +37,22 @@ export class ReportStore {
 
   /** Saves a report's files and makes it the latest of its foundation. */
   async save(meta: StoredReportMeta, files: Readonly<Record<string, string>>): Promise<void> {
-    await this.redis
+    const results = await this.redis
       .multi()
       .hset(this.filesKey(meta.id), files)
       .hset(`${this.base}:meta`, meta.id, JSON.stringify(meta))
       .zadd(`${this.base}:index`, Date.parse(meta.generatedAt), meta.id)
       .set(this.latestKey(meta.api), meta.id)
       .exec();
+    // MULTI reports a failed command in its results, not as a rejection: a report whose files were not stored must fail.
+    const failed = results?.find(([error]) => error !== null);
+    if (!results || failed) throw new Error(`storing report ${meta.id} in Redis failed: ${failed?.[0]?.message ?? 'transaction aborted'}`);
     await this.prune();
   }
 
-  /** The newest reports first. */
-  async list(limit = this.keep): Promise<StoredReportMeta[]> {
-    const ids = await this.redis.zrevrange(`${this.base}:index`, 0, limit - 1);
+  /** The newest reports first (all of them: a run with a larger --keep may have kept more than this store's keep). */
+  async list(limit = -1): Promise<StoredReportMeta[]> {
+    const ids = await this.redis.zrevrange(`${this.base}:index`, 0, limit < 0 ? -1 : limit - 1);
     if (ids.length === 0) return [];
     const metas = await this.redis.hmget(`${this.base}:meta`, ...ids);
     return metas.filter((text): text is string => text !== null).map((text) => JSON.parse(text) as StoredReportMeta);

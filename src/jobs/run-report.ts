@@ -10,6 +10,22 @@ import { QueueName } from './queue-names.js';
 import { ReportStore } from './report-store.js';
 import { writeReportFiles } from '../report/write-files.js';
 import type { ReportJobData, ReportJobResult } from './report-job.js';
+import { connectClient } from './connect-client.js';
+
+/** Thrown when the person or the service manager stops a command while it waits. */
+export class InterruptedError extends Error {
+  override readonly name = 'InterruptedError';
+}
+
+function untilStopped<T>(work: Promise<T>, stop: AbortSignal | undefined): Promise<T> {
+  if (!stop) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new InterruptedError('interrupted: the job stays on the queue and a worker will finish it (cf-shares reports list)'));
+    if (stop.aborted) return onAbort();
+    stop.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => stop.removeEventListener('abort', onAbort));
+  });
+}
 
 export interface RunReportOptions {
   /** Path of the operator's endpoints file. */
@@ -23,6 +39,8 @@ export interface RunReportOptions {
   /** Called once the job is on the queue. */
   onEnqueued?: (jobId: string) => void;
   onProgress?: (progress: unknown) => void;
+  /** Aborts the wait (SIGINT/SIGTERM): the in-process worker stops and the command ends non-zero. */
+  stop?: AbortSignal;
   /** A compliance export from this time on (ISO-8601). */
   exportSince?: string;
   log: Logger;
@@ -54,10 +72,15 @@ export async function runReport(connection: ConnectionOptions, options: RunRepor
     }
   }
   await assertRedisReachable(connection.redisUrl);
+  if (options.detach) {
+    // Log in even when a worker will do the work, so bad credentials fail here and leave no job behind.
+    await (await connectClient(connection, options.log)).close();
+  }
   const workers = options.detach ? undefined : await startWorkers(connection, options.log, { inProcess: true });
   try {
     const data: ReportJobData = {
       requestedAt: new Date().toISOString(),
+      api: connection.api,
       inspectCredentials: options.inspectCredentials,
       keep: options.keep,
       ...(endpoints !== undefined && { endpoints }),
@@ -69,7 +92,7 @@ export async function runReport(connection: ConnectionOptions, options: RunRepor
       options.onEnqueued?.(job.jobId);
       if (options.detach) return { jobId: job.jobId };
       if (options.onProgress) job.onProgress(options.onProgress);
-      const result = await job.wait();
+      const result = await untilStopped(job.wait(), options.stop);
       const redis = createRedisConnection(connection.redisUrl, { maxRetriesPerRequest: 3 });
       let files: Record<string, string> | undefined;
       try {

@@ -74,10 +74,14 @@ export async function startWorkers(connection: ConnectionOptions, log: Logger, o
     if (name === QueueName.unshare) unshareWorker = worker;
     return worker;
   });
-  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  const close = () =>
+    closeAll([...workers.map((worker) => () => worker.close()), () => campaignQueue.close(), () => client.close(), () => bullRedis.quit(), () => dataRedis.quit()]);
+  try {
+    await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
   log.info({ queues: processors.map(([name]) => name), prefix: connection.prefix }, 'worker ready');
-  return {
-    close: () =>
-      closeAll([...workers.map((worker) => () => worker.close()), () => campaignQueue.close(), () => client.close(), () => bullRedis.quit(), () => dataRedis.quit()]),
-  };
+  return { close };
 }

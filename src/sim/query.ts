@@ -92,7 +92,8 @@ export function parseQuery(search: URLSearchParams, spec: ListSpec): ParsedQuery
       const op = bracket ?? 'eq';
       if (op !== 'eq' && !TS_OPS.has(op)) throw badQuery(`${humanise(base)} has an invalid relational operator: '${op}'`);
       const values = value.split(',');
-      if (values.some((v) => Number.isNaN(Date.parse(v)))) throw badQuery(`${humanise(base)} has an invalid timestamp format. Timestamps should be formatted as 'YYYY-MM-DDThh:mm:ssZ'`);
+      // CC's validator takes whole seconds in UTC only (it "does not accept fractional seconds").
+      if (values.some((v) => !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(v) || Number.isNaN(Date.parse(v)))) throw badQuery(`${humanise(base)} has an invalid timestamp format. Timestamps should be formatted as 'YYYY-MM-DDThh:mm:ssZ'`);
       const list = parsed.timestamps.get(base) ?? [];
       list.push({ op: op as TimestampFilter['op'], values });
       parsed.timestamps.set(base, list);
