@@ -65,13 +65,23 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
           sub({
             command: 'status <id>',
             describe: 'Counts per outcome, rate and ETA',
-            builder: (b) => b.positional('id', { type: 'string', demandOption: true }).option('json', { type: 'boolean', default: false }),
+            builder: (b) =>
+              b
+                .positional('id', { type: 'string', demandOption: true })
+                .option('json', { type: 'boolean', default: false })
+                .option('follow', { type: 'boolean', default: false, describe: 'Follow until the campaign is done (a progress bar on a terminal)' }),
             handler: async (args) => {
               const { store, redis } = await openStore(args, context);
               try {
                 const meta = await requireMeta(store, args.id!);
-                const { summarizeCampaign, progressLine } = await import('../campaign/campaign-summary.js');
-                const progress = summarizeCampaign(meta, await store.outcomes(meta.id));
+                const [{ summarizeCampaign, progressLine }, { waitForCampaign }] = await Promise.all([import('../campaign/campaign-summary.js'), import('../campaign/wait-for-campaign.js')]);
+                if ((args as { follow?: boolean }).follow) {
+                  const { campaignProgressPrinter } = await import('../campaign/progress-printer.js');
+                  const printer = campaignProgressPrinter(context.stderr);
+                  await waitForCampaign(store, meta.id, (p) => printer.show(p), context.stopSignal);
+                  printer.done();
+                }
+                const progress = summarizeCampaign((await store.meta(meta.id)) ?? meta, await store.outcomes(meta.id));
                 out(args.json ? JSON.stringify({ ...progress, verification: (await store.verification(meta.id)) ?? null }) : progressLine(progress));
               } finally {
                 redis.disconnect();

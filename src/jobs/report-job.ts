@@ -10,6 +10,7 @@ import { renderReportFiles } from '../report/render-files.js';
 import type { Report } from '../report/report-model.js';
 import type { Logger } from '../log.js';
 import { ReportStore } from './report-store.js';
+import { CampaignStore } from '../campaign/campaign-store.js';
 import { EXPORT_EVENT_TYPES, auditEventsNdjson, bindingsCsv, buildManifest } from '../report/export-files.js';
 import { VERSION } from '../version.js';
 import { writeReportFiles } from '../report/write-files.js';
@@ -82,7 +83,17 @@ export function reportProcessor(client: CfClient, api: string, redis: Redis, pre
       const window = { since: ccTimestamp(Date.parse(since)), until: ccTimestamp(job.data.exportWindowMs === undefined ? Date.parse(report.generated_at) : tick) };
       // CC keeps audit events 31 days: nightly exports are the only long history (issue: compliance export).
       const events = await client.auditEvents.listAll({ types: EXPORT_EVENT_TYPES, created_ats: { gt: window.since, lte: window.until } });
-      files = { ...files, 'bindings.csv': bindingsCsv(snapshot), 'audit-events.ndjson': auditEventsNdjson(events) };
+      // Our own writes too: every campaign's audit trail entries in the window (flag changes, binding deletes, unshares).
+      const campaigns = new CampaignStore(redis, prefix);
+      const ours: unknown[] = [];
+      for (const campaign of await campaigns.list()) {
+        if (campaign.api !== api) continue;
+        for (const entry of await campaigns.auditEntries(campaign.id)) {
+          const at = Date.parse(entry.at);
+          if (at > Date.parse(window.since) && at <= Date.parse(window.until) + 999) ours.push({ campaign: campaign.id, ...entry });
+        }
+      }
+      files = { ...files, 'bindings.csv': bindingsCsv(snapshot), 'audit-events.ndjson': auditEventsNdjson(events), 'campaign-audit.ndjson': auditEventsNdjson(ours) };
       files['manifest.json'] = buildManifest({ toolVersion: VERSION, api, generatedAt: report.generated_at, window, files });
     }
     await store.save({ id, api, generatedAt: report.generated_at, shares: report.summary.shares, findings: findings.length, requests }, files);

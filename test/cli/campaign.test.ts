@@ -14,7 +14,7 @@ interface Truth {
 interface CampaignJson {
   campaign: { total: number; status: string };
   verification: { still_shared: Array<{ instance_guid: string; space_guid: string }> } | null;
-  items: Array<{ instance_guid: string; target_space_guid: string; outcome: string; blocking: string[]; destroyed_bindings: unknown[] }>;
+  items: Array<{ instance_guid: string; target_space_guid: string; outcome: string; blocking: string[]; destroyed_bindings: unknown[]; binding_deletes: Array<{ result: string }> }>;
   audit_trail: Array<{ method: string; path: string; status: number | null }>;
 }
 
@@ -82,6 +82,58 @@ describe('cf-shares unshare-all', () => {
     expect(report.audit_trail.filter((entry) => entry.method === 'DELETE').length).toBeGreaterThanOrEqual(planned.shares.length);
     const flag = await runCli(['unshare-all', '--dry-run'], { env });
     expect(flag.stdout).not.toContain('flag is enabled');
+
+    // The compliance export carries the campaign's writes.
+    const exported = await runCli(['export', '--out', join(dir, 'export'), '--since', '1h'], { env });
+    expect(exported.code, exported.stderr).toBe(0);
+    const ours = (await readFile(join(dir, 'export', 'campaign-audit.ndjson'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(ours.filter((entry: { campaign: string; method: string }) => entry.campaign === id && entry.method === 'PATCH')).toHaveLength(1);
+    expect(ours.filter((entry: { method: string }) => entry.method === 'DELETE').length).toBe(report.audit_trail.filter((entry) => entry.method === 'DELETE').length);
+  });
+
+  it('--delete-bindings-first deletes the bindings itself, records each, and goes on past those that fail', async () => {
+    const { sim, env, dir } = await fresh('bindings-first');
+    const planned = await truthOf(sim);
+    const result = await runCli(['unshare-all', '--yes', '--disable-flag', '--delete-bindings-first', '--rate', '50', '--retry-delay', '1', '--max-attempts', '3'], { env, timeoutMs: 90_000 });
+    expect([0, 3]).toContain(result.code);
+    const id = /^campaign: (\S+)$/m.exec(result.stdout)![1]!;
+    const report = JSON.parse(
+      await (async () => {
+        await runCli(['campaign', 'report', id, '--out', join(dir, 'r')], { env });
+        return readFile(join(dir, 'r', 'campaign.json'), 'utf8');
+      })(),
+    ) as CampaignJson;
+    await expectCampaignComplete(sim, report, planned);
+    const deletes = report.items.flatMap((item) => item.binding_deletes);
+    expect(deletes.filter((d) => d.result === 'deleted').length).toBeGreaterThan(0);
+    expect(report.audit_trail.some((entry) => entry.method === 'DELETE' && entry.path.startsWith('/v3/service_credential_bindings/'))).toBe(true);
+  });
+
+  it('cancel stops queued items; resume requeues lost jobs and finishes; status --follow waits for the end', async () => {
+    const { sim, env, prefix } = await fresh('cancel');
+    const first = await runCli(['unshare-all', '--yes', '--disable-flag', '--detach', '--target-org', 'org-001'], { env });
+    expect(first.code, first.stderr).toBe(0);
+    const cancelledId = /^campaign: (\S+)$/m.exec(first.stdout)![1]!;
+    const cancelled = await runCli(['campaign', 'cancel', cancelledId], { env });
+    expect(cancelled.stdout).toMatch(/cancelled: \d+ queued item\(s\) will not run/);
+    expect((await runCli(['campaign', 'resume', cancelledId], { env })).code).toBe(2);
+
+    const second = await runCli(['unshare-all', '--yes', '--detach', '--rate', '50', '--retry-delay', '1', '--max-attempts', '3'], { env });
+    expect(second.code, second.stderr).toBe(0);
+    const id = /^campaign: (\S+)$/m.exec(second.stdout)![1]!;
+    // Lose every queued job, as a Redis restored from an old snapshot would: resume must put them back.
+    const { Queue } = await import('bullmq');
+    const queue = new Queue('unshare', { connection: { url: REDIS_URL }, prefix: `{${prefix}}` });
+    await queue.obliterate({ force: true });
+    await queue.close();
+    const resumed = await runCli(['campaign', 'resume', id], { env, timeoutMs: 90_000 });
+    expect(resumed.stdout).toMatch(/requeued [1-9]\d* item\(s\)/);
+    const followed = await runCli(['campaign', 'status', id, '--follow', '--json'], { env });
+    const status = JSON.parse(followed.stdout.trim().split('\n').at(-1)!);
+    expect(status.status).toBe('done');
+    expect(status.finished).toBe(status.total);
+    const remaining = (await truthOf(sim)).shares.length;
+    expect(status.counts.blocked ?? 0).toBe(remaining);
   });
 
   it('completes after workers are killed with SIGKILL mid-campaign, with exactly one outcome per item', async () => {

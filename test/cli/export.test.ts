@@ -42,7 +42,7 @@ describe('cf-shares export', () => {
     expect(result.code).toBe(0);
 
     const names = (await readdir(out)).sort();
-    expect(names).toEqual(['audit-events.ndjson', 'bindings.csv', 'diff.json', 'findings.csv', 'keys.csv', 'manifest.json', 'report.json', 'report.md', 'shares.csv']);
+    expect(names).toEqual(['audit-events.ndjson', 'bindings.csv', 'campaign-audit.ndjson', 'diff.json', 'findings.csv', 'keys.csv', 'manifest.json', 'report.json', 'report.md', 'shares.csv']);
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.schema).toBe('cf-shares/export@1');
     expect(manifest.api).toBe(suite.sim.url);
