@@ -165,6 +165,32 @@ describe('cf-shares unshare-all', () => {
   }, 120_000);
 });
 
+describe('rate limits', () => {
+  it('a Cloud Controller 429 pauses the queue for as long as CC asks, without spending an attempt', async () => {
+    const { sim, env, dir } = await fresh('429');
+    const planned = await truthOf(sim);
+    const started = await runCli(['unshare-all', '--yes', '--disable-flag', '--detach', '--rate', '50', '--max-attempts', '1'], { env });
+    expect(started.code, started.stderr).toBe(0);
+    const id = /^campaign: (\S+)$/m.exec(started.stdout)![1]!;
+    // Limit even the admin (CC exempts admins by default) to 20 requests per 2 s window.
+    await fetch(`${sim.api}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rateLimit: { limit: 20, windowSeconds: 2, exemptAdmins: false } }) });
+    await fetch(`${sim.api}/_sim/requests/reset`, { method: 'POST' });
+    // The worker's client hands any wait over 100 ms to the queue instead of sleeping through it.
+    const worker = spawn(process.execPath, ['bin/cf-shares.js', 'worker', '--log-level', 'warn'], { cwd: REPO_ROOT, env: cliEnv({ ...env, CF_SHARES_MAX_WAIT_MS: '100' }), stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    worker.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    cleanups.push(async () => worker.kill('SIGKILL'));
+    const followed = await runCli(['campaign', 'status', id, '--follow', '--json'], { env, timeoutMs: 90_000 });
+    worker.kill('SIGTERM');
+    const status = JSON.parse(followed.stdout.trim().split('\n').at(-1)!);
+    expect(status).toMatchObject({ status: 'done', finished: planned.shares.length });
+    // With --max-attempts 1 a spent attempt would have ended an item failed: none did.
+    expect(status.counts.failed ?? 0).toBe(0);
+    expect(log).toContain('rate limited by the Cloud Controller: pausing the queue');
+    await expectCampaignComplete(sim, await campaignReport(env, id, join(dir, 'r')), planned);
+  }, 120_000);
+});
+
 describe('unshare-all refuses with one line and exit 2', () => {
   it('when the sharing flag is on and --disable-flag is not given, or nobody confirmed, or nothing matches', async () => {
     const { env } = await fresh('refuse');
