@@ -5,7 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Files share one real Redis and spawn real processes: run them one at a time.
     fileParallelism: false,
-    testTimeout: 30_000,
+    // Whole campaigns and reports run inside one test; a hang still fails, after two minutes.
+    testTimeout: 120_000,
     hookTimeout: 30_000,
     reporters: ['default'],
   },
