@@ -3,31 +3,15 @@
  * write rate as a fraction of the cap, the wall time, requests per share, and what the docs' script would leave.
  */
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
+import { startSimProcess, ROOT as root } from './sim-process.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const RATE = 50;
 const small = process.env.BENCH_SCALE === 'small';
 const size = small ? { instances: 3000, spaces: 300 } : { instances: 30_000, spaces: 3000 };
-
-interface Ready { api: string; username: string; password: string; client_id: string; client_secret: string }
-
-function startSim(): Promise<{ ready: Ready; stop: () => void }> {
-  return new Promise((resolve, reject) => {
-    const args = ['src/cli.ts', 'sim', '--json', '--instances', String(size.instances), '--spaces', String(size.spaces), '--orgs', '30', '--shared-ratio', '0.1', '--latency-ms', '2'];
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('\n')) resolve({ ready: JSON.parse(out.split('\n')[0]!) as Ready, stop: () => child.kill('SIGTERM') });
-    });
-    child.on('exit', (code) => reject(new Error(`sim exited ${code}`)));
-  });
-}
 
 function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve) => {
@@ -38,7 +22,7 @@ function run(args: string[], env: Record<string, string>): Promise<{ code: numbe
   });
 }
 
-const sim = await startSim();
+const sim = await startSimProcess(['--instances', String(size.instances), '--spaces', String(size.spaces), '--orgs', '30', '--shared-ratio', '0.1', '--latency-ms', '2']);
 try {
   const api = sim.ready.api;
   const truth = (await (await fetch(`${api}/_sim/truth`)).json()) as { shares: Array<{ instance_guid: string }>; counts: { instances: number } };

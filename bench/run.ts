@@ -3,10 +3,9 @@
  *   BENCH_SCALE=small npm run bench    for a quick run (10k instances)
  */
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { benchGenerate } from '../src/sim/bench-generate.js';
+import { startSimProcess, ROOT as root } from './sim-process.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const small = process.env.BENCH_SCALE === 'small';
 const size = small
   ? { instances: 10_000, spaces: 1_000, orgs: 20, bindings: 20_000, keys: 2_000, sharedRatio: 0.0556 }
@@ -23,22 +22,6 @@ function run(args: string[], nodeFlags: string[] = []): Promise<string> {
   });
 }
 
-interface SimReady { api: string; client_id: string; client_secret: string }
-
-function startSim(): Promise<{ ready: SimReady; stop: () => void }> {
-  return new Promise((resolve, reject) => {
-    const args = ['src/cli.ts', 'sim', '--json', '--instances', String(size.instances), '--spaces', String(size.spaces), '--orgs', String(size.orgs),
-      '--bindings', String(size.bindings), '--keys', String(size.keys), '--shared-ratio', String(size.sharedRatio), '--latency-ms', String(latencyMs)];
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('\n')) resolve({ ready: JSON.parse(out.split('\n')[0]!) as SimReady, stop: () => child.kill('SIGTERM') });
-    });
-    child.on('exit', (code) => reject(new Error(`sim exited ${code}`)));
-  });
-}
-
 const pad = (label: string): string => label.padEnd(34);
 
 console.log(`cf-shares benchmark (${small ? 'small' : 'full'} scale: ${size.instances} instances, ${size.spaces} spaces, ${size.bindings} bindings; ${latencyMs} ms added latency)\n`);
@@ -49,7 +32,8 @@ console.log(`${pad('  generate foundation')}${gen.generateMs} ms  (${gen.counts.
 console.log(`${pad('  serve a 5000-instance page')}${gen.pageMs} ms  (${(gen.pageBytes / 1e6).toFixed(1)} MB)`);
 console.log(`${pad('  same, filtered by 100 spaces')}${gen.spaceFilteredPageMs} ms\n`);
 
-const sim = await startSim();
+const sim = await startSimProcess(['--instances', String(size.instances), '--spaces', String(size.spaces), '--orgs', String(size.orgs),
+  '--bindings', String(size.bindings), '--keys', String(size.keys), '--shared-ratio', String(size.sharedRatio), '--latency-ms', String(latencyMs)]);
 try {
   const truth = (await (await fetch(`${sim.ready.api}/_sim/truth`)).json()) as { lower_bound_requests: number; counts: { shares: number; shared_instances: number } };
   type Result = { shares: number; requests: number; wallMs: number; peakRssMb: number };
