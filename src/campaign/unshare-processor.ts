@@ -79,7 +79,8 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
     let result: unknown;
     try {
       result = await client.serviceInstances.unshareFromSpace(item.instance.guid, item.target.space_guid);
-      await store.audit(campaignId, { at: new Date().toISOString(), identity: identity(), method: 'DELETE', path, status: (result as { status: number }).status, requestId: null, itemId });
+      const answer = result as { status: number; requestId: string | null };
+      await store.audit(campaignId, { at: new Date().toISOString(), identity: identity(), method: 'DELETE', path, status: answer.status, requestId: answer.requestId, itemId });
     } catch (error) {
       result = error;
       await store.audit(campaignId, {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Actor } from './actor.js';
@@ -211,6 +211,8 @@ function send(res: ServerResponse, answer: SimResponse, malformed = false): void
     if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json; charset=utf-8';
   }
   headers['Content-Length'] = String(Buffer.byteLength(text));
+  // CC's router stamps every response; admins quote it to operators when asking about a request.
+  headers['X-Vcap-Request-Id'] ??= randomUUID();
   res.writeHead(answer.status, headers);
   res.end(text);
 }

@@ -80,6 +80,8 @@ describe('cf-shares unshare-all', () => {
     expect(report.items.some((item) => item.outcome === 'unshared' && item.destroyed_bindings.length > 0)).toBe(true);
     expect(report.audit_trail.filter((entry) => entry.method === 'PATCH')).toEqual([expect.objectContaining({ path: '/v3/feature_flags/service_instance_sharing', status: 200 })]);
     expect(report.audit_trail.filter((entry) => entry.method === 'DELETE').length).toBeGreaterThanOrEqual(planned.shares.length);
+    // Each unshare names the CC request id an operator can look up.
+    expect(report.audit_trail.filter((entry) => entry.method === 'DELETE' && entry.status === 204).every((entry) => /^[0-9a-f-]{36}$/.test(String((entry as { requestId?: string }).requestId)))).toBe(true);
     const flag = await runCli(['unshare-all', '--dry-run'], { env });
     expect(flag.stdout).not.toContain('flag is enabled');
 

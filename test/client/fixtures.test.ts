@@ -363,7 +363,7 @@ describe('other fixture-backed behaviour', () => {
     cf = await startCf((req) => (req.method === 'DELETE' ? { status: 204 } : undefined));
     const { client } = testClient(cf);
     await client.login();
-    expect(await client.serviceInstances.unshareFromSpace(SI, SPACE)).toEqual({ status: 204 });
+    expect(await client.serviceInstances.unshareFromSpace(SI, SPACE)).toEqual({ status: 204, requestId: null });
   });
 
   it('binding delete: 202 Location → job guid, polled to COMPLETE; 204 → null', async () => {

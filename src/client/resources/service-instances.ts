@@ -103,9 +103,10 @@ export class ServiceInstances extends CollectionResource<ServiceInstance, Servic
    * deletes the app bindings in that space first; 502 CF-ServiceInstanceUnshareFailed (390001) when one could not be
    * deleted, never retried here (cc-api.md §1.2).
    */
-  async unshareFromSpace(guid: string, spaceGuid: string): Promise<{ status: number }> {
+  async unshareFromSpace(guid: string, spaceGuid: string): Promise<{ status: number; requestId: string | null }> {
     const response = await this.ctx.transport.request({ method: 'DELETE', path: `/v3/service_instances/${seg(guid)}/relationships/shared_spaces/${seg(spaceGuid)}` });
-    return { status: response.status };
+    const id = response.headers['x-vcap-request-id'];
+    return { status: response.status, requestId: (Array.isArray(id) ? id[0] : id) ?? null };
   }
 
   /** `POST .../relationships/shared_spaces`: all-or-nothing; answers the full shared-space list (cc-api.md §1.1). */
