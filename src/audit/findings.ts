@@ -154,8 +154,14 @@ export function computeFindings(snapshot: FoundationSnapshot, endpoints: Readonl
   return findings;
 }
 
-/** Whether any finding is at `threshold` or more severe (for `--fail-on`). */
+/** How many findings, given per severity, are at `threshold` or more severe (for `--fail-on`). */
+export function countAtOrAbove(severities: Readonly<Record<Severity, number>>, threshold: Severity): number {
+  return SEVERITY_ORDER.slice(0, SEVERITY_ORDER.indexOf(threshold) + 1).reduce((sum, severity) => sum + severities[severity], 0);
+}
+
+/** Whether any finding is at `threshold` or more severe. */
 export function hasFindingAtOrAbove(findings: readonly Finding[], threshold: Severity): boolean {
-  const limit = SEVERITY_ORDER.indexOf(threshold);
-  return findings.some((finding) => SEVERITY_ORDER.indexOf(finding.severity) <= limit);
+  const severities = { high: 0, medium: 0, low: 0, info: 0 };
+  for (const finding of findings) severities[finding.severity] += 1;
+  return countAtOrAbove(severities, threshold) > 0;
 }

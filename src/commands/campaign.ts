@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { CliContext } from '../cli-context.js';
-import { resolveConnectionOptions, type ConnectionFlags } from '../config/connection-options.js';
+import { resolveConnectionOptions, resolveRedisOptions, type ConnectionFlags } from '../config/connection-options.js';
 import { UsageError } from '../usage-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { withConnectionFlags } from './connection-flags.js';
@@ -17,9 +17,7 @@ interface CampaignArgs extends ConnectionFlags {
 
 /** Redis and prefix only: reading campaign records needs no Cloud Controller credentials. */
 async function openStore(args: CampaignArgs, context: CliContext): Promise<{ store: CampaignStore; redis: import('ioredis').Redis; redisUrl: string; prefix: string }> {
-  const redisUrl = args.redis ?? context.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  if (!/^rediss?:\/\//.test(redisUrl)) throw new UsageError('--redis/REDIS_URL must start with redis:// or rediss://');
-  const prefix = args.prefix ?? context.env.CF_SHARES_PREFIX ?? 'cf-shares';
+  const { redisUrl, prefix } = resolveRedisOptions(args, context.env);
   const [{ assertRedisReachable, createRedisConnection }, { CampaignStore }] = await Promise.all([import('../jobs/redis-connection.js'), import('../campaign/campaign-store.js')]);
   await assertRedisReachable(redisUrl);
   const redis = createRedisConnection(redisUrl, { maxRetriesPerRequest: 3 });
@@ -123,12 +121,12 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
             builder: (b) =>
               b.positional('id', { type: 'string', demandOption: true }).option('detach', { type: 'boolean', default: false }).option('concurrency', { type: 'number', default: 4 }),
             handler: async (args) => {
-              const { store, redis } = await openStore(args, context);
+              const { store, redis, prefix } = await openStore(args, context);
               try {
                 const meta = await requireMeta(store, args.id!);
                 if (meta.status === 'cancelled') throw new UsageError(`campaign ${meta.id} was cancelled; start a new one with unshare-all`);
                 const { unshareQueue, requeueUnfinished } = await import('../campaign/campaign-queue.js');
-                const queue = unshareQueue(redis, args.prefix ?? context.env.CF_SHARES_PREFIX ?? 'cf-shares');
+                const queue = unshareQueue(redis, prefix);
                 try {
                   const requeued = await requeueUnfinished(queue, store, meta);
                   out(`campaign: ${meta.id}\nrequeued ${requeued} item(s)`);

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { CliContext } from '../cli-context.js';
-import { CONNECTION_DEFAULTS } from '../config/connection-options.js';
+import { resolveRedisOptions } from '../config/connection-options.js';
 import { UsageError } from '../usage-error.js';
 import { renderReportSummary } from './report.js';
 
@@ -43,7 +43,7 @@ export function demoCommand(context: CliContext): CommandModule<object, DemoArgs
         import('../jobs/run-report.js'),
         import('../jobs/redis-connection.js'),
       ]);
-      const redisUrl = args.redis ?? context.env.REDIS_URL ?? CONNECTION_DEFAULTS.redisUrl;
+      const { redisUrl, prefix } = resolveRedisOptions({ redis: args.redis, prefix: args.prefix ?? 'cf-shares-demo' }, context.env);
       // Before the simulator starts, so a missing Redis is the first and only line.
       await assertRedisReachable(redisUrl).catch((error: Error) => {
         throw new Error(`${error.message} (the demo runs its jobs on Redis: start one with 'redis-server --daemonize yes' or pass --redis)`);
@@ -57,7 +57,7 @@ export function demoCommand(context: CliContext): CommandModule<object, DemoArgs
           auth: Object.freeze({ clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret }),
           skipSslValidation: false,
           redisUrl,
-          prefix: args.prefix ?? 'cf-shares-demo',
+          prefix,
         });
         const outcome = await runReport(connection, {
           inspectCredentials: true,

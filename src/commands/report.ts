@@ -5,7 +5,7 @@ import { UsageError } from '../usage-error.js';
 import { ExitCode } from '../exit-codes.js';
 import { withConnectionFlags } from './connection-flags.js';
 import { createProgressView } from '../render/progress.js';
-import { SEVERITY_ORDER, type Severity } from '../audit/findings.js';
+import { countAtOrAbove, SEVERITY_ORDER, type Severity } from '../audit/findings.js';
 import type { ReportJobResult } from '../jobs/report-job.js';
 
 interface ReportArgs extends ConnectionFlags {
@@ -60,7 +60,7 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
       else context.stdout.write(renderReportSummary(result, out));
       const threshold = args['fail-on'];
       if (threshold) {
-        const over = SEVERITY_ORDER.slice(0, SEVERITY_ORDER.indexOf(threshold) + 1).reduce((sum, severity) => sum + result.severities[severity], 0);
+        const over = countAtOrAbove(result.severities, threshold);
         if (over > 0) {
           context.stderr.write(`cf-shares: ${over} finding(s) at ${threshold} or worse (--fail-on ${threshold})\n`);
           context.exitCode = ExitCode.Findings;

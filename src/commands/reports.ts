@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { CliContext } from '../cli-context.js';
-import { CONNECTION_DEFAULTS } from '../config/connection-options.js';
+import { resolveRedisOptions } from '../config/connection-options.js';
 import { UsageError } from '../usage-error.js';
 import { textTable } from '../render/text-table.js';
 
@@ -12,16 +12,8 @@ interface ReportsArgs {
   json?: boolean;
 }
 
-/** Redis and prefix only: reading stored reports needs no Cloud Controller credentials. */
-function storeSettings(args: ReportsArgs, env: CliContext['env']): { redisUrl: string; prefix: string } {
-  const redisUrl = args.redis ?? env.REDIS_URL ?? CONNECTION_DEFAULTS.redisUrl;
-  if (!/^rediss?:\/\//.test(redisUrl)) throw new UsageError('--redis/REDIS_URL must start with redis:// or rediss://');
-  const prefix = args.prefix ?? env.CF_SHARES_PREFIX ?? CONNECTION_DEFAULTS.prefix;
-  return { redisUrl, prefix };
-}
-
 async function withStore<T>(args: ReportsArgs, context: CliContext, use: (store: import('../jobs/report-store.js').ReportStore) => Promise<T>): Promise<T> {
-  const { redisUrl, prefix } = storeSettings(args, context.env);
+  const { redisUrl, prefix } = resolveRedisOptions(args, context.env);
   const [{ assertRedisReachable, createRedisConnection }, { ReportStore }] = await Promise.all([import('../jobs/redis-connection.js'), import('../jobs/report-store.js')]);
   await assertRedisReachable(redisUrl);
   const redis = createRedisConnection(redisUrl, { maxRetriesPerRequest: 3 });

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import type { CommandModule } from 'yargs';
 import { Parser } from 'yargs/helpers';
 import type { CliContext } from '../cli-context.js';
-import { CONNECTION_DEFAULTS } from '../config/connection-options.js';
+import { resolveRedisOptions } from '../config/connection-options.js';
 import { UsageError } from '../usage-error.js';
+import { loadEndpointsFile } from '../config/load-endpoints-file.js';
 import { textTable } from '../render/text-table.js';
 import type { ReportJobData } from '../jobs/report-job.js';
 
@@ -36,16 +36,7 @@ export async function scheduledJobData(rest: readonly string[]): Promise<ReportJ
   }
   const keep = parsed.keep === undefined ? 30 : Number(parsed.keep);
   if (!Number.isInteger(keep) || keep < 1) throw new UsageError(`--keep must be a whole number >= 1 (got ${String(parsed.keep)})`);
-  let endpoints: string | undefined;
-  if (parsed.endpoints !== undefined) {
-    const { parseEndpointsFile } = await import('../audit/endpoints-file.js');
-    try {
-      endpoints = await readFile(String(parsed.endpoints), 'utf8');
-      parseEndpointsFile(endpoints);
-    } catch (error) {
-      throw new UsageError(`--endpoints ${String(parsed.endpoints)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-  }
+  const endpoints = parsed.endpoints === undefined ? undefined : await loadEndpointsFile(String(parsed.endpoints));
   let exportWindowMs: number | undefined;
   if (kind === 'export') {
     const since = parsed.since === undefined ? '31d' : String(parsed.since);
@@ -62,16 +53,10 @@ export async function scheduledJobData(rest: readonly string[]): Promise<ReportJ
   };
 }
 
-function storeConnection(args: ScheduleArgs, env: CliContext['env']): { redisUrl: string; prefix: string } {
-  const redisUrl = args.redis ?? env.REDIS_URL ?? CONNECTION_DEFAULTS.redisUrl;
-  if (!/^rediss?:\/\//.test(redisUrl)) throw new UsageError('--redis/REDIS_URL must start with redis:// or rediss://');
-  return { redisUrl, prefix: args.prefix ?? env.CF_SHARES_PREFIX ?? CONNECTION_DEFAULTS.prefix };
-}
-
 /** `cf-shares schedule add|list|remove`: nightly reports and exports as BullMQ job schedulers; workers run them. */
 export function scheduleCommand(context: CliContext): CommandModule<object, ScheduleArgs> {
   const connect = async (args: ScheduleArgs) => {
-    const connection = storeConnection(args, context.env);
+    const connection = resolveRedisOptions(args, context.env);
     const [{ assertRedisReachable }, schedules] = await Promise.all([import('../jobs/redis-connection.js'), import('../jobs/schedules.js')]);
     await assertRedisReachable(connection.redisUrl);
     return { connection, schedules };

@@ -61,17 +61,25 @@ export function resolveConnectionOptions(flags: ConnectionFlags, env: Env = proc
     throw new UsageError('no credentials: pass --username and --password (or CF_USERNAME/CF_PASSWORD), or --client-id and --client-secret (CF_CLIENT_ID/CF_CLIENT_SECRET)');
   }
 
-  const redisUrl = nonEmpty(flags.redis) ?? nonEmpty(env.REDIS_URL) ?? CONNECTION_DEFAULTS.redisUrl;
-  parseUrl(redisUrl, '--redis/REDIS_URL', ['redis:', 'rediss:']);
-
-  const prefix = nonEmpty(flags.prefix) ?? nonEmpty(env.CF_SHARES_PREFIX) ?? CONNECTION_DEFAULTS.prefix;
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(prefix)) {
-    throw new UsageError(`--prefix/CF_SHARES_PREFIX must be 1-64 letters, digits, '_', '.' or '-' (got '${prefix}')`);
-  }
+  const { redisUrl, prefix } = resolveRedisOptions(flags, env);
 
   const skipSslValidation = flags.skipSslValidation ?? isTrue(env.CF_SKIP_SSL_VALIDATION);
 
   return Object.freeze({ api: apiUrl.href.replace(/\/$/, ''), auth, skipSslValidation, redisUrl, prefix });
+}
+
+/**
+ * Redis and prefix only, for commands that read or steer what is in Redis and need no Cloud Controller credentials
+ * (reports, schedules, campaigns); {@link resolveConnectionOptions} uses it too, so both validate alike.
+ */
+export function resolveRedisOptions(flags: Pick<ConnectionFlags, 'redis' | 'prefix'>, env: Env = process.env): Readonly<{ redisUrl: string; prefix: string }> {
+  const redisUrl = nonEmpty(flags.redis) ?? nonEmpty(env.REDIS_URL) ?? CONNECTION_DEFAULTS.redisUrl;
+  parseUrl(redisUrl, '--redis/REDIS_URL', ['redis:', 'rediss:']);
+  const prefix = nonEmpty(flags.prefix) ?? nonEmpty(env.CF_SHARES_PREFIX) ?? CONNECTION_DEFAULTS.prefix;
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(prefix)) {
+    throw new UsageError(`--prefix/CF_SHARES_PREFIX must be 1-64 letters, digits, '_', '.' or '-' (got '${prefix}')`);
+  }
+  return Object.freeze({ redisUrl, prefix });
 }
 
 function parseUrl(value: string, name: string, protocols: string[]): URL {

@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import type { ConnectionOptions } from '../config/connection-options.js';
 import type { Logger } from '../log.js';
-import { UsageError } from '../usage-error.js';
-import { parseEndpointsFile } from '../audit/endpoints-file.js';
+import { loadEndpointsFile } from '../config/load-endpoints-file.js';
 import { assertRedisReachable, createRedisConnection } from './redis-connection.js';
 import { enqueueJob } from './enqueue-job.js';
 import { startWorkers } from './start-workers.js';
@@ -58,19 +56,7 @@ export interface RunReportOutcome {
  * behind), enqueues, runs an in-process worker and waits unless detached, then writes the stored files to a folder.
  */
 export async function runReport(connection: ConnectionOptions, options: RunReportOptions): Promise<RunReportOutcome> {
-  let endpoints: string | undefined;
-  if (options.endpointsPath !== undefined) {
-    try {
-      endpoints = await readFile(options.endpointsPath, 'utf8');
-    } catch (error) {
-      throw new UsageError(`cannot read --endpoints ${options.endpointsPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-    }
-    try {
-      parseEndpointsFile(endpoints);
-    } catch (error) {
-      throw new UsageError(`--endpoints ${options.endpointsPath}: ${(error as Error).message}`);
-    }
-  }
+  const endpoints = options.endpointsPath === undefined ? undefined : await loadEndpointsFile(options.endpointsPath);
   await assertRedisReachable(connection.redisUrl);
   if (options.detach) {
     // Log in even when a worker will do the work, so bad credentials fail here and leave no job behind.
