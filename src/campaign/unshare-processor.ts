@@ -22,6 +22,9 @@ export interface UnshareProcessorDeps {
   readonly onFinal: (campaignId: string) => Promise<void>;
 }
 
+/** The API error, when the answer is one; network failures and others have no status. */
+const apiErrorOf = (answer: unknown): CfApiError | undefined => (answer instanceof CfApiError ? answer : undefined);
+
 const errorOf = (error: unknown): ItemOutcome['lastError'] =>
   error instanceof CfApiError
     ? { status: error.status, ...(error.code !== undefined && { code: error.code }), ...(error.title !== undefined && { title: error.title }), ...(error.detail !== undefined && { detail: error.detail }) }
@@ -55,6 +58,19 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
       return outcome.outcome;
     };
     if (meta.status === 'cancelled') return finish({ outcome: 'cancelled' });
+    /** Every write to CC goes to the audit trail, answered or not. */
+    const audit = (path: string, answer: { status: number; requestId?: string | null } | unknown): Promise<void> => {
+      const known = apiErrorOf(answer);
+      return store.audit(campaignId, {
+        at: new Date().toISOString(),
+        identity: identity(),
+        method: 'DELETE',
+        path,
+        status: known ? known.status : ((answer as { status?: number }).status ?? null),
+        requestId: known ? (known.requestId ?? null) : ((answer as { requestId?: string | null }).requestId ?? null),
+        itemId,
+      });
+    };
 
     // One write budget per campaign and second, shared by every worker; over it, the queue waits without spending an attempt.
     const slot = await store.takeRateSlot(campaignId, meta.options.rate);
@@ -79,20 +95,10 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
     let result: unknown;
     try {
       result = await client.serviceInstances.unshareFromSpace(item.instance.guid, item.target.space_guid);
-      const answer = result as { status: number; requestId: string | null };
-      await store.audit(campaignId, { at: new Date().toISOString(), identity: identity(), method: 'DELETE', path, status: answer.status, requestId: answer.requestId, itemId });
     } catch (error) {
       result = error;
-      await store.audit(campaignId, {
-        at: new Date().toISOString(),
-        identity: identity(),
-        method: 'DELETE',
-        path,
-        status: error instanceof CfApiError ? error.status : null,
-        requestId: error instanceof CfApiError ? (error.requestId ?? null) : null,
-        itemId,
-      });
     }
+    await audit(path, result);
     return handle(result, bindingDeletes);
 
     async function handle(result: unknown, bindingDeletes?: ItemOutcome['bindingDeletes']): Promise<string> {
@@ -125,7 +131,7 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
         const bindingPath = `/v3/service_credential_bindings/${binding.guid}`;
         try {
           const jobGuid = await client.serviceCredentialBindings.delete(binding.guid);
-          await store.audit(campaignId, { at: new Date().toISOString(), identity: identity(), method: 'DELETE', path: bindingPath, status: jobGuid ? 202 : 204, requestId: null, itemId });
+          await audit(bindingPath, { status: jobGuid ? 202 : 204 });
           if (jobGuid) await client.jobs.pollUntilTerminal(jobGuid);
           results.push({ guid: binding.guid, result: 'deleted' });
         } catch (error) {
@@ -133,7 +139,7 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
             results.push({ guid: binding.guid, result: 'gone' });
             continue;
           }
-          await store.audit(campaignId, { at: new Date().toISOString(), identity: identity(), method: 'DELETE', path: bindingPath, status: error instanceof CfApiError ? error.status : null, requestId: null, itemId });
+          await audit(bindingPath, error);
           results.push({ guid: binding.guid, result: 'failed', detail: errorOf(error)?.detail ?? 'unknown error' });
         }
       }
