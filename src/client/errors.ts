@@ -62,7 +62,10 @@ export class CfApiError extends Error {
   readonly method: string;
   /** The request URL with userinfo and secret query values removed. */
   readonly url: string;
-  /** CC's `X-Vcap-Request-Id`, for correlating with CC logs. */
+  /**
+   * The answer's `X-Vcap-Request-Id` (CC answers `<sent>::<uuid>`, cc-api.md §13), else the id we sent, so CC's logs
+   * can still be searched for it.
+   */
   readonly requestId: string | undefined;
   declare readonly request: ErrorRequestSnapshot;
   declare readonly response: ErrorResponseSnapshot | undefined;
@@ -120,31 +123,41 @@ export class UaaError extends Error {
   }
 }
 
-/** A response whose body is not the JSON we expect. The body itself is kept non-enumerable (it may hold credentials). */
+/**
+ * A response whose body is not the JSON we expect, or was cut short. `status` is what CC answered: for a write, the
+ * write was applied. The body itself is kept non-enumerable (it may hold credentials).
+ */
 export class MalformedResponseError extends Error {
   override name = 'MalformedResponseError';
   readonly method: string;
   readonly url: string;
   readonly status: number;
+  readonly reason: string;
+  /** The answer's `X-Vcap-Request-Id`, else the one we sent; `undefined` for a body checked after the transport. */
+  readonly requestId: string | undefined;
   declare readonly body: string | undefined;
 
-  constructor(init: { method: string; url: string; status: number; reason: string; body?: string }) {
+  constructor(init: { method: string; url: string; status: number; reason: string; body?: string; requestId?: string | undefined }) {
     super(`${init.method} ${pathOf(init.url)} → ${init.status} malformed response: ${init.reason}`);
     this.method = init.method;
     this.url = init.url;
     this.status = init.status;
+    this.reason = init.reason;
+    this.requestId = init.requestId;
     defineHidden(this, 'body', init.body);
   }
 }
 
-/** A connection-level failure (refused, reset, timed out, DNS). `code` is the Node/got error code. */
+/** A connection-level failure (refused, reset, timed out, DNS): no answer arrived. `code` is the Node/got error code. */
 export class NetworkError extends Error {
   override name = 'NetworkError';
   readonly code: string | undefined;
   readonly method: string;
   readonly url: string;
+  /** The `X-Vcap-Request-Id` we sent: CC may have received the request and logged it under this id. */
+  readonly requestId: string | undefined;
 
-  constructor(init: { method: string; url: string; code: string | undefined; detail: string }) {
+  constructor(init: { method: string; url: string; code: string | undefined; detail: string; requestId?: string | undefined }) {
     const origin = originOf(init.url);
     const lead =
       init.code === 'ECONNREFUSED' || init.code === 'ENOTFOUND' || init.code === 'EAI_AGAIN'
@@ -155,6 +168,7 @@ export class NetworkError extends Error {
     this.code = init.code;
     this.method = init.method;
     this.url = init.url;
+    this.requestId = init.requestId;
   }
 }
 

@@ -39,11 +39,23 @@ export function isRetryableStatus(status: number, code?: number): boolean {
   return RETRYABLE_STATUSES.includes(status);
 }
 
-/** Whether a connection failure may be retried for this method. */
-export function isRetryableNetworkError(code: string | undefined, method: string): boolean {
+/**
+ * Whether a connection failure (no answer arrived) may be retried. `idempotent` marks a request safe to repeat even when
+ * the first one may have been applied, e.g. a UAA token request, which is a POST.
+ */
+export function isRetryableNetworkError(code: string | undefined, method: string, idempotent?: boolean): boolean {
   if (code === undefined) return false;
-  if (method.toUpperCase() === 'POST') return POST_SAFE_NETWORK_CODES.includes(code);
-  return RETRYABLE_NETWORK_CODES.includes(code);
+  if (idempotent ?? method.toUpperCase() !== 'POST') return RETRYABLE_NETWORK_CODES.includes(code);
+  return POST_SAFE_NETWORK_CODES.includes(code);
+}
+
+/**
+ * Whether a request may be sent again after a 2xx answer whose body could not be read (cut short, or not JSON). A
+ * read may; a write may not, however idempotent: the answer proves it was applied, and a second send would replace a
+ * known answer with a different one (a repeated binding DELETE answers 404). `idempotent` overrides the method.
+ */
+export function isRetryableUnreadableAnswer(method: string, idempotent?: boolean): boolean {
+  return idempotent ?? method.toUpperCase() === 'GET';
 }
 
 /** Input of {@link computeRetryDelay}. */

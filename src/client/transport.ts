@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { RequestError, type Got } from 'got';
 import { silentLogger, type Logger } from '../log.js';
 import { createGot } from './create-got.js';
@@ -5,7 +6,7 @@ import { encodeQuery, type Query } from './encode-query.js';
 import { CfApiError, MalformedResponseError, NetworkError, RateLimitWaitError, type CfErrorItem } from './errors.js';
 import { createPacer, type Pacer, type RequestGroup } from './pacing.js';
 import { redactUrl, redactedPath as fullRedactedPath } from './redact-url.js';
-import { computeRetryDelay, isRetryableNetworkError, isRetryableStatus } from './retry-policy.js';
+import { computeRetryDelay, isRetryableNetworkError, isRetryableStatus, isRetryableUnreadableAnswer } from './retry-policy.js';
 
 /** HTTP methods the client sends. */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -19,6 +20,51 @@ export interface Authorizer {
   authorization(): Promise<string>;
   /** CC rejected `authorization` with 401 CF-InvalidAuthToken: drop it so the next call renews. */
   invalidate(authorization: string): void;
+}
+
+/** One HTTP send of a request. */
+export interface SendAttempt {
+  /** 1-based count of HTTP sends of this request, transport retries and the resend after a token renewal included. */
+  n: number;
+  /** The `X-Vcap-Request-Id` sent with this send, fresh for each send. */
+  requestId: string;
+}
+
+/** What came back for one send: an answer (the status line arrived), or none. */
+export type SendAnswer =
+  | {
+      status: number;
+      /** The answer's `X-Vcap-Request-Id` (CC answers `<sent>::<uuid>`, cc-api.md §13); null when it had none. */
+      requestId: string | null;
+    }
+  | {
+      /** The Node/got error code, or a short message when there is none; never a body. */
+      networkError: string;
+    };
+
+/**
+ * Per-request hooks around every HTTP send, for a write-ahead audit trail and a caller-side rate gate. Errors thrown by
+ * either propagate to the caller of the request; a throwing `beforeSend` means the send does not happen.
+ */
+export interface WriteHooks {
+  /** Awaited before each send, after the transport's own pacing, so a rate gate here sees the real send time. */
+  beforeSend(attempt: SendAttempt): Promise<void>;
+  /**
+   * Awaited after each send returns or fails, before the transport decides to retry. An answer whose body is cut short
+   * or not JSON is still an answer (its status is reported): CC applied the request.
+   */
+  afterAnswer(attempt: SendAttempt, answer: SendAnswer): Promise<void>;
+}
+
+/** Options of the resource write methods. */
+export interface WriteOptions {
+  hooks?: WriteHooks;
+}
+
+/** What a write method answers: the final status and its request id (the answer's, else the one sent). */
+export interface WriteResult {
+  status: number;
+  requestId: string;
 }
 
 /** One request. */
@@ -39,6 +85,13 @@ export interface TransportRequest {
   group?: RequestGroup;
   /** Which counter the request goes to. @defaultValue 'api' */
   counter?: 'api' | 'uaa';
+  /**
+   * Safe to send again even if the first send may have been applied, so connection resets and unreadable 2xx bodies
+   * are retried (a UAA token request is a POST of this kind). @defaultValue decided by the method, see `retry-policy.ts`
+   */
+  idempotent?: boolean;
+  /** Run around every HTTP send of this request (see {@link WriteHooks}). */
+  hooks?: WriteHooks;
 }
 
 /** A parsed response. `body` is `undefined` for an empty body (204, 202). */
@@ -46,7 +99,15 @@ export interface TransportResponse<T = unknown> {
   status: number;
   headers: Headers;
   body: T;
+  /** The answer's `X-Vcap-Request-Id`, else the one we sent. */
+  requestId: string;
 }
+
+/** How one send ended; hook errors are thrown instead, so they are never mistaken for a retryable fault. */
+type SendOutcome =
+  | { kind: 'response'; response: TransportResponse }
+  | { kind: 'no-answer'; error: NetworkError }
+  | { kind: 'unreadable'; error: MalformedResponseError };
 
 /** Settings of a {@link Transport}; all already normalised (see `client-options.ts`). */
 export interface TransportSettings {
@@ -93,8 +154,9 @@ function errorItems(body: unknown): CfErrorItem[] | undefined {
 }
 
 /**
- * The layered transport: pacing → auth (one renewal on 401 CF-InvalidAuthToken) → retry (429/5xx/network, honouring
- * Retry-After) around one got instance (style.md trait 3).
+ * The layered transport: pacing → auth (one renewal on 401 CF-InvalidAuthToken) → retry (429/5xx/network/unreadable
+ * reads, honouring Retry-After) around one got instance (style.md trait 3); a request's write hooks run inside the
+ * pacer slot, around each send.
  */
 export class Transport {
   readonly api: URL;
@@ -152,6 +214,7 @@ export class Transport {
     const group = req.group ?? (req.method === 'GET' ? 'read' : 'write');
     const { retry } = this.settings;
     let retries = 0;
+    let sends = 0;
     let renewedToken = false;
 
     for (;;) {
@@ -160,19 +223,22 @@ export class Transport {
         if (!this.authorizer) throw new Error('transport has no authorizer; call login() first');
         authorization = await this.authorizer.authorization();
       }
-      let response: TransportResponse;
-      try {
-        response = await this.pacer.run(group, () => this.send(req, url, authorization));
-      } catch (error) {
-        if (error instanceof NetworkError && retries < retry.limit && isRetryableNetworkError(error.code, req.method)) {
-          const { delayMs } = computeRetryDelay({ attempt: retries, now: this.settings.now(), baseMs: retry.baseMs, capMs: retry.capMs, random: this.settings.random() });
-          this.log.info({ method: req.method, path: redactedPath(url), code: error.code, retryInMs: delayMs, retry: retries + 1 }, 'network error, retrying');
-          retries += 1;
-          await this.settings.sleep(delayMs);
-          continue;
-        }
-        throw error;
+      sends += 1;
+      const n = sends;
+      const outcome = await this.pacer.run(group, () => this.send(req, url, authorization, n));
+      if (outcome.kind !== 'response') {
+        const lost = outcome.kind === 'no-answer';
+        const retryable = lost ? isRetryableNetworkError(outcome.error.code, req.method, req.idempotent) : isRetryableUnreadableAnswer(req.method, req.idempotent);
+        if (!retryable || retries >= retry.limit) throw outcome.error;
+        const { delayMs } = computeRetryDelay({ attempt: retries, now: this.settings.now(), baseMs: retry.baseMs, capMs: retry.capMs, random: this.settings.random() });
+        // The reason, never the body: an unreadable token or /details answer may still hold a credential.
+        const fault = lost ? { code: outcome.error.code } : { status: outcome.error.status, reason: outcome.error.reason };
+        this.log.info({ method: req.method, path: redactedPath(url), ...fault, retryInMs: delayMs, retry: retries + 1 }, lost ? 'network error, retrying' : 'unreadable answer, retrying');
+        retries += 1;
+        await this.settings.sleep(delayMs);
+        continue;
       }
+      const { response } = outcome;
       if (response.status < 400) return response as TransportResponse<T>;
 
       const apiError = this.toApiError(req.method, url, response);
@@ -214,7 +280,7 @@ export class Transport {
       method,
       url: redactUrl(url),
       errors: errorItems(response.body),
-      requestId: header(response.headers, 'x-vcap-request-id'),
+      requestId: response.requestId,
       response: { status: response.status, headers: pickHeaders(response.headers), body: response.body },
     };
   }
@@ -223,27 +289,51 @@ export class Transport {
     return new CfApiError({ ...this.errorInit(method, url, response), statusText: statusText(response.status) });
   }
 
-  private async send(req: TransportRequest, url: URL, authorization: string | undefined): Promise<TransportResponse> {
+  private async send(req: TransportRequest, url: URL, authorization: string | undefined, n: number): Promise<SendOutcome> {
+    const attempt: SendAttempt = { n, requestId: randomUUID() };
+    // Inside the pacer slot and right before got: a rate gate or write-ahead entry here matches the real send.
+    await req.hooks?.beforeSend(attempt);
     const started = this.settings.now();
     if (req.counter === 'uaa') this.uaaCount += 1;
     else this.apiCount += 1;
+    const logged = { method: req.method, path: redactedPath(url), requestId: attempt.requestId };
     let raw;
     try {
       raw = await this.got(url, {
         method: req.method,
-        headers: { ...req.headers, ...(authorization === undefined ? {} : { authorization }) },
+        headers: { ...req.headers, 'x-vcap-request-id': attempt.requestId, ...(authorization === undefined ? {} : { authorization }) },
         ...(req.json === undefined ? {} : { json: req.json }),
         ...(req.form === undefined ? {} : { form: req.form }),
       });
     } catch (error) {
       const code = error instanceof RequestError ? error.code : undefined;
       const detail = error instanceof Error ? error.message : String(error);
-      this.log.debug({ method: req.method, path: redactedPath(url), code, durationMs: this.settings.now() - started }, 'request failed');
-      throw new NetworkError({ method: req.method, url: redactUrl(url), code, detail });
+      const cut = error instanceof RequestError ? error.response : undefined;
+      if (cut !== undefined) {
+        // The status line arrived and the body did not (got 14: ReadError ECONNRESET "The server aborted pending
+        // request", Z_BUF_ERROR for a cut gzip body): CC answered, so this is an answer, not a lost request.
+        const headers = cut.headers as Headers;
+        const answeredId = header(headers, 'x-vcap-request-id');
+        this.log.debug({ ...logged, status: cut.statusCode, code, durationMs: this.settings.now() - started }, 'answer cut short');
+        await req.hooks?.afterAnswer(attempt, { status: cut.statusCode, requestId: answeredId ?? null });
+        const requestId = answeredId ?? attempt.requestId;
+        // An error status keeps its meaning without the body, as a non-JSON error body does below.
+        if (cut.statusCode >= 400) return { kind: 'response', response: { status: cut.statusCode, headers, body: undefined, requestId } };
+        return {
+          kind: 'unreadable',
+          error: new MalformedResponseError({ method: req.method, url: redactUrl(url), status: cut.statusCode, reason: `body cut short (${code ?? 'read error'})`, requestId }),
+        };
+      }
+      this.log.debug({ ...logged, code, durationMs: this.settings.now() - started }, 'request failed');
+      await req.hooks?.afterAnswer(attempt, { networkError: code ?? shortMessage(detail) });
+      return { kind: 'no-answer', error: new NetworkError({ method: req.method, url: redactUrl(url), code, detail, requestId: attempt.requestId }) };
     }
     const headers = raw.headers as Headers;
-    this.log.debug({ method: req.method, path: redactedPath(url), status: raw.statusCode, durationMs: this.settings.now() - started }, 'request');
+    const answeredId = header(headers, 'x-vcap-request-id');
+    const requestId = answeredId ?? attempt.requestId;
+    this.log.debug({ ...logged, status: raw.statusCode, durationMs: this.settings.now() - started }, 'request');
     this.logWarnings(headers);
+    await req.hooks?.afterAnswer(attempt, { status: raw.statusCode, requestId: answeredId ?? null });
     const text = raw.body;
     let body: unknown;
     if (text.trim() !== '') {
@@ -253,12 +343,12 @@ export class Transport {
       } catch {
         if (raw.statusCode < 400) {
           // Not the parser's message: it quotes the start of the body, which may be a credential (/details, UAA).
-          throw new MalformedResponseError({ method: req.method, url: redactUrl(url), status: raw.statusCode, reason: 'not JSON', body: text });
+          return { kind: 'unreadable', error: new MalformedResponseError({ method: req.method, url: redactUrl(url), status: raw.statusCode, reason: 'not JSON', body: text, requestId }) };
         }
         body = undefined;
       }
     }
-    return { status: raw.statusCode, headers, body };
+    return { kind: 'response', response: { status: raw.statusCode, headers, body, requestId } };
   }
 
   private logWarnings(headers: Headers): void {
@@ -283,6 +373,12 @@ function pickHeaders(headers: Headers): Headers {
   const kept: Headers = {};
   for (const name of KEPT_HEADERS) if (headers[name] !== undefined) kept[name] = headers[name];
   return kept;
+}
+
+/** A got message without a code is one line about the connection; cap it so a log line stays a line. */
+function shortMessage(message: string): string {
+  const line = message.split('\n')[0] ?? message;
+  return line.length > 120 ? `${line.slice(0, 120)}…` : line;
 }
 
 function statusText(status: number): string {

@@ -64,6 +64,8 @@ export async function requestToken(transport: Transport, tokenEndpoint: string, 
     throwHttpErrors: false,
     group: 'read',
     counter: 'uaa',
+    // A second token request only mints a second token, so resets and cut answers are retried like reads.
+    idempotent: true,
     form,
     headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
     ...(origin === undefined ? {} : { query: { login_hint: JSON.stringify({ origin }) } }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeRetryDelay, isRetryableNetworkError, isRetryableStatus } from '../../src/client/retry-policy.js';
+import { computeRetryDelay, isRetryableNetworkError, isRetryableStatus, isRetryableUnreadableAnswer } from '../../src/client/retry-policy.js';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 const base = { now: NOW, baseMs: 500, capMs: 30_000, random: 0.5 };
@@ -52,5 +52,26 @@ describe('retry policy data', () => {
     [undefined, 'GET', false],
   ])('network %s on %s → retryable %s', (code, method, expected) => {
     expect(isRetryableNetworkError(code, method)).toBe(expected);
+  });
+
+  it.each([
+    ['ECONNRESET', 'POST', true, true],
+    ['ETIMEDOUT', 'POST', true, true],
+    ['ENOTFOUND', 'POST', true, false],
+    ['ECONNRESET', 'DELETE', false, false],
+    ['ECONNREFUSED', 'DELETE', false, true],
+  ])('network %s on %s flagged idempotent=%s → retryable %s', (code, method, idempotent, expected) => {
+    expect(isRetryableNetworkError(code, method, idempotent)).toBe(expected);
+  });
+
+  it.each([
+    ['GET', undefined, true],
+    ['DELETE', undefined, false],
+    ['PATCH', undefined, false],
+    ['POST', undefined, false],
+    ['POST', true, true],
+    ['GET', false, false],
+  ] as const)('unreadable 2xx answer on %s (idempotent=%s) → retryable %s', (method, idempotent, expected) => {
+    expect(isRetryableUnreadableAnswer(method, idempotent)).toBe(expected);
   });
 });

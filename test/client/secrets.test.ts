@@ -45,6 +45,7 @@ describe('secrets never leave the process', () => {
       if (req.path === '/v3/service_instances') return { status: 500, body: { errors: [{ detail: 'An unknown error occurred.', title: 'UnknownError', code: 10001 }] } };
       if (req.path === '/v3/spaces') return { status: 401, body: { errors: [{ detail: 'Invalid Auth Token', title: 'CF-InvalidAuthToken', code: 1000 }] } };
       if (req.path === '/v3/bad') return { status: 200, body: `{"access_token":"${ACCESS}"` };
+      if (req.path === '/v3/cut') return { status: 200, body: { credentials: { token: ACCESS, password: PASSWORD } }, cutAfter: 60 };
       return undefined;
     });
     const { lines, log } = memoryLogger();
@@ -55,14 +56,15 @@ describe('secrets never leave the process', () => {
     await user.login();
     await capture(user.serviceInstances.listAll()); // 500s until retries run out
     await capture(user.transport.request({ method: 'GET', path: '/v3/bad' }));
+    await capture(user.transport.request({ method: 'GET', path: '/v3/cut' })); // cut short until retries run out
     await capture(user.spaces.listAll()); // 401 → refresh fails (500) → password grant fails (400)
     const service = new CfClient({ api: `${server.url}/`, auth: { clientId: 'bot', clientSecret: CLIENT_SECRET }, log, sleep: async () => {} });
     await capture(service.login());
 
-    expect(errors).toHaveLength(4);
-    expect(errors.map((e) => (e as Error).name)).toEqual(['CfApiError', 'MalformedResponseError', 'UaaError', 'UaaError']);
-    expect((errors[2] as Error).message).toContain('user "alice"');
-    expect((errors[3] as Error).message).toContain('client "bot"');
+    expect(errors).toHaveLength(5);
+    expect(errors.map((e) => (e as Error).name)).toEqual(['CfApiError', 'MalformedResponseError', 'MalformedResponseError', 'UaaError', 'UaaError']);
+    expect((errors[3] as Error).message).toContain('user "alice"');
+    expect((errors[4] as Error).message).toContain('client "bot"');
     expect(lines.length).toBeGreaterThan(5);
 
     const renderings = [

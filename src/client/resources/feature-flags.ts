@@ -1,5 +1,6 @@
 import { CollectionResource } from '../collection-resource.js';
 import { seg, type ResourceContext } from '../resource-context.js';
+import type { WriteOptions, WriteResult } from '../transport.js';
 import type { Link } from './wire-common.js';
 
 /** A feature flag (cc-api.md §5; fixture v3_feature_flag_get.json). */
@@ -23,9 +24,14 @@ export class FeatureFlags extends CollectionResource<FeatureFlag, object> {
     super(ctx, '/v3/feature_flags');
   }
 
-  /** `PATCH /v3/feature_flags/:name` (admin only). */
-  async patch(name: string, update: FeatureFlagUpdate): Promise<FeatureFlag> {
-    const response = await this.ctx.transport.request<FeatureFlag>({ method: 'PATCH', path: `/v3/feature_flags/${seg(name)}`, json: update });
-    return response.body;
+  /** `PATCH /v3/feature_flags/:name` (admin only). `options.hooks` run around every send. */
+  async patch(name: string, update: FeatureFlagUpdate, options: WriteOptions = {}): Promise<FeatureFlag> {
+    return (await this.patchWithResult(name, update, options)).flag;
+  }
+
+  /** {@link patch}, also answering the status and request id. */
+  async patchWithResult(name: string, update: FeatureFlagUpdate, options: WriteOptions = {}): Promise<WriteResult & { flag: FeatureFlag }> {
+    const response = await this.ctx.transport.request<FeatureFlag>({ method: 'PATCH', path: `/v3/feature_flags/${seg(name)}`, json: update, hooks: options.hooks });
+    return { status: response.status, requestId: response.requestId, flag: response.body };
   }
 }

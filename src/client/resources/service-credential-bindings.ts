@@ -1,6 +1,7 @@
 import { CollectionResource } from '../collection-resource.js';
 import { getResource, listBatchedPages, seg, type ResourceContext } from '../resource-context.js';
 import type { Page } from '../paginate.js';
+import type { WriteOptions, WriteResult } from '../transport.js';
 import type { Job, Jobs, PollOptions } from './jobs.js';
 import type { BaseResource, LastOperation, Link, ListQueryBase, Metadata, ToOne } from './wire-common.js';
 
@@ -68,20 +69,26 @@ export class ServiceCredentialBindings extends CollectionResource<ServiceCredent
 
   /**
    * `DELETE /v3/service_credential_bindings/:guid`. Returns the job guid from `Location` (202, managed instances), or
-   * null when the delete was synchronous (204, user-provided) (cc-api.md §3.2).
+   * null when the delete was synchronous (204, user-provided) (cc-api.md §3.2). `options.hooks` run around every send.
    */
-  async delete(guid: string): Promise<string | null> {
-    const response = await this.ctx.transport.request({ method: 'DELETE', path: `/v3/service_credential_bindings/${seg(guid)}` });
-    if (response.status !== 202) return null;
+  async delete(guid: string, options: WriteOptions = {}): Promise<string | null> {
+    return (await this.deleteWithResult(guid, options)).jobGuid;
+  }
+
+  /** {@link delete}, also answering the status and request id. */
+  async deleteWithResult(guid: string, options: WriteOptions = {}): Promise<WriteResult & { jobGuid: string | null }> {
+    const response = await this.ctx.transport.request({ method: 'DELETE', path: `/v3/service_credential_bindings/${seg(guid)}`, hooks: options.hooks });
+    const result = { status: response.status, requestId: response.requestId };
+    if (response.status !== 202) return { ...result, jobGuid: null };
     const location = response.headers.location;
     const href = Array.isArray(location) ? location[0] : location;
     const jobGuid = href?.split('?')[0]?.split('/').filter(Boolean).pop();
-    return jobGuid ?? null;
+    return { ...result, jobGuid: jobGuid ?? null };
   }
 
   /** Deletes and, when CC answers with a job, polls it to the end. Resolves with the COMPLETE job, or null for 204. */
-  async deleteAndWait(guid: string, poll: PollOptions = {}): Promise<Job | null> {
-    const jobGuid = await this.delete(guid);
+  async deleteAndWait(guid: string, poll: PollOptions = {}, options: WriteOptions = {}): Promise<Job | null> {
+    const jobGuid = await this.delete(guid, options);
     return jobGuid === null ? null : this.jobs.pollUntilTerminal(jobGuid, poll);
   }
 }

@@ -1,6 +1,7 @@
 import { CollectionResource } from '../collection-resource.js';
 import { getResource, listBatchedPages, seg, type ResourceContext } from '../resource-context.js';
 import type { Page } from '../paginate.js';
+import type { WriteOptions, WriteResult } from '../transport.js';
 import type { BaseResource, LastOperation, Link, ListQueryBase, Metadata, ToMany, ToOne } from './wire-common.js';
 
 /** A service instance (cc-api.md §2; fixtures v3_service_instance_get_*.json, v3_service_instances_list.json). */
@@ -101,20 +102,24 @@ export class ServiceInstances extends CollectionResource<ServiceInstance, Servic
   /**
    * `DELETE .../relationships/shared_spaces/:space_guid`. 204 also when the space was not shared (idempotent). CC
    * deletes the app bindings in that space first; 502 CF-ServiceInstanceUnshareFailed (390001) when one could not be
-   * deleted, never retried here (cc-api.md §1.2).
+   * deleted, never retried here (cc-api.md §1.2). `options.hooks` run around every send (see `WriteHooks`).
    */
-  async unshareFromSpace(guid: string, spaceGuid: string): Promise<{ status: number; requestId: string | null }> {
-    const response = await this.ctx.transport.request({ method: 'DELETE', path: `/v3/service_instances/${seg(guid)}/relationships/shared_spaces/${seg(spaceGuid)}` });
-    const id = response.headers['x-vcap-request-id'];
-    return { status: response.status, requestId: (Array.isArray(id) ? id[0] : id) ?? null };
+  async unshareFromSpace(guid: string, spaceGuid: string, options: WriteOptions = {}): Promise<WriteResult> {
+    const response = await this.ctx.transport.request({
+      method: 'DELETE',
+      path: `/v3/service_instances/${seg(guid)}/relationships/shared_spaces/${seg(spaceGuid)}`,
+      hooks: options.hooks,
+    });
+    return { status: response.status, requestId: response.requestId };
   }
 
   /** `POST .../relationships/shared_spaces`: all-or-nothing; answers the full shared-space list (cc-api.md §1.1). */
-  async shareToSpaces(guid: string, spaceGuids: readonly string[]): Promise<ToMany & { links: { self: Link } }> {
+  async shareToSpaces(guid: string, spaceGuids: readonly string[], options: WriteOptions = {}): Promise<ToMany & { links: { self: Link } }> {
     const response = await this.ctx.transport.request<ToMany & { links: { self: Link } }>({
       method: 'POST',
       path: `/v3/service_instances/${seg(guid)}/relationships/shared_spaces`,
       json: { data: spaceGuids.map((g) => ({ guid: g })) },
+      hooks: options.hooks,
     });
     return response.body;
   }

@@ -25,6 +25,8 @@ export interface SeenRequest {
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
   body: string;
+  /** When the request arrived (Date.now()), for ordering against client-side hooks. */
+  at: number;
 }
 
 /** A scripted reply. */
@@ -35,6 +37,8 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Destroy the socket instead of answering. */
   reset?: boolean;
+  /** Send the status, headers (Content-Length of the whole body) and only this many body bytes, then destroy the socket. */
+  cutAfter?: number;
 }
 
 /** Answers a request; return undefined for 404. */
@@ -56,7 +60,7 @@ export async function startServer(handler: Handler): Promise<TestServer> {
     req.on('end', () => {
       const url = req.url ?? '/';
       const parsed = new URL(url, 'http://x');
-      const seen: SeenRequest = { method: req.method ?? 'GET', url, path: parsed.pathname, query: parsed.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const seen: SeenRequest = { method: req.method ?? 'GET', url, path: parsed.pathname, query: parsed.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
       requests.push(seen);
       Promise.resolve(handler(seen))
         .then((reply) => {
@@ -66,7 +70,12 @@ export async function startServer(handler: Handler): Promise<TestServer> {
           }
           const r = reply ?? { status: 404, body: { errors: [{ detail: 'Unknown request', title: 'CF-NotFound', code: 10000 }] } };
           const text = r.body === undefined ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
-          res.writeHead(r.status, { ...(r.body !== undefined && typeof r.body !== 'string' ? { 'content-type': 'application/json' } : {}), ...r.headers });
+          const cut = r.cutAfter === undefined ? {} : { 'content-length': String(Buffer.byteLength(text)) };
+          res.writeHead(r.status, { ...(r.body !== undefined && typeof r.body !== 'string' ? { 'content-type': 'application/json' } : {}), ...cut, ...r.headers });
+          if (r.cutAfter !== undefined) {
+            res.write(text.slice(0, r.cutAfter), () => req.socket.destroy());
+            return;
+          }
           res.end(text);
         })
         .catch((error: unknown) => {
