@@ -7,6 +7,8 @@ export const ExitCode = {
   Usage: 2,
   /** The run worked but found what the caller asked to fail on (`--fail-on`), or items ended blocked/failed. */
   Findings: 3,
+  /** Stopped by SIGINT/SIGTERM before the work was done; it goes on elsewhere or resumes (128 + SIGINT). */
+  Interrupted: 130,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -1,4 +1,4 @@
-import type { FinalOutcome } from './unshare-outcome.js';
+import type { Answer, FinalOutcome } from './unshare-outcome.js';
 import type { CampaignSelectors } from './selectors.js';
 
 /** One planned unshare: an instance and one space it is shared into, with the app bindings unsharing will delete. */
@@ -38,22 +38,53 @@ export interface ItemOutcome {
   readonly outcome: FinalOutcome;
   readonly attempts: number;
   readonly at: string;
-  readonly lastError?: { status?: number; code?: number; title?: string; detail?: string };
+  /** The answer that decided the outcome (the unshare's, or the read that showed the space no longer shared). */
+  readonly decidedBy?: Answer;
+  /** The read that confirmed a "gone" outcome (the instance or space answered 404 to an identity that sees all). */
+  readonly confirmedBy?: Answer;
+  /**
+   * Set when the outcome is inferred rather than answered: e.g. an earlier attempt's DELETE was sent and its answer
+   * was lost in a crash, and a later read shows the space no longer shared.
+   */
+  readonly inferred?: string;
+  /** Why the item failed when no CC answer says it (attempts exhausted, a job that kept stalling, a bug). */
+  readonly reason?: string;
   /** Why CC could not delete bindings (502 CF-ServiceInstanceUnshareFailed), one reason per binding. */
   readonly blockers?: readonly string[];
   /** Bindings deleted explicitly first (--delete-bindings-first), each with what happened. */
-  readonly bindingDeletes?: ReadonlyArray<{ guid: string; result: 'deleted' | 'gone' | 'failed'; detail?: string }>;
+  readonly bindingDeletes?: readonly BindingDelete[];
 }
 
-/** One write to the Cloud Controller, for the audit trail. */
-export interface AuditEntry {
+/** What happened to one binding deleted explicitly before the unshare. */
+export interface BindingDelete {
+  readonly guid: string;
+  /** `deleting`: CC accepted the delete and its job is still running (async unbinds can take hours). */
+  readonly result: 'deleted' | 'gone' | 'deleting' | 'failed';
+  readonly detail?: string;
+}
+
+/** The last attempt of an item that is not final yet, for status and the report. */
+export type AttemptNote = Omit<ItemOutcome, 'outcome'>;
+
+/** One write about to leave for the Cloud Controller: recorded before it is sent, answered after (write-ahead). */
+export interface SentWrite {
+  /** Unique per HTTP send: the request id we send in X-Vcap-Request-Id. */
+  readonly id: string;
   readonly at: string;
   readonly identity: string;
   readonly method: string;
   readonly path: string;
-  readonly status: number | null;
-  readonly requestId: string | null;
+  /** 1 for the first send of a request, then one more per transport retry. */
+  readonly send: number;
   readonly itemId?: string;
+}
+
+/** What came back for a sent write. */
+export type WriteAnswer = { readonly at: string; readonly status: number; readonly requestId: string | null } | { readonly at: string; readonly networkError: string };
+
+/** One write to the Cloud Controller, for the audit trail: `answer` null means "sent, answer unknown". */
+export interface AuditEntry extends SentWrite {
+  readonly answer: WriteAnswer | null;
 }
 
 /** Job ids derive from campaign, instance and space; BullMQ ids must not contain ':'. */

@@ -1,12 +1,26 @@
 import { toCsv } from '../report/csv.js';
-import type { AuditEntry, CampaignMeta, ItemOutcome, PlanItem } from './campaign-model.js';
+import type { AttemptNote, AuditEntry, CampaignMeta, ItemOutcome, PlanItem } from './campaign-model.js';
+import type { Answer } from './unshare-outcome.js';
+
+/** How an audit entry's answer reads: the status, the network error, or that none came back. */
+export function answerText(entry: AuditEntry): string {
+  if (entry.answer === null) return 'sent, answer unknown';
+  return 'status' in entry.answer ? String(entry.answer.status) : `no answer: ${entry.answer.networkError}`;
+}
+
+/** One line for an answer in the CSV: what was asked and what CC said. */
+function evidenceText(answer: Answer | undefined): string {
+  if (!answer) return '';
+  const said = answer.status === undefined ? (answer.error ?? 'no answer') : `${answer.status}${answer.title ? ` ${answer.title}` : ''}${answer.code === undefined ? '' : ` (${answer.code})`}`;
+  return `${answer.request} -> ${said}${answer.requestId ? ` [request ${answer.requestId}]` : ''}`;
+}
 
 /** Everything a campaign did, for `campaign report`: JSON for machines, CSV for spreadsheets. */
 export function renderCampaignReport(input: {
   meta: CampaignMeta;
   items: readonly PlanItem[];
   outcomes: Readonly<Record<string, ItemOutcome>>;
-  attempts: Readonly<Record<string, Omit<ItemOutcome, 'outcome'>>>;
+  attempts: Readonly<Record<string, AttemptNote>>;
   ledger: ReadonlyArray<{ itemId: string; at: string; bindings: PlanItem['bindings'] }>;
   audit: readonly AuditEntry[];
   verification: { at: string; still_shared: unknown[] } | undefined;
@@ -27,9 +41,14 @@ export function renderCampaignReport(input: {
         target_space_guid: item.target.space_guid,
         outcome: outcome?.outcome ?? 'pending',
         attempts: note?.attempts ?? 0,
-        last_error: note?.lastError ?? null,
+        decided_by: note?.decidedBy ?? null,
+        confirmed_by: note?.confirmedBy ?? null,
+        inferred: outcome?.inferred ?? null,
+        reason: outcome?.reason ?? null,
         blocking: note?.blockers ?? [],
-        binding_deletes: outcome?.bindingDeletes ?? [],
+        binding_deletes: note?.bindingDeletes ?? [],
+        // The ledger is written before the unshare is sent: an unshared item's target bindings were deleted by CC
+        // in that request (cc-api.md §1.2), whether its answer arrived or was lost in a crash.
         destroyed_bindings: outcome?.outcome === 'unshared' ? (destroyed.get(item.id) ?? []) : [],
       };
     });
@@ -38,16 +57,20 @@ export function renderCampaignReport(input: {
     campaign: input.meta,
     verification: input.verification ?? null,
     items: rows,
-    audit_trail: input.audit,
+    audit_trail: input.audit.map((entry) => ({ ...entry, result: answerText(entry) })),
   };
   const csv = toCsv(
-    ['item', 'instance_guid', 'instance', 'source', 'target', 'target_space_guid', 'outcome', 'attempts', 'error_code', 'error_title', 'error_detail', 'blocking', 'destroyed_bindings'],
+    ['item', 'instance_guid', 'instance', 'source', 'target', 'target_space_guid', 'outcome', 'attempts', 'decided_by', 'confirmed_by', 'inferred', 'reason', 'error_code', 'error_title', 'error_detail', 'blocking', 'destroyed_bindings'],
     rows.map((row) => [
       row.item, row.instance_guid, row.instance, row.source, row.target, row.target_space_guid, row.outcome, row.attempts,
-      row.last_error?.code, row.last_error?.title, row.last_error?.detail, row.blocking.join(' | '),
+      evidenceText(row.decided_by ?? undefined), evidenceText(row.confirmed_by ?? undefined), row.inferred, row.reason,
+      row.decided_by?.code, row.decided_by?.title, row.decided_by?.detail ?? row.decided_by?.error, row.blocking.join(' | '),
       row.destroyed_bindings.map((b) => `${b.app} (${b.app_guid}) binding ${b.guid}`).join(' | '),
     ]),
   );
-  const audit = toCsv(['at', 'identity', 'method', 'path', 'status', 'request_id', 'item'], input.audit.map((a) => [a.at, a.identity, a.method, a.path, a.status, a.requestId, a.itemId]));
+  const audit = toCsv(
+    ['at', 'identity', 'method', 'path', 'send', 'result', 'sent_request_id', 'answered_request_id', 'item'],
+    input.audit.map((a) => [a.at, a.identity, a.method, a.path, a.send, answerText(a), a.id, a.answer && 'status' in a.answer ? a.answer.requestId : null, a.itemId]),
+  );
   return { 'campaign.json': `${JSON.stringify(json, null, 2)}\n`, 'items.csv': csv, 'audit-trail.csv': audit };
 }

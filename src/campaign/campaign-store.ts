@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { bullPrefix } from '../jobs/queue-names.js';
-import type { AuditEntry, CampaignMeta, ItemOutcome, PlanItem } from './campaign-model.js';
+import type { AttemptNote, AuditEntry, CampaignMeta, ItemOutcome, PlanItem, SentWrite, WriteAnswer } from './campaign-model.js';
 
 /**
  * A campaign's plan, outcomes, ledger and audit trail in Redis: the only shared state, so any worker can pick up
@@ -18,6 +18,11 @@ export class CampaignStore {
 
   private key(id: string, part: string): string {
     return `${this.base}:${id}:${part}`;
+  }
+
+  /** The Redis key of a campaign's sliding write window (see `rate-gate.ts`). */
+  rateKey(id: string): string {
+    return this.key(id, 'write-window');
   }
 
   /** Records the plan before anything is changed. */
@@ -43,10 +48,11 @@ export class CampaignStore {
     await this.redis.set(this.key(id, 'meta'), JSON.stringify(meta));
   }
 
-  async list(): Promise<CampaignMeta[]> {
-    const ids = await this.redis.zrevrange(`${this.base}:index`, 0, 99);
+  /** The newest campaigns first; only those of one foundation when `api` is given. */
+  async list(api?: string): Promise<CampaignMeta[]> {
+    const ids = await this.redis.zrevrange(`${this.base}:index`, 0, 199);
     const metas = await Promise.all(ids.map((id) => this.meta(id)));
-    return metas.filter((meta): meta is CampaignMeta => meta !== undefined);
+    return metas.filter((meta): meta is CampaignMeta => meta !== undefined && (api === undefined || meta.api === api));
   }
 
   async item(id: string, itemId: string): Promise<PlanItem | undefined> {
@@ -81,13 +87,13 @@ export class CampaignStore {
   }
 
   /** The last error of an item that is not final yet, for status and the report. */
-  async noteAttempt(id: string, itemId: string, note: Omit<ItemOutcome, 'outcome'>): Promise<void> {
+  async noteAttempt(id: string, itemId: string, note: AttemptNote): Promise<void> {
     await this.redis.hset(this.key(id, 'attempts'), itemId, JSON.stringify(note));
   }
 
-  async attempts(id: string): Promise<Record<string, Omit<ItemOutcome, 'outcome'>>> {
+  async attempts(id: string): Promise<Record<string, AttemptNote>> {
     const raw = await this.redis.hgetall(this.key(id, 'attempts'));
-    return Object.fromEntries(Object.entries(raw).map(([key, text]) => [key, JSON.parse(text) as Omit<ItemOutcome, 'outcome'>]));
+    return Object.fromEntries(Object.entries(raw).map(([key, text]) => [key, JSON.parse(text) as AttemptNote]));
   }
 
   /** The bindings an unshare is about to destroy, written before it is sent. */
@@ -99,12 +105,38 @@ export class CampaignStore {
     return (await this.redis.lrange(this.key(id, 'ledger'), 0, -1)).map((text) => JSON.parse(text));
   }
 
-  async audit(id: string, entry: AuditEntry): Promise<void> {
-    await this.redis.rpush(this.key(id, 'audit'), JSON.stringify(entry));
+  /** Records a write before it leaves the process, so a crash between send and answer still leaves a trace. */
+  async auditSent(id: string, write: SentWrite): Promise<void> {
+    await this.redis.rpush(this.key(id, 'audit'), JSON.stringify(write));
   }
 
+  /** Completes a sent write with what came back. */
+  async auditAnswer(id: string, writeId: string, answer: WriteAnswer): Promise<void> {
+    await this.redis.hset(this.key(id, 'audit-answers'), writeId, JSON.stringify(answer));
+  }
+
+  /** Remembers the last unshare DELETE sent for an item, so a re-run after a crash can find its answer (or none). */
+  async noteUnshareSent(id: string, write: SentWrite & { itemId: string }): Promise<void> {
+    await this.redis.hset(this.key(id, 'unshare-sent'), write.itemId, JSON.stringify(write));
+  }
+
+  /** The last unshare DELETE sent for an item, with its answer (null: sent, answer unknown), if any was sent. */
+  async unshareSent(id: string, itemId: string): Promise<AuditEntry | undefined> {
+    const text = await this.redis.hget(this.key(id, 'unshare-sent'), itemId);
+    if (text === null) return undefined;
+    const write = JSON.parse(text) as SentWrite;
+    const answer = await this.redis.hget(this.key(id, 'audit-answers'), write.id);
+    return { ...write, answer: answer === null ? null : (JSON.parse(answer) as WriteAnswer) };
+  }
+
+  /** Every write in the order it was sent; `answer` null means "sent, answer unknown". */
   async auditEntries(id: string): Promise<AuditEntry[]> {
-    return (await this.redis.lrange(this.key(id, 'audit'), 0, -1)).map((text) => JSON.parse(text) as AuditEntry);
+    const [sent, answers] = await Promise.all([this.redis.lrange(this.key(id, 'audit'), 0, -1), this.redis.hgetall(this.key(id, 'audit-answers'))]);
+    return sent.map((text) => {
+      const write = JSON.parse(text) as SentWrite;
+      const answer = answers[write.id];
+      return { ...write, answer: answer === undefined ? null : (JSON.parse(answer) as WriteAnswer) };
+    });
   }
 
   async setVerification(id: string, stillShared: ReadonlyArray<{ itemId: string; instance_guid: string; space_guid: string }>): Promise<void> {
@@ -114,13 +146,5 @@ export class CampaignStore {
   async verification(id: string): Promise<{ at: string; still_shared: Array<{ itemId: string; instance_guid: string; space_guid: string }> } | undefined> {
     const text = await this.redis.get(this.key(id, 'verification'));
     return text ? JSON.parse(text) : undefined;
-  }
-
-  /** Per-campaign write budget for this second, shared by every worker: true when one more write may go. */
-  async takeRateSlot(id: string, rate: number, now = Date.now()): Promise<{ ok: boolean; waitMs: number }> {
-    const second = Math.floor(now / 1000);
-    const key = this.key(id, `rate:${second}`);
-    const [[, count]] = (await this.redis.multi().incr(key).expire(key, 5).exec()) as [[unknown, number], unknown];
-    return count <= rate ? { ok: true, waitMs: 0 } : { ok: false, waitMs: (second + 1) * 1000 - now };
   }
 }

@@ -1,28 +1,33 @@
 import type { Writable } from 'node:stream';
+import type { Redis } from 'ioredis';
 import type { ConnectionOptions } from '../config/connection-options.js';
 import type { Logger } from '../log.js';
 import { startWorkers } from '../jobs/start-workers.js';
 import type { CampaignStore } from './campaign-store.js';
-import type { CampaignProgress } from './campaign-summary.js';
+import { campaignQueues } from './campaign-queue.js';
 import { campaignProgressPrinter } from './progress-printer.js';
-import { waitForCampaign } from './wait-for-campaign.js';
+import { followCampaign, type FollowEnd } from './wait-for-campaign.js';
 
 /**
- * Works a campaign with an in-process worker until it is done, showing progress. Other workers on the same Redis
- * share the items; if this process dies, any worker finishes the campaign.
+ * Follows a campaign with progress on `stderr` until it is done, stuck or stopped. With `work`, an in-process
+ * worker (campaign queues only) works it meanwhile; other workers on the same Redis share the items, and if this
+ * process dies any worker of the foundation finishes the campaign.
  */
-export async function runCampaignUntilDone(
-  connection: ConnectionOptions,
+export async function followWithProgress(
+  connection: Pick<ConnectionOptions, 'api' | 'prefix'> & Partial<ConnectionOptions>,
+  redis: Redis,
   store: CampaignStore,
   campaignId: string,
-  options: { concurrency: number; log: Logger; stderr: Writable & { isTTY?: boolean }; stop: AbortSignal },
-): Promise<CampaignProgress> {
-  const workers = await startWorkers(connection, options.log, { inProcess: true, unshareConcurrency: options.concurrency });
+  options: { log: Logger; stderr: Writable & { isTTY?: boolean }; stop: AbortSignal; work?: { concurrency: number } },
+): Promise<FollowEnd> {
+  const workers = options.work ? await startWorkers(connection as ConnectionOptions, options.log, { inProcess: true, roles: ['campaign'], unshareConcurrency: options.work.concurrency }) : undefined;
+  const queues = campaignQueues(redis, connection.prefix, connection.api);
   const printer = campaignProgressPrinter(options.stderr);
   try {
-    return await waitForCampaign(store, campaignId, (progress) => printer.show(progress), options.stop);
+    return await followCampaign(store, queues, campaignId, { onProgress: (p) => printer.show(p), onNotice: (n) => printer.notice(n), stop: options.stop });
   } finally {
     printer.done();
-    await workers.close();
+    await queues.close();
+    await workers?.close();
   }
 }

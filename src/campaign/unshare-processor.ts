@@ -1,53 +1,64 @@
-import { Worker, type Job } from 'bullmq';
+import { DelayedError, RateLimitError, UnrecoverableError, type Job, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { CfClient } from '../client/index.js';
-import { CfApiError, isNotFound } from '../client/index.js';
+import { CfApiError, JobFailedError, JobTimeoutError, isNotFound } from '../client/index.js';
 import type { Logger } from '../log.js';
 import type { CampaignStore } from './campaign-store.js';
-import type { ItemOutcome, PlanItem } from './campaign-model.js';
-import { classifyUnshare } from './unshare-outcome.js';
+import type { AttemptNote, BindingDelete, ItemOutcome, PlanItem } from './campaign-model.js';
+import { answerOf, classifyUnshare, CcCode, type Answer } from './unshare-outcome.js';
+import { auditedWrite } from './audited-write.js';
+import { rateGate } from './rate-gate.js';
+import { isRedisConnectionError, waitForRedis } from '../jobs/redis-connection.js';
 
 /** Job data of one item: ids only (design.md: job data holds guids and ids, never credentials). */
 export interface UnshareJobData {
   readonly campaignId: string;
   readonly itemId: string;
+  /** The foundation (normalised API) the item is for. */
+  readonly api: string;
 }
 
 export interface UnshareProcessorDeps {
   readonly client: CfClient;
+  /** The foundation this worker is logged in to. */
+  readonly api: string;
   readonly store: CampaignStore;
+  /** For the campaign's shared write window. */
+  readonly redis: Redis;
   readonly log: Logger;
-  /** The worker running this processor, to pause its queue on rate limits. */
-  readonly worker: () => Worker | undefined;
+  /** The unshare queue of this foundation, to pause it when CC rate-limits the identity. */
+  readonly queue: () => Queue | undefined;
   /** Called after an item's final outcome is recorded (finalisation checks whether the campaign is complete). */
   readonly onFinal: (campaignId: string) => Promise<void>;
+  /** How long one attempt waits for an explicit binding delete's job before handing the item back as blocked. */
+  readonly unbindWaitMs?: number;
 }
 
-/** The API error, when the answer is one; network failures and others have no status. */
-const apiErrorOf = (answer: unknown): CfApiError | undefined => (answer instanceof CfApiError ? answer : undefined);
+/** Above this wait for a write slot, the job goes back to the delayed set instead of holding a worker slot. */
+const HOLD_SLOT_MAX_MS = 250;
 
-const errorOf = (error: unknown): ItemOutcome['lastError'] =>
-  error instanceof CfApiError
-    ? { status: error.status, ...(error.code !== undefined && { code: error.code }), ...(error.title !== undefined && { title: error.title }), ...(error.detail !== undefined && { detail: error.detail }) }
-    : { detail: error instanceof Error ? error.message : String(error) };
+/** A retry the processor planned: BullMQ counts the attempt and backs off. */
+class PlannedRetry extends Error {
+  override readonly name = 'PlannedRetry';
+}
+
+/** Identities that see every instance and space, so their 404 means "gone" (cc-api.md §13). */
+const seesEverything = (client: CfClient): boolean => ['admin', 'admin_read_only', 'global_auditor'].includes(client.identity?.kind ?? '');
 
 /**
  * Works one planned unshare. Idempotent: an item with a recorded outcome is skipped, a space no longer shared ends
- * `already_unshared`, and CC answers 204 to a repeated unshare (cc-api.md §1.2). Decides finality itself, so an item
- * ends with exactly one outcome whether it succeeds, runs out of attempts or meets a permanent error.
+ * `already_unshared` (or `unshared`, inferred, when an earlier attempt's DELETE went out and its answer was lost),
+ * and CC answers 204 to a repeated unshare (cc-api.md §1.2). Every outcome is recorded from evidence: CC's answer,
+ * a confirming read, or the write-ahead audit trail; every non-`unshared` outcome carries the answer that decided it.
  */
 export function unshareProcessor(deps: UnshareProcessorDeps) {
   const { client, store } = deps;
   const identity = (): string => client.identity?.userName ?? client.identity?.clientId ?? 'unknown';
 
-  return async (job: Job<UnshareJobData>): Promise<string> => {
+  return async (job: Job<UnshareJobData>, token?: string): Promise<string> => {
     const { campaignId, itemId } = job.data;
     const log = deps.log.child({ campaignId, itemId, jobId: job.id });
-    const meta = await store.meta(campaignId);
-    if (!meta) throw new Error(`campaign ${campaignId} is not in Redis`);
-    const existing = await store.outcome(campaignId, itemId);
-    if (existing) return existing.outcome;
-    const item = await store.item(campaignId, itemId);
-    if (!item) throw new Error(`item ${itemId} is not in campaign ${campaignId}`);
+    if (job.data.api !== deps.api) throw new UnrecoverableError(`item is for ${job.data.api}, this worker is logged in to ${deps.api}`);
     const attempt = job.attemptsMade + 1;
     const lastAttempt = attempt >= (job.opts.attempts ?? 1);
     const finish = async (outcome: Omit<ItemOutcome, 'attempts' | 'at'>): Promise<string> => {
@@ -57,90 +68,168 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
       }
       return outcome.outcome;
     };
-    if (meta.status === 'cancelled') return finish({ outcome: 'cancelled' });
-    /** Every write to CC goes to the audit trail, answered or not. */
-    const audit = (path: string, answer: { status: number; requestId?: string | null } | unknown): Promise<void> => {
-      const known = apiErrorOf(answer);
-      return store.audit(campaignId, {
-        at: new Date().toISOString(),
-        identity: identity(),
-        method: 'DELETE',
-        path,
-        status: known ? known.status : ((answer as { status?: number }).status ?? null),
-        requestId: known ? (known.requestId ?? null) : ((answer as { requestId?: string | null }).requestId ?? null),
-        itemId,
-      });
-    };
+    const note = (attemptNote: Omit<AttemptNote, 'attempts' | 'at'>): Promise<void> => store.noteAttempt(campaignId, itemId, { ...attemptNote, attempts: attempt, at: new Date().toISOString() });
 
-    // One write budget per campaign and second, shared by every worker; over it, the queue waits without spending an attempt.
-    const slot = await store.takeRateSlot(campaignId, meta.options.rate);
-    if (!slot.ok) {
-      await deps.worker()?.rateLimit(slot.waitMs);
-      throw Worker.RateLimitError();
-    }
-
-    // Re-read: the space may have been unshared since the plan (by a previous attempt, or by someone else).
-    let shared: string[];
     try {
-      shared = (await client.serviceInstances.listSharedSpaces(item.instance.guid)).data.map((space) => space.guid);
+      return await work();
     } catch (error) {
-      if (isNotFound(error)) return finish({ outcome: 'instance_gone', lastError: errorOf(error) });
-      return handle(error);
+      if (error instanceof PlannedRetry || error instanceof DelayedError || error instanceof RateLimitError || error instanceof UnrecoverableError) throw error;
+      const verdict = classifyUnshare(error);
+      if (verdict.kind === 'rate_limited') {
+        // CC limits the whole identity, reads too: pause this foundation's queue for every worker, keep the attempt.
+        log.warn({ waitMs: verdict.waitMs }, 'rate limited by the Cloud Controller: pausing the queue');
+        await deps.queue()?.rateLimit(verdict.waitMs);
+        throw new RateLimitError();
+      }
+      if (isRedisConnectionError(error)) {
+        // Redis went away mid-item: not the item's fault, so no attempt is spent. Whatever was sent is in the
+        // write-ahead trail; the next run reads the shared spaces again and decides from there.
+        log.warn({ err: { message: (error as Error).message } }, 'redis connection lost: the item goes back to the queue');
+        await waitForRedis(deps.redis);
+        if (token !== undefined) await job.moveToDelayed(Date.now() + 1000, token);
+        throw new DelayedError();
+      }
+      // A bug or an answer nothing above expected: the item ends with the reason rather than in BullMQ's failed set.
+      log.error({ err: { message: (error as Error)?.message } }, 'unexpected error: item failed');
+      return finish({ outcome: 'failed', reason: `unexpected error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}` });
     }
-    if (!shared.includes(item.target.space_guid)) return finish({ outcome: 'already_unshared' });
 
-    const bindingDeletes = meta.options.deleteBindingsFirst ? await deleteBindings(item) : undefined;
-    await store.ledger(campaignId, { itemId, at: new Date().toISOString(), bindings: item.bindings });
-    const path = `/v3/service_instances/${item.instance.guid}/relationships/shared_spaces/${item.target.space_guid}`;
-    let result: unknown;
-    try {
-      result = await client.serviceInstances.unshareFromSpace(item.instance.guid, item.target.space_guid);
-    } catch (error) {
-      result = error;
-    }
-    await audit(path, result);
-    return handle(result, bindingDeletes);
+    async function work(): Promise<string> {
+      const meta = await store.meta(campaignId);
+      if (!meta) throw new UnrecoverableError(`campaign ${campaignId} is not in Redis`);
+      const existing = await store.outcome(campaignId, itemId);
+      if (existing) return existing.outcome;
+      const item = await store.item(campaignId, itemId);
+      if (!item) throw new UnrecoverableError(`item ${itemId} is not in campaign ${campaignId}`);
+      if (meta.status === 'cancelled') return finish({ outcome: 'cancelled', reason: 'campaign cancelled before this item ran' });
 
-    async function handle(result: unknown, bindingDeletes?: ItemOutcome['bindingDeletes']): Promise<string> {
-      const verdict = classifyUnshare(result);
+      const gate = rateGate(deps.redis, store.rateKey(campaignId), meta.options.rate);
+      // With the campaign's write budget spent, hand the worker slot back (no attempt spent), so a slow campaign
+      // never holds workers that another campaign could use.
+      const wait = await gate.waitMs();
+      if (wait > HOLD_SLOT_MAX_MS && token !== undefined) {
+        await job.moveToDelayed(Date.now() + wait + Math.floor(Math.random() * 200), token);
+        throw new DelayedError();
+      }
+
+      const sharedPath = `GET /v3/service_instances/${item.instance.guid}/relationships/shared_spaces`;
+      let shared: string[];
+      try {
+        shared = (await client.serviceInstances.listSharedSpaces(item.instance.guid)).data.map((space) => space.guid);
+      } catch (error) {
+        if (classifyUnshare(error).kind === 'rate_limited') throw error;
+        const answer = answerOf(sharedPath, error);
+        if (error instanceof CfApiError && error.status === 404 && error.code === CcCode.resourceNotFound) {
+          if (seesEverything(client)) return finish({ outcome: 'instance_gone', decidedBy: answer, confirmedBy: answer });
+          return finish({ outcome: 'failed', decidedBy: answer, reason: `${identity()} cannot see every instance, so this 404 does not prove the instance is gone` });
+        }
+        return retryOrFail(answer, error);
+      }
+      const unsharePath = `/v3/service_instances/${item.instance.guid}/relationships/shared_spaces/${item.target.space_guid}`;
+      if (!shared.includes(item.target.space_guid)) return notShared(item, unsharePath, sharedPath);
+
+      let bindingDeletes: BindingDelete[] | undefined;
+      if (meta.options.deleteBindingsFirst) {
+        bindingDeletes = await deleteBindings(item, gate);
+        const deleting = bindingDeletes.filter((b) => b.result === 'deleting');
+        if (deleting.length > 0) {
+          const blockers = deleting.map((b) => `binding ${b.guid} is being deleted: ${b.detail ?? 'job still running'}`);
+          return blockedFor(blockers, { request: `DELETE /v3/service_credential_bindings`, detail: blockers.join('; ') }, bindingDeletes);
+        }
+      }
+
+      // The ledger first: if this process dies after CC deleted the bindings, the report still names them.
+      await store.ledger(campaignId, { itemId, at: new Date().toISOString(), bindings: item.bindings });
+      let result: unknown;
+      try {
+        result = await client.serviceInstances.unshareFromSpace(item.instance.guid, item.target.space_guid, {
+          hooks: auditedWrite(store, campaignId, { identity: identity(), method: 'DELETE', path: unsharePath, itemId, gate, onSent: (write) => store.noteUnshareSent(campaignId, { ...write, itemId }) }),
+        });
+      } catch (error) {
+        if (isRedisConnectionError(error)) throw error;
+        result = error;
+      }
+      const answer = answerOf(`DELETE ${unsharePath}`, result);
       const extra = bindingDeletes ? { bindingDeletes } : {};
+      const verdict = classifyUnshare(result);
       switch (verdict.kind) {
-        case 'final':
-          return finish({ outcome: verdict.outcome, ...extra, ...(verdict.outcome !== 'unshared' && { lastError: errorOf(result) }) });
-        case 'rate_limited':
-          // CC asked the whole identity to slow down: pause the queue for every worker, keep the attempt.
-          log.warn({ waitMs: verdict.waitMs }, 'rate limited by the Cloud Controller: pausing the queue');
-          await deps.worker()?.rateLimit(verdict.waitMs);
-          throw Worker.RateLimitError();
+        case 'unshared':
+          return finish({ outcome: 'unshared', decidedBy: answer, ...extra });
         case 'blocked':
-          if (lastAttempt) return finish({ outcome: 'blocked', blockers: verdict.blockers, lastError: errorOf(result), ...extra });
-          await store.noteAttempt(campaignId, itemId, { attempts: attempt, at: new Date().toISOString(), blockers: verdict.blockers, lastError: errorOf(result) });
-          throw new Error(`blocked by bindings (attempt ${attempt}): ${verdict.blockers.join('; ')}`);
+          return blockedFor(verdict.blockers, answer, bindingDeletes);
+        case 'rate_limited':
+          throw result;
+        case 'confirm_instance_gone':
+          return confirmGone('instance_gone', `GET /v3/service_instances/${item.instance.guid}`, () => client.serviceInstances.get(item.instance.guid), answer, extra);
+        case 'confirm_space_gone':
+          return confirmGone('space_gone', `GET /v3/spaces/${item.target.space_guid}`, () => client.spaces.get(item.target.space_guid), answer, extra);
         case 'retry':
-          if (lastAttempt) return finish({ outcome: 'failed', lastError: errorOf(result), ...extra });
-          await store.noteAttempt(campaignId, itemId, { attempts: attempt, at: new Date().toISOString(), lastError: errorOf(result) });
-          throw result instanceof Error ? result : new Error(String(result));
-        case 'permanent':
-          return finish({ outcome: 'failed', lastError: errorOf(result), ...extra });
+          return retryOrFail(answer, result, extra);
+        case 'failed':
+          return finish({ outcome: 'failed', decidedBy: answer, ...extra });
       }
     }
 
-    async function deleteBindings(planned: PlanItem): Promise<NonNullable<ItemOutcome['bindingDeletes']>> {
-      const results: NonNullable<ItemOutcome['bindingDeletes']>[number][] = [];
+    /** The space is not shared any more: by an earlier attempt of ours whose answer was lost, or by someone else. */
+    async function notShared(item: PlanItem, unsharePath: string, sharedPath: string): Promise<string> {
+      const read: Answer = { request: sharedPath, status: 200, detail: `space ${item.target.space_guid} is not among the shared spaces` };
+      const earlier = await store.unshareSent(campaignId, itemId);
+      if (!earlier) return finish({ outcome: 'already_unshared', decidedBy: read });
+      if (earlier.answer && 'status' in earlier.answer && earlier.answer.status >= 200 && earlier.answer.status < 300) {
+        return finish({ outcome: 'unshared', decidedBy: { request: `DELETE ${unsharePath}`, status: earlier.answer.status, ...(earlier.answer.requestId !== null && { requestId: earlier.answer.requestId }) }, confirmedBy: read });
+      }
+      return finish({
+        outcome: 'unshared',
+        decidedBy: read,
+        inferred: `an earlier attempt sent DELETE ${unsharePath} (request id ${earlier.id}, ${earlier.at}) and its answer is unknown; the space is no longer shared, so that DELETE most likely removed it`,
+      });
+    }
+
+    async function blockedFor(blockers: string[], answer: Answer, bindingDeletes: BindingDelete[] | undefined): Promise<string> {
+      const extra = bindingDeletes ? { bindingDeletes } : {};
+      if (lastAttempt) return finish({ outcome: 'blocked', blockers, decidedBy: answer, ...extra });
+      await note({ blockers, decidedBy: answer, ...extra });
+      throw new PlannedRetry(`blocked (attempt ${attempt}): ${blockers.join('; ')}`);
+    }
+
+    async function retryOrFail(answer: Answer, error: unknown, extra: Partial<ItemOutcome> = {}): Promise<string> {
+      if (lastAttempt) return finish({ outcome: 'failed', decidedBy: answer, reason: `no attempt left after ${attempt}`, ...extra });
+      await note({ decidedBy: answer, ...extra });
+      throw new PlannedRetry(error instanceof Error ? error.message : String(error));
+    }
+
+    /** A 404 or unknown-space 422 means "gone" only when a read by an identity that sees everything says so. */
+    async function confirmGone(outcome: 'instance_gone' | 'space_gone', request: string, read: () => Promise<unknown>, answer: Answer, extra: Partial<ItemOutcome>): Promise<string> {
+      const what = outcome === 'instance_gone' ? 'instance' : 'space';
+      if (!seesEverything(client)) return finish({ outcome: 'failed', decidedBy: answer, reason: `${identity()} cannot see every ${what}, so CC's answer does not prove the ${what} is gone`, ...extra });
+      try {
+        await read();
+      } catch (error) {
+        if (classifyUnshare(error).kind === 'rate_limited') throw error;
+        const confirmed = answerOf(request, error);
+        if (error instanceof CfApiError && error.status === 404 && error.code === CcCode.resourceNotFound) return finish({ outcome, decidedBy: answer, confirmedBy: confirmed, ...extra });
+        return retryOrFail(confirmed, error, extra);
+      }
+      return finish({ outcome: 'failed', decidedBy: answer, confirmedBy: { request, status: 200 }, reason: `the ${what} exists, so CC's ${answer.status} was not about it being gone`, ...extra });
+    }
+
+    async function deleteBindings(planned: PlanItem, gate: ReturnType<typeof rateGate>): Promise<BindingDelete[]> {
+      const results: BindingDelete[] = [];
       for (const binding of planned.bindings) {
-        const bindingPath = `/v3/service_credential_bindings/${binding.guid}`;
+        const path = `/v3/service_credential_bindings/${binding.guid}`;
         try {
-          const jobGuid = await client.serviceCredentialBindings.delete(binding.guid);
-          await audit(bindingPath, { status: jobGuid ? 202 : 204 });
-          if (jobGuid) await client.jobs.pollUntilTerminal(jobGuid);
+          const jobGuid = await client.serviceCredentialBindings.delete(binding.guid, { hooks: auditedWrite(store, campaignId, { identity: identity(), method: 'DELETE', path, itemId, gate }) });
+          if (jobGuid) await client.jobs.pollUntilTerminal(jobGuid, { timeoutMs: deps.unbindWaitMs ?? 60_000 });
           results.push({ guid: binding.guid, result: 'deleted' });
         } catch (error) {
-          if (isNotFound(error)) {
-            results.push({ guid: binding.guid, result: 'gone' });
-            continue;
-          }
-          await audit(bindingPath, error);
-          results.push({ guid: binding.guid, result: 'failed', detail: errorOf(error)?.detail ?? 'unknown error' });
+          if (isRedisConnectionError(error)) throw error;
+          if (isNotFound(error)) results.push({ guid: binding.guid, result: 'gone' });
+          // Async unbinds can take hours (CC polls the broker for up to a week): come back later rather than fail.
+          else if (error instanceof JobTimeoutError) results.push({ guid: binding.guid, result: 'deleting', detail: error.message });
+          // 422 "operation in progress for the service binding": a delete is already under way.
+          else if (error instanceof CfApiError && error.status === 422 && /operation in progress/i.test(error.detail ?? '')) results.push({ guid: binding.guid, result: 'deleting', detail: error.detail ?? '' });
+          else if (error instanceof JobFailedError) results.push({ guid: binding.guid, result: 'failed', detail: error.detail ?? error.message });
+          else results.push({ guid: binding.guid, result: 'failed', detail: error instanceof CfApiError ? (error.detail ?? error.message) : error instanceof Error ? error.message : String(error) });
         }
       }
       return results;

@@ -1,15 +1,86 @@
+import type { JobState } from 'bullmq';
 import type { CampaignStore } from './campaign-store.js';
 import { summarizeCampaign, type CampaignProgress } from './campaign-summary.js';
+import { LIVE_STATES, unfinishedItems, type CampaignQueues } from './campaign-queue.js';
 
-/** Polls Redis until the campaign is done or cancelled and verified, calling back with progress. */
-export async function waitForCampaign(store: CampaignStore, id: string, onProgress: (progress: CampaignProgress) => void, stop?: AbortSignal): Promise<CampaignProgress> {
+/** How a follow ended. */
+export type FollowEnd =
+  | { kind: 'done'; progress: CampaignProgress }
+  | { kind: 'stopped'; progress: CampaignProgress | undefined }
+  /** Items remain that no job can run any more (or the verification pass is lost): `campaign resume` requeues them. */
+  | { kind: 'stuck'; progress: CampaignProgress; items: number };
+
+export interface FollowOptions {
+  onProgress: (progress: CampaignProgress) => void;
+  /** A condition worth a line: waiting for a worker, Redis unreachable; `undefined` when it has cleared. */
+  onNotice: (notice: string | undefined) => void;
+  stop?: AbortSignal;
+  pollMs?: number;
+  /** Without progress for this long, check whether anything can still run the open items. @defaultValue 10000 */
+  stuckCheckMs?: number;
+}
+
+/**
+ * Follows a campaign until it is done and verified, however often Redis goes away meanwhile. Never waits forever:
+ * when open items have no job left that could run them, it ends `stuck` so the caller can name `campaign resume`;
+ * when no worker serves the campaign's foundation it says so and keeps waiting (a worker may come).
+ */
+export async function followCampaign(store: CampaignStore, queues: CampaignQueues, id: string, options: FollowOptions): Promise<FollowEnd> {
+  const pollMs = options.pollMs ?? 1000;
+  const stuckCheckMs = options.stuckCheckMs ?? 10_000;
+  let last: CampaignProgress | undefined;
+  let lastChange = Date.now();
+  let lastMark = '';
+  let workerCheckAt = 0;
+  let notice: string | undefined;
+  const say = (next: string | undefined): void => {
+    if (next !== notice) options.onNotice(next);
+    notice = next;
+  };
   for (;;) {
-    const meta = await store.meta(id);
-    if (!meta) throw new Error(`campaign ${id} vanished from Redis`);
-    const progress = summarizeCampaign(meta, await store.outcomes(id));
-    onProgress(progress);
-    if ((meta.status === 'done' || meta.status === 'cancelled') && (await store.verification(id))) return progress;
-    if (stop?.aborted) return progress;
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (options.stop?.aborted) return { kind: 'stopped', progress: last };
+    try {
+      const meta = await store.meta(id);
+      if (!meta) throw new CampaignVanishedError(`campaign ${id} is not in Redis any more`);
+      const progress = summarizeCampaign(meta, await store.outcomes(id));
+      last = progress;
+      if (notice?.startsWith('Redis unreachable')) say(undefined);
+      options.onProgress(progress);
+      if ((meta.status === 'done' || meta.status === 'cancelled') && (await store.verification(id))) {
+        say(undefined);
+        return { kind: 'done', progress };
+      }
+      const mark = `${progress.status} ${progress.finished}`;
+      if (mark !== lastMark) {
+        lastMark = mark;
+        lastChange = Date.now();
+      }
+      let waitingFor: string | undefined;
+      if (Date.now() >= workerCheckAt) {
+        workerCheckAt = Date.now() + 5000;
+        const queue = progress.finished < progress.total ? queues.unshare : queues.finalize;
+        if ((await queue.getWorkersCount()) === 0) waitingFor = `waiting for a worker of ${meta.api} (start 'cf-shares worker' logged in to it as an admin)`;
+        say(waitingFor);
+      }
+      if (Date.now() - lastChange >= stuckCheckMs) {
+        lastChange = Date.now();
+        const open = await unfinishedItems(queues.unshare, store, meta);
+        const runnable = open.filter(({ state }) => LIVE_STATES.includes(state as JobState)).length;
+        if (open.length > 0 && runnable === 0) return { kind: 'stuck', progress, items: open.length };
+        if (open.length === 0) {
+          const state = await queues.finalize.getJobState(`finalize-${id}`);
+          if (state === 'unknown' || state === 'failed') return { kind: 'stuck', progress, items: 0 };
+        }
+      }
+    } catch (error) {
+      if (error instanceof CampaignVanishedError) throw error;
+      // Redis restarting or unreachable: the campaign goes on in the workers; keep following once it is back.
+      say(`Redis unreachable (${error instanceof Error ? error.message : String(error)}): still following`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
+}
+
+export class CampaignVanishedError extends Error {
+  override readonly name = 'CampaignVanishedError';
 }

@@ -1,11 +1,11 @@
 import type { CommandModule } from 'yargs';
 import type { CliContext } from '../cli-context.js';
-import { resolveConnectionOptions, resolveRedisOptions, type ConnectionFlags } from '../config/connection-options.js';
+import { resolveConnectionOptions, resolveOptionalApi, resolveRedisOptions, type ConnectionFlags } from '../config/connection-options.js';
 import { UsageError } from '../usage-error.js';
-import { ExitCode } from '../exit-codes.js';
 import { withConnectionFlags } from './connection-flags.js';
 import { textTable } from '../render/text-table.js';
 import type { CampaignStore } from '../campaign/campaign-store.js';
+import type { CampaignMeta } from '../campaign/campaign-model.js';
 
 interface CampaignArgs extends ConnectionFlags {
   id?: string;
@@ -22,6 +22,18 @@ async function openStore(args: CampaignArgs, context: CliContext): Promise<{ sto
   await assertRedisReachable(redisUrl);
   const redis = createRedisConnection(redisUrl, { maxRetriesPerRequest: 3 });
   return { store: new CampaignStore(redis, prefix), redis, redisUrl, prefix };
+}
+
+/** Why a running campaign is not moving, when no worker serves its foundation. */
+async function waitingFor(redis: import('ioredis').Redis, prefix: string, meta: CampaignMeta): Promise<string | undefined> {
+  if (meta.status === 'done' || meta.status === 'cancelled') return undefined;
+  const { campaignQueues } = await import('../campaign/campaign-queue.js');
+  const queues = campaignQueues(redis, prefix, meta.api);
+  try {
+    return (await queues.unshare.getWorkersCount()) === 0 ? `waiting for a worker of ${meta.api} (start 'cf-shares worker' logged in to it as an admin)` : undefined;
+  } finally {
+    await queues.close();
+  }
 }
 
 async function requireMeta(store: CampaignStore, id: string) {
@@ -47,12 +59,14 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
               const { store, redis } = await openStore(args, context);
               try {
                 const { summarizeCampaign } = await import('../campaign/campaign-summary.js');
+                const api = resolveOptionalApi(args, context.env);
+                const metas = (await store.list(api)).sort((a, b) => a.api.localeCompare(b.api));
                 const rows = [];
-                for (const meta of await store.list()) {
+                for (const meta of metas) {
                   const p = summarizeCampaign(meta, await store.outcomes(meta.id));
-                  rows.push([meta.id, meta.status, `${p.finished}/${p.total}`, meta.createdBy, meta.api]);
+                  rows.push([meta.api, meta.id, meta.status, `${p.finished}/${p.total}`, meta.createdBy]);
                 }
-                out(rows.length === 0 ? 'no campaigns under this prefix' : textTable(['ID', 'STATUS', 'FINAL', 'BY', 'API'], rows));
+                out(rows.length === 0 ? `no campaigns under this prefix${api === undefined ? '' : ` for ${api}`}` : textTable(['API', 'ID', 'STATUS', 'FINAL', 'BY'], rows));
               } finally {
                 redis.disconnect();
               }
@@ -69,18 +83,20 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
                 .option('json', { type: 'boolean', default: false })
                 .option('follow', { type: 'boolean', default: false, describe: 'Follow until the campaign is done (a progress bar on a terminal)' }),
             handler: async (args) => {
-              const { store, redis } = await openStore(args, context);
+              const { store, redis, prefix } = await openStore(args, context);
               try {
                 const meta = await requireMeta(store, args.id!);
-                const [{ summarizeCampaign, progressLine }, { waitForCampaign }] = await Promise.all([import('../campaign/campaign-summary.js'), import('../campaign/wait-for-campaign.js')]);
+                const { summarizeCampaign, progressLine } = await import('../campaign/campaign-summary.js');
                 if ((args as { follow?: boolean }).follow) {
-                  const { campaignProgressPrinter } = await import('../campaign/progress-printer.js');
-                  const printer = campaignProgressPrinter(context.stderr);
-                  await waitForCampaign(store, meta.id, (p) => printer.show(p), context.stopSignal);
-                  printer.done();
+                  const [{ followWithProgress }, { reportFollowEnd }] = await Promise.all([import('../campaign/run-campaign.js'), import('./campaign-follow-end.js')]);
+                  const end = await followWithProgress({ api: meta.api, prefix }, redis, store, meta.id, { log: context.log, stderr: context.stderr, stop: context.stopSignal });
+                  context.exitCode = reportFollowEnd(end, meta.id, args.json ? () => undefined : out, context.stderr);
+                  if (!args.json) return;
                 }
                 const progress = summarizeCampaign((await store.meta(meta.id)) ?? meta, await store.outcomes(meta.id));
-                out(args.json ? JSON.stringify({ ...progress, verification: (await store.verification(meta.id)) ?? null }) : progressLine(progress));
+                const waiting = await waitingFor(redis, prefix, meta);
+                if (args.json) out(JSON.stringify({ ...progress, api: meta.api, waiting: waiting ?? null, verification: (await store.verification(meta.id)) ?? null }));
+                else out(waiting === undefined ? progressLine(progress) : `${progressLine(progress)}\n${waiting}`);
               } finally {
                 redis.disconnect();
               }
@@ -125,20 +141,20 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
               try {
                 const meta = await requireMeta(store, args.id!);
                 if (meta.status === 'cancelled') throw new UsageError(`campaign ${meta.id} was cancelled; start a new one with unshare-all`);
-                const { unshareQueue, requeueUnfinished } = await import('../campaign/campaign-queue.js');
-                const queue = unshareQueue(redis, prefix);
+                const connection = args.detach ? undefined : resolveConnectionOptions(args, context.env);
+                if (connection && connection.api !== meta.api) throw new UsageError(`campaign ${meta.id} is for ${meta.api}, but you are logged in to ${connection.api}: resume it with CF_API=${meta.api}`);
+                const { campaignQueues, requeueUnfinished } = await import('../campaign/campaign-queue.js');
+                const queues = campaignQueues(redis, prefix, meta.api);
                 try {
-                  const requeued = await requeueUnfinished(queue, store, meta);
-                  out(`campaign: ${meta.id}\nrequeued ${requeued} item(s)`);
+                  const requeued = await requeueUnfinished(queues, store, meta);
+                  out(`campaign: ${meta.id}\nrequeued ${requeued} item(s) with no job left; items still queued or running keep their jobs`);
                 } finally {
-                  await queue.close();
+                  await queues.close();
                 }
-                if (args.detach) return;
-                const connection = resolveConnectionOptions(args, context.env);
-                const [{ runCampaignUntilDone }, { progressLine }] = await Promise.all([import('../campaign/run-campaign.js'), import('../campaign/campaign-summary.js')]);
-                const progress = await runCampaignUntilDone(connection, store, meta.id, { concurrency: args.concurrency ?? 4, log: context.log.child({ command: 'campaign resume' }), stderr: context.stderr, stop: context.stopSignal });
-                out(progressLine(progress));
-                if (!progress.allSucceeded) context.exitCode = ExitCode.Findings;
+                if (!connection) return;
+                const [{ followWithProgress }, { reportFollowEnd }] = await Promise.all([import('../campaign/run-campaign.js'), import('./campaign-follow-end.js')]);
+                const end = await followWithProgress(connection, redis, store, meta.id, { log: context.log.child({ command: 'campaign resume' }), stderr: context.stderr, stop: context.stopSignal, work: { concurrency: args.concurrency ?? 4 } });
+                context.exitCode = reportFollowEnd(end, meta.id, out, context.stderr);
               } finally {
                 redis.disconnect();
               }
@@ -155,20 +171,13 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
               try {
                 const meta = await requireMeta(store, args.id!);
                 if (meta.status === 'done') throw new UsageError(`campaign ${meta.id} is already done`);
-                const [{ unshareQueue, cancelCampaign }, { Queue }, { QueueName, bullPrefix }] = await Promise.all([
-                  import('../campaign/campaign-queue.js'),
-                  import('bullmq'),
-                  import('../jobs/queue-names.js'),
-                ]);
-                const queue = unshareQueue(redis, prefix);
-                const finalize = new Queue(QueueName.campaign, { connection: redis, prefix: bullPrefix(prefix) });
+                const { campaignQueues, cancelCampaign } = await import('../campaign/campaign-queue.js');
+                const queues = campaignQueues(redis, prefix, meta.api);
                 try {
-                  const cancelled = await cancelCampaign(queue, store, meta);
-                  if ((await store.finishedCount(meta.id)) >= meta.total) await finalize.add('finalize', { campaignId: meta.id }, { jobId: `finalize-${meta.id}`, attempts: 5 });
+                  const cancelled = await cancelCampaign(queues, store, meta);
                   out(`campaign ${meta.id} cancelled: ${cancelled} queued item(s) will not run`);
                 } finally {
-                  await finalize.close();
-                  await queue.close();
+                  await queues.close();
                 }
               } finally {
                 redis.disconnect();

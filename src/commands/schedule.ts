@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { Parser } from 'yargs/helpers';
 import type { CliContext } from '../cli-context.js';
-import { resolveRedisOptions } from '../config/connection-options.js';
+import { resolveOptionalApi, resolveRedisOptions } from '../config/connection-options.js';
 import { UsageError } from '../usage-error.js';
 import { loadEndpointsFile } from '../config/load-endpoints-file.js';
 import { textTable } from '../render/text-table.js';
@@ -13,6 +13,7 @@ interface ScheduleArgs {
   tz?: string;
   redis?: string;
   prefix?: string;
+  api?: string;
   json?: boolean;
   '--'?: Array<string | number>;
 }
@@ -80,7 +81,10 @@ export function scheduleCommand(context: CliContext): CommandModule<object, Sche
             const [{ validateCron, validateScheduleName }] = await Promise.all([import('../jobs/schedules.js')]);
             validateScheduleName(args.name!);
             validateCron(args.cron!, args.tz);
-            const data = { ...(await scheduledJobData(rest)), schedule: args.name! };
+            const jobData = await scheduledJobData(rest);
+            const api = resolveOptionalApi(args, context.env);
+            if (api === undefined) throw new UsageError('name the foundation the schedule is for: --api URL or CF_API (its workers run it)');
+            const data = { ...jobData, schedule: args.name!, api };
             const { connection, schedules } = await connect(args);
             const info = await schedules.upsertSchedule(connection, args.name!, { cron: args.cron!, ...(args.tz !== undefined && { tz: args.tz }) }, data);
             context.stdout.write(`schedule ${args.name}: ${rest[0]} at '${args.cron}'${args.tz ? ` (${args.tz})` : ''}, next run ${info?.next ?? 'unknown'}\n`);
@@ -92,13 +96,13 @@ export function scheduleCommand(context: CliContext): CommandModule<object, Sche
           builder: (b) => b.option('json', { type: 'boolean', default: false }),
           handler: async (args: ScheduleArgs): Promise<void> => {
             const { connection, schedules } = await connect(args);
-            const list = await schedules.listSchedules(connection);
+            const list = await schedules.listSchedules(connection, resolveOptionalApi(args, context.env));
             if (args.json) {
               for (const item of list) context.stdout.write(`${JSON.stringify(item)}\n`);
             } else if (list.length === 0) {
               context.stdout.write('no schedules under this prefix\n');
             } else {
-              context.stdout.write(`${textTable(['NAME', 'KIND', 'CRON', 'TZ', 'NEXT RUN'], list.map((s) => [s.name, s.kind, s.cron, s.tz ?? 'UTC', s.next ?? '-']))}\n`);
+              context.stdout.write(`${textTable(['API', 'NAME', 'KIND', 'CRON', 'TZ', 'NEXT RUN'], list.map((s) => [s.api, s.name, s.kind, s.cron, s.tz ?? 'UTC', s.next ?? '-']))}\n`);
             }
           },
         })
@@ -108,12 +112,13 @@ export function scheduleCommand(context: CliContext): CommandModule<object, Sche
           builder: (b) => b.positional('name', { type: 'string', demandOption: true }),
           handler: async (args: ScheduleArgs): Promise<void> => {
             const { connection, schedules } = await connect(args);
-            if (!(await schedules.removeSchedule(connection, args.name!))) throw new UsageError(`no schedule named '${args.name}' (see cf-shares schedule list)`);
+            if (!(await schedules.removeSchedule(connection, args.name!, resolveOptionalApi(args, context.env)))) throw new UsageError(`no schedule named '${args.name}' (see cf-shares schedule list)`);
             context.stdout.write(`schedule ${args.name} removed\n`);
           },
         })
         .option('redis', { type: 'string', describe: 'Redis URL [env REDIS_URL]', global: true })
         .option('prefix', { type: 'string', describe: 'Redis key prefix [env CF_SHARES_PREFIX]', global: true })
+        .option('api', { type: 'string', describe: 'The foundation (Cloud Controller API URL) the schedules are for [env CF_API]; list/remove: all when absent', global: true })
         .demandCommand(1, 'name an action: add, list or remove'),
     handler: () => undefined,
   };

@@ -4,11 +4,10 @@ import type { CommandModule } from 'yargs';
 import type { CliContext } from '../cli-context.js';
 import { resolveConnectionOptions, type ConnectionFlags } from '../config/connection-options.js';
 import { UsageError } from '../usage-error.js';
-import { ExitCode } from '../exit-codes.js';
 import { withConnectionFlags } from './connection-flags.js';
 import { textTable } from '../render/text-table.js';
 import type { CampaignSelectors } from '../campaign/selectors.js';
-import { progressLine } from '../campaign/campaign-summary.js';
+import { reportFollowEnd } from './campaign-follow-end.js';
 
 interface UnshareAllArgs extends ConnectionFlags {
   'source-org'?: string[];
@@ -121,7 +120,12 @@ export function unshareAllCommand(context: CliContext): CommandModule<object, Un
           if (answer.trim().toLowerCase() !== 'yes') throw new UsageError('not confirmed: nothing was changed');
         }
 
-        const [{ CampaignStore }, { enqueueItems, unshareQueue }] = await Promise.all([import('../campaign/campaign-store.js'), import('../campaign/campaign-queue.js')]);
+        const [{ CampaignStore }, { enqueueItems, campaignQueues }, { auditedWrite }, { registerFoundation }] = await Promise.all([
+          import('../campaign/campaign-store.js'),
+          import('../campaign/campaign-queue.js'),
+          import('../campaign/audited-write.js'),
+          import('../jobs/foundation-registry.js'),
+        ]);
         const redis = createRedisConnection(connection.redisUrl, { maxRetriesPerRequest: 3 });
         const store = new CampaignStore(redis, connection.prefix);
         const meta = {
@@ -133,23 +137,26 @@ export function unshareAllCommand(context: CliContext): CommandModule<object, Un
           status: 'running' as const,
           options: { rate: args.rate, maxAttempts: args['max-attempts'], retryDelaySeconds: args['retry-delay'], onlyUnbound: args['only-unbound'], deleteBindingsFirst: args['delete-bindings-first'], selectors },
         };
-        const queue = unshareQueue(redis, connection.prefix);
+        const queues = campaignQueues(redis, connection.prefix, connection.api);
         try {
           await store.create(meta, items);
+          await registerFoundation(redis, connection.prefix, connection.api);
           if (flag.enabled) {
-            const patched = await client.featureFlags.patch('service_instance_sharing', { enabled: false });
-            await store.audit(campaignId, { at: new Date().toISOString(), identity: meta.createdBy, method: 'PATCH', path: '/v3/feature_flags/service_instance_sharing', status: 200, requestId: null });
+            const path = '/v3/feature_flags/service_instance_sharing';
+            const patched = await client.featureFlags.patch('service_instance_sharing', { enabled: false }, { hooks: auditedWrite(store, campaignId, { identity: meta.createdBy, method: 'PATCH', path }) });
             log.info({ enabled: patched.enabled }, 'sharing flag disabled');
           }
-          await enqueueItems(queue, meta, items);
+          await enqueueItems(queues.unshare, meta, items);
           out(`campaign: ${campaignId}`);
-          if (args.detach) return;
-          const { runCampaignUntilDone } = await import('../campaign/run-campaign.js');
-          const progress = await runCampaignUntilDone(connection, store, campaignId, { concurrency: args.concurrency, log, stderr: context.stderr, stop: context.stopSignal });
-          out(progressLine(progress));
-          if (!progress.allSucceeded) context.exitCode = ExitCode.Findings;
+          if (args.detach) {
+            out(`queued for the workers of ${connection.api}: follow with 'cf-shares campaign status ${campaignId} --follow'`);
+            return;
+          }
+          const { followWithProgress } = await import('../campaign/run-campaign.js');
+          const end = await followWithProgress(connection, redis, store, campaignId, { log, stderr: context.stderr, stop: context.stopSignal, work: { concurrency: args.concurrency } });
+          context.exitCode = reportFollowEnd(end, campaignId, out, context.stderr);
         } finally {
-          await queue.close();
+          await queues.close();
           redis.disconnect();
         }
       } finally {

@@ -1,3 +1,4 @@
+import { normaliseApi } from './api-url.js';
 import { UsageError } from '../usage-error.js';
 
 /** How a command reaches the Cloud Controller and Redis, after flags, environment and defaults are merged. */
@@ -65,7 +66,16 @@ export function resolveConnectionOptions(flags: ConnectionFlags, env: Env = proc
 
   const skipSslValidation = flags.skipSslValidation ?? isTrue(env.CF_SKIP_SSL_VALIDATION);
 
-  return Object.freeze({ api: apiUrl.href.replace(/\/$/, ''), auth, skipSslValidation, redisUrl, prefix });
+  return Object.freeze({ api: normaliseApi(apiUrl.href), auth, skipSslValidation, redisUrl, prefix });
+}
+
+/**
+ * `--api`/CF_API when given, normalised like every job's, for commands that read or steer one foundation's records
+ * in Redis without logging in (campaign list, schedules): undefined means every foundation.
+ */
+export function resolveOptionalApi(flags: Pick<ConnectionFlags, 'api'>, env: Env = process.env): string | undefined {
+  const api = nonEmpty(flags.api) ?? nonEmpty(env.CF_API);
+  return api === undefined ? undefined : normaliseApi(parseUrl(api, '--api/CF_API', ['http:', 'https:']).href);
 }
 
 /**

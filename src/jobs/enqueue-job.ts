@@ -1,6 +1,6 @@
 import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import type { ConnectionOptions } from '../config/connection-options.js';
-import { type QueueName, bullPrefix } from './queue-names.js';
+import { bullPrefix } from './queue-names.js';
 import { createRedisConnection } from './redis-connection.js';
 import { closeAll } from './close-all.js';
 
@@ -20,8 +20,8 @@ export const JOB_RETENTION: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail
   removeOnFail: { age: 30 * 24 * 3600, count: 500 },
 };
 
-/** Puts one job on a queue of `connection.prefix`, listening for its events before it is added. */
-export async function enqueueJob<Data, Result>(connection: ConnectionOptions, queueName: QueueName, data: Data, options: JobsOptions = {}): Promise<EnqueuedJob<Result>> {
+/** Puts one job on a queue of `connection.prefix` (a foundation's: see `queueNameFor`), listening for its events before it is added. */
+export async function enqueueJob<Data, Result>(connection: Pick<ConnectionOptions, 'redisUrl' | 'prefix'>, queueName: string, data: Data, options: JobsOptions = {}): Promise<EnqueuedJob<Result>> {
   const prefix = bullPrefix(connection.prefix);
   const queueRedis = createRedisConnection(connection.redisUrl);
   const eventsRedis = createRedisConnection(connection.redisUrl);

@@ -42,3 +42,26 @@ export async function assertRedisReachable(url: string, timeoutMs = 3000): Promi
     probe.disconnect();
   }
 }
+
+/**
+ * Whether an error is Redis being unreachable (a restart, a failover, a dropped connection) rather than anything a
+ * job did: such errors never cost an item an attempt. CC errors are typed by the client and never match.
+ */
+export function isRedisConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'MaxRetriesPerRequestError') return true;
+  if (['CfApiError', 'NetworkError', 'UaaError', 'MalformedResponseError'].includes(error.name)) return false;
+  return /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|LOADING|READONLY|CLUSTERDOWN|TRYAGAIN/.test(error.message);
+}
+
+/** Waits until Redis answers PING again (ioredis reconnects by itself), however long that takes. */
+export async function waitForRedis(redis: Redis, intervalMs = 500): Promise<void> {
+  for (;;) {
+    try {
+      if ((await redis.ping()) === 'PONG') return;
+    } catch {
+      // still down
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -86,8 +86,7 @@ export function reportProcessor(client: CfClient, api: string, redis: Redis, pre
       // Our own writes too: every campaign's audit trail entries in the window (flag changes, binding deletes, unshares).
       const campaigns = new CampaignStore(redis, prefix);
       const ours: unknown[] = [];
-      for (const campaign of await campaigns.list()) {
-        if (campaign.api !== api) continue;
+      for (const campaign of await campaigns.list(api)) {
         for (const entry of await campaigns.auditEntries(campaign.id)) {
           const at = Date.parse(entry.at);
           if (at > Date.parse(window.since) && at <= Date.parse(window.until) + 999) ours.push({ campaign: campaign.id, ...entry });

@@ -4,7 +4,8 @@ import { loadEndpointsFile } from '../config/load-endpoints-file.js';
 import { assertRedisReachable, createRedisConnection } from './redis-connection.js';
 import { enqueueJob } from './enqueue-job.js';
 import { startWorkers } from './start-workers.js';
-import { QueueName } from './queue-names.js';
+import { QueueName, queueNameFor } from './queue-names.js';
+import { registerFoundation } from './foundation-registry.js';
 import { ReportStore } from './report-store.js';
 import { writeReportFiles } from '../report/write-files.js';
 import type { ReportJobData, ReportJobResult } from './report-job.js';
@@ -62,8 +63,11 @@ export async function runReport(connection: ConnectionOptions, options: RunRepor
     // Log in even when a worker will do the work, so bad credentials fail here and leave no job behind.
     await (await connectClient(connection, options.log)).close();
   }
-  const workers = options.detach ? undefined : await startWorkers(connection, options.log, { inProcess: true });
+  const workers = options.detach ? undefined : await startWorkers(connection, options.log, { inProcess: true, roles: ['report'] });
+  const redis = createRedisConnection(connection.redisUrl, { maxRetriesPerRequest: 3 });
   try {
+    // So listings can say which foundation a waiting job is for even before any worker of it has run.
+    await registerFoundation(redis, connection.prefix, connection.api);
     const data: ReportJobData = {
       requestedAt: new Date().toISOString(),
       api: connection.api,
@@ -73,19 +77,13 @@ export async function runReport(connection: ConnectionOptions, options: RunRepor
       ...(options.exportSince !== undefined && { export: { since: options.exportSince } }),
     };
     // One attempt: a nightly run that fails should say so, not quietly present a later partial retry.
-    const job = await enqueueJob<ReportJobData, ReportJobResult>(connection, QueueName.report, data, { attempts: 1 });
+    const job = await enqueueJob<ReportJobData, ReportJobResult>(connection, queueNameFor(QueueName.report, connection.api), data, { attempts: 1 });
     try {
       options.onEnqueued?.(job.jobId);
       if (options.detach) return { jobId: job.jobId };
       if (options.onProgress) job.onProgress(options.onProgress);
       const result = await untilStopped(job.wait(), options.stop);
-      const redis = createRedisConnection(connection.redisUrl, { maxRetriesPerRequest: 3 });
-      let files: Record<string, string> | undefined;
-      try {
-        files = await new ReportStore(redis, connection.prefix, options.keep).files(result.reportId);
-      } finally {
-        redis.disconnect();
-      }
+      const files = await new ReportStore(redis, connection.prefix, options.keep).files(result.reportId);
       if (!files) throw new Error(`report ${result.reportId} finished but its files are not in Redis (pruned by a run with a smaller --keep?)`);
       const out = options.out ?? `cf-shares-reports/${result.reportId.split('-')[0]}`;
       await writeReportFiles(out, files);
@@ -94,6 +92,7 @@ export async function runReport(connection: ConnectionOptions, options: RunRepor
       await job.close();
     }
   } finally {
+    redis.disconnect();
     await workers?.close();
   }
 }

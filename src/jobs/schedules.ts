@@ -2,7 +2,8 @@ import { Queue } from 'bullmq';
 import cronParser from 'cron-parser';
 import type { ConnectionOptions } from '../config/connection-options.js';
 import { UsageError } from '../usage-error.js';
-import { QueueName, bullPrefix } from './queue-names.js';
+import { QueueName, bullPrefix, queueNameFor } from './queue-names.js';
+import { knownFoundations, registerFoundation } from './foundation-registry.js';
 import { createRedisConnection } from './redis-connection.js';
 import { JOB_RETENTION } from './enqueue-job.js';
 import type { ReportJobData } from './report-job.js';
@@ -10,6 +11,8 @@ import type { ReportJobData } from './report-job.js';
 /** A stored schedule, as `schedule list` shows it. */
 export interface ScheduleInfo {
   readonly name: string;
+  /** The foundation whose workers run it. */
+  readonly api: string;
   readonly cron: string;
   readonly tz: string | null;
   readonly next: string | null;
@@ -40,45 +43,69 @@ export function validateScheduleName(name: string): void {
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name)) throw new UsageError(`schedule name '${name}' must be 1-64 letters, digits, '_', '.' or '-'`);
 }
 
-async function withQueue<T>(connection: Pick<ConnectionOptions, 'redisUrl' | 'prefix'>, use: (queue: Queue<ReportJobData>) => Promise<T>): Promise<T> {
+type RedisTarget = Pick<ConnectionOptions, 'redisUrl' | 'prefix'>;
+
+/** Runs `use` with the report queue of one foundation; schedules live on their foundation's queue. */
+async function withQueue<T>(connection: RedisTarget, api: string, use: (queue: Queue<ReportJobData>, redis: ReturnType<typeof createRedisConnection>) => Promise<T>): Promise<T> {
   const redis = createRedisConnection(connection.redisUrl, { maxRetriesPerRequest: 3 });
-  const queue = new Queue<ReportJobData>(QueueName.report, { connection: redis, prefix: bullPrefix(connection.prefix) });
+  const queue = new Queue<ReportJobData>(queueNameFor(QueueName.report, api), { connection: redis, prefix: bullPrefix(connection.prefix) });
   try {
-    return await use(queue);
+    return await use(queue, redis);
   } finally {
     await queue.close();
     redis.disconnect();
   }
 }
 
-/** Creates or replaces a schedule: a BullMQ job scheduler that puts a report job on the queue at every tick. */
-export async function upsertSchedule(
-  connection: Pick<ConnectionOptions, 'redisUrl' | 'prefix'>,
-  name: string,
-  timing: { cron: string; tz?: string },
-  data: ReportJobData,
-): Promise<ScheduleInfo | undefined> {
+/** The foundations to look at: the one named, or every one the prefix has seen. */
+async function foundationsOf(connection: RedisTarget, api: string | undefined): Promise<string[]> {
+  if (api !== undefined) return [api];
+  const redis = createRedisConnection(connection.redisUrl, { maxRetriesPerRequest: 3 });
+  try {
+    return await knownFoundations(redis, connection.prefix);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * Creates or replaces a schedule: a BullMQ job scheduler on the foundation's report queue that puts a report job
+ * (carrying that API) on it at every tick, so only workers of that foundation run it.
+ */
+export async function upsertSchedule(connection: RedisTarget, name: string, timing: { cron: string; tz?: string }, data: ReportJobData & { api: string }): Promise<ScheduleInfo | undefined> {
   validateScheduleName(name);
   validateCron(timing.cron, timing.tz);
-  await withQueue(connection, (queue) =>
-    queue.upsertJobScheduler(name, { pattern: timing.cron, ...(timing.tz !== undefined && { tz: timing.tz }) }, { name: QueueName.report, data, opts: { attempts: 1, ...JOB_RETENTION } }),
-  );
-  return (await listSchedules(connection)).find((schedule) => schedule.name === name);
+  await withQueue(connection, data.api, async (queue, redis) => {
+    await registerFoundation(redis, connection.prefix, data.api);
+    await queue.upsertJobScheduler(name, { pattern: timing.cron, ...(timing.tz !== undefined && { tz: timing.tz }) }, { name: QueueName.report, data, opts: { attempts: 1, ...JOB_RETENTION } });
+  });
+  return (await listSchedules(connection, data.api)).find((schedule) => schedule.name === name);
 }
 
-export async function listSchedules(connection: Pick<ConnectionOptions, 'redisUrl' | 'prefix'>): Promise<ScheduleInfo[]> {
-  return withQueue(connection, async (queue) =>
-    (await queue.getJobSchedulers(0, -1, true)).map((scheduler) => ({
-      name: scheduler.key,
-      cron: scheduler.pattern ?? '',
-      tz: scheduler.tz ?? null,
-      next: scheduler.next === undefined ? null : new Date(scheduler.next).toISOString(),
-      kind: scheduler.template?.data?.export || scheduler.template?.data?.exportWindowMs !== undefined ? 'export' : 'report',
-    })),
-  );
+/** Schedules of one foundation, or of every foundation under the prefix. */
+export async function listSchedules(connection: RedisTarget, api?: string): Promise<ScheduleInfo[]> {
+  const all: ScheduleInfo[] = [];
+  for (const foundation of await foundationsOf(connection, api)) {
+    const schedulers = await withQueue(connection, foundation, (queue) => queue.getJobSchedulers(0, -1, true));
+    for (const scheduler of schedulers) {
+      all.push({
+        name: scheduler.key,
+        api: foundation,
+        cron: scheduler.pattern ?? '',
+        tz: scheduler.tz ?? null,
+        next: scheduler.next === undefined ? null : new Date(scheduler.next).toISOString(),
+        kind: scheduler.template?.data?.export || scheduler.template?.data?.exportWindowMs !== undefined ? 'export' : 'report',
+      });
+    }
+  }
+  return all;
 }
 
-/** Removes a schedule; false when there was none of that name. */
-export async function removeSchedule(connection: Pick<ConnectionOptions, 'redisUrl' | 'prefix'>, name: string): Promise<boolean> {
-  return withQueue(connection, (queue) => queue.removeJobScheduler(name));
+/** Removes a schedule by name; refuses a name that several foundations use unless `api` says which. */
+export async function removeSchedule(connection: RedisTarget, name: string, api?: string): Promise<boolean> {
+  const matches = (await listSchedules(connection, api)).filter((schedule) => schedule.name === name);
+  if (matches.length > 1) throw new UsageError(`schedule '${name}' exists for ${matches.map((m) => m.api).join(' and ')}: say which with --api`);
+  const [match] = matches;
+  if (!match) return false;
+  return withQueue(connection, match.api, (queue) => queue.removeJobScheduler(name));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CfApiError, RateLimitWaitError } from '../../src/client/index.js';
+import { CfApiError, NetworkError, RateLimitWaitError } from '../../src/client/index.js';
 import { blockingReasons, classifyUnshare } from '../../src/campaign/unshare-outcome.js';
 
 const apiError = (status: number, code?: number, detail = '', headers: Record<string, string> = {}) =>
@@ -17,12 +17,17 @@ const UNSHARE_FAILED =
 
 describe('classifyUnshare', () => {
   it.each([
-    ['204', { status: 204 }, { kind: 'final', outcome: 'unshared' }],
-    ['404 instance gone', apiError(404, 10010, 'Service instance not found'), { kind: 'final', outcome: 'instance_gone' }],
-    ['422 unknown space', apiError(422, 10008, 'Unable to unshare service instance from space x. Ensure the space exists.'), { kind: 'final', outcome: 'space_gone' }],
-    ['403 not allowed', apiError(403, 10003), { kind: 'permanent' }],
+    ['204', { status: 204 }, { kind: 'unshared' }],
+    // A 404 is also what an identity that cannot see the instance gets (cc-api.md §13): only a read decides.
+    ['404 CF-ResourceNotFound', apiError(404, 10010, 'Service instance not found'), { kind: 'confirm_instance_gone' }],
+    ['404 without a CC code (a router, a proxy)', apiError(404), { kind: 'failed' }],
+    ['422 unknown space', apiError(422, 10008, 'Unable to unshare service instance from space x. Ensure the space exists.'), { kind: 'confirm_space_gone' }],
+    ['422 space being deleted', apiError(422, 10020, 'The space is being deleted'), { kind: 'blocked', blockers: ['The space is being deleted'] }],
+    ['422 another validation', apiError(422, 10008, 'Something else is wrong'), { kind: 'failed' }],
+    ['403 not allowed', apiError(403, 10003), { kind: 'failed' }],
     ['503', apiError(503, 10015), { kind: 'retry' }],
-    ['network error', new Error('socket hang up'), { kind: 'retry' }],
+    ['network error (answer unknown)', new NetworkError({ method: 'DELETE', url: 'https://api.example/x', code: 'ECONNRESET', detail: 'socket hang up' }), { kind: 'retry' }],
+    ['an error that is not the API\'s', new Error('bug'), { kind: 'failed' }],
     ['429 with Retry-After', apiError(429, 10013, 'Rate Limit Exceeded', { 'retry-after': '42' }), { kind: 'rate_limited', waitMs: 42_000 }],
   ])('%s', (_name, input, expected) => {
     expect(classifyUnshare(input, 0)).toEqual(expected);

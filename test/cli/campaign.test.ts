@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { runCli, startSimProcess, cliEnv, REPO_ROOT, type SimProcess } from '../helpers/run-cli.js';
 import { REDIS_URL, dropPrefix, keysOf, uniquePrefix } from '../helpers/redis-prefix.js';
 import { startSim } from '../../src/sim/index.js';
+import { QueueName, queueNameFor } from '../../src/jobs/queue-names.js';
 
 interface Truth {
   shares: Array<{ instance_guid: string; target_space_guid: string }>;
@@ -15,7 +16,7 @@ interface CampaignJson {
   campaign: { total: number; status: string };
   verification: { still_shared: Array<{ instance_guid: string; space_guid: string }> } | null;
   items: Array<{ instance_guid: string; target_space_guid: string; outcome: string; blocking: string[]; destroyed_bindings: unknown[]; binding_deletes: Array<{ result: string }> }>;
-  audit_trail: Array<{ method: string; path: string; status: number | null }>;
+  audit_trail: Array<{ id: string; method: string; path: string; send: number; result: string; answer: { status?: number; requestId?: string | null; networkError?: string } | null }>;
 }
 
 const redis = new Redis(REDIS_URL);
@@ -78,10 +79,19 @@ describe('cf-shares unshare-all', () => {
     const report = await campaignReport(env, id!, join(dir, 'report'));
     await expectCampaignComplete(sim, report, planned);
     expect(report.items.some((item) => item.outcome === 'unshared' && item.destroyed_bindings.length > 0)).toBe(true);
-    expect(report.audit_trail.filter((entry) => entry.method === 'PATCH')).toEqual([expect.objectContaining({ path: '/v3/feature_flags/service_instance_sharing', status: 200 })]);
+    // The flag PATCH is recorded like any write: CC's real status and request id, not a constant.
+    expect(report.audit_trail.filter((entry) => entry.method === 'PATCH')).toEqual([
+      expect.objectContaining({ path: '/v3/feature_flags/service_instance_sharing', send: 1, answer: expect.objectContaining({ status: 200, requestId: expect.stringMatching(/\S/) }) }),
+    ]);
     expect(report.audit_trail.filter((entry) => entry.method === 'DELETE').length).toBeGreaterThanOrEqual(planned.shares.length);
-    // Each unshare names the CC request id an operator can look up.
-    expect(report.audit_trail.filter((entry) => entry.method === 'DELETE' && entry.status === 204).every((entry) => /^[0-9a-f-]{36}$/.test(String((entry as { requestId?: string }).requestId)))).toBe(true);
+    // Each write names the request id we sent (CC logs it) and the one CC answered with.
+    const answered = report.audit_trail.filter((entry) => entry.method === 'DELETE' && entry.answer?.status === 204);
+    expect(answered.length).toBeGreaterThan(0);
+    for (const entry of answered) {
+      expect(entry.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(entry.answer?.requestId).toMatch(/\S/);
+    }
+    expect(report.audit_trail.every((entry) => entry.answer !== null)).toBe(true);
     const flag = await runCli(['unshare-all', '--dry-run'], { env });
     expect(flag.stdout).not.toContain('flag is enabled');
 
@@ -125,7 +135,7 @@ describe('cf-shares unshare-all', () => {
     const id = /^campaign: (\S+)$/m.exec(second.stdout)![1]!;
     // Lose every queued job, as a Redis restored from an old snapshot would: resume must put them back.
     const { Queue } = await import('bullmq');
-    const queue = new Queue('unshare', { connection: { url: REDIS_URL }, prefix: `{${prefix}}` });
+    const queue = new Queue(queueNameFor(QueueName.unshare, sim.api), { connection: { url: REDIS_URL }, prefix: `{${prefix}}` });
     await queue.obliterate({ force: true });
     await queue.close();
     const resumed = await runCli(['campaign', 'resume', id], { env, timeoutMs: 90_000 });

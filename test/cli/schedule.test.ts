@@ -29,11 +29,15 @@ const env = { REDIS_URL, CF_SHARES_PREFIX: prefix };
 describe('cf-shares schedule', () => {
   it('stores a schedule that a worker runs, writing each report to its --reports-dir, until removed', async () => {
     // Six fields: every two seconds, so the test sees a tick without waiting for a minute.
-    const added = await runCli(['schedule', 'add', 'tick', '--cron', '*/2 * * * * *', '--', 'export', '--since', '1d'], { env });
+    // A schedule names its foundation (no credentials: the workers of that foundation have them).
+    const unnamed = await runCli(['schedule', 'add', 'tick', '--cron', '*/2 * * * * *', '--', 'export', '--since', '1d'], { env });
+    expect(unnamed.code).toBe(2);
+    expect(unnamed.stderr).toMatch(/name the foundation the schedule is for/);
+    const added = await runCli(['schedule', 'add', 'tick', '--cron', '*/2 * * * * *', '--api', sim.api, '--', 'export', '--since', '1d'], { env });
     expect(added.stderr).toBe('');
     expect(added.code).toBe(0);
     const listed = await runCli(['schedule', 'list', '--json'], { env });
-    expect(JSON.parse(listed.stdout.trim())).toMatchObject({ name: 'tick', kind: 'export', cron: '*/2 * * * * *', tz: null });
+    expect(JSON.parse(listed.stdout.trim())).toMatchObject({ name: 'tick', api: new URL(sim.api).href.replace(/\/$/, ''), kind: 'export', cron: '*/2 * * * * *', tz: null });
 
     const worker = spawn(process.execPath, ['bin/cf-shares.js', 'worker', '--reports-dir', dir], {
       cwd: REPO_ROOT,

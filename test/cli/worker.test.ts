@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
+import { QueueName, queueNameFor } from '../../src/jobs/queue-names.js';
 import { runCli, startSimProcess, cliEnv, REPO_ROOT } from '../helpers/run-cli.js';
 import { REDIS_URL, dumpPrefix } from '../helpers/redis-prefix.js';
 import { cliSuite } from '../helpers/cli-suite.js';
@@ -34,9 +35,12 @@ describe('cf-shares worker', () => {
     const jobId = /^job: (\S+)$/m.exec(enqueued.stdout)?.[1];
     expect(jobId).toBeDefined();
 
-    const queue = new Queue('report', { connection: { url: REDIS_URL }, prefix: `{${prefix}}` });
+    const queue = new Queue(queueNameFor(QueueName.report, suite.sim.api), { connection: { url: REDIS_URL }, prefix: `{${prefix}}` });
     try {
       expect(await queue.getJobState(jobId!)).toBe('waiting');
+      // A job nobody can serve waits, and the listing says for whom.
+      const listed = await runCli(['reports', 'list'], { env: env(prefix) });
+      expect(listed.stdout).toContain(`1 queued, 0 running report job(s): waiting for a worker of ${new URL(suite.sim.api).href.replace(/\/$/, '')}`);
       const worker = spawn(process.execPath, ['bin/cf-shares.js', 'worker', '--log-level', 'info'], { cwd: REPO_ROOT, env: cliEnv(env(prefix)), stdio: ['ignore', 'pipe', 'pipe'] });
       let log = '';
       worker.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
