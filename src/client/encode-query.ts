@@ -4,9 +4,19 @@ export type QueryValue = string | number | boolean | readonly string[] | undefin
 /** A query object whose keys are CC's own parameter names. */
 export type Query = Readonly<Record<string, QueryValue>>;
 
+/**
+ * One element of a list parameter. CC splits a list on a comma plus any whitespace after it, then percent-decodes
+ * each element once more (cc-api.md §13), so whatever that second pass would read — `%`, a comma, leading
+ * whitespace — is escaped once before the usual encoding: a comma inside a value travels as `%252C`.
+ */
+function encodeListElement(value: string): string {
+  const shielded = value.replace(/[%,]/g, (c) => (c === '%' ? '%25' : '%2C')).replace(/^[ \t\r\n\f\v]+/, (ws) => encodeURIComponent(ws));
+  return encodeURIComponent(shielded);
+}
+
 function encodeScalarOrList(value: string | number | boolean | readonly string[]): string {
-  // Comma is CC's list separator, so commas inside one element must be %2C (cc-api.md §7); the separators stay literal.
-  if (Array.isArray(value)) return (value as readonly string[]).map((v) => encodeURIComponent(v)).join(',');
+  // The separators stay literal commas.
+  if (Array.isArray(value)) return (value as readonly string[]).map(encodeListElement).join(',');
   return encodeURIComponent(String(value));
 }
 

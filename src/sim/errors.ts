@@ -49,3 +49,6 @@ export const serviceUnavailable = (): CcError => new CcError(503, 'CF-ServiceUna
 export const unknownError = (): CcError => new CcError(500, 'UnknownError', 10001, 'An unknown error occurred.');
 /** 429 CF-RateLimitExceeded (cc-api.md §8.1). */
 export const rateLimitExceeded = (): CcError => new CcError(429, 'CF-RateLimitExceeded', 10013, 'Rate Limit Exceeded');
+/** 422 CF-ResourceBeingDeleted (`CC:errors/v2.yml` 10020, `The %s is being deleted`). */
+export const resourceBeingDeleted = (what: 'space' | 'organization'): CcError =>
+  new CcError(422, 'CF-ResourceBeingDeleted', 10020, `The ${what} is being deleted`);

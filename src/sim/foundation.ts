@@ -34,6 +34,8 @@ export class Foundation {
   readonly bindingsByInstance = new Map<string, Binding[]>();
   readonly securityGroupByGuid = new Map<string, SecurityGroup>();
   readonly principalByGuid = new Map<string, Principal>();
+  /** Spaces marked "being deleted" by the operator (`PUT /_sim/spaces/:guid/deleting`). */
+  readonly deletingSpaceGuids = new Set<string>();
   private nextBindingIndex = 0;
   private nextEventIndex = 0;
 
@@ -115,6 +117,47 @@ export class Foundation {
     }
   }
 
+  /** Removes an instance from every index, with its shares and bindings (keys included). */
+  removeInstance(instance: Instance): void {
+    if (this.instanceByGuid.get(instance.guid) !== instance) return;
+    for (const b of [...(this.bindingsByInstance.get(instance.guid) ?? [])]) this.removeBinding(b);
+    this.bindingsByInstance.delete(instance.guid);
+    for (const target of instance.sharedSpaceGuids) this.sharedInto.get(target)?.delete(instance);
+    instance.sharedSpaceGuids = [];
+    this.instanceByGuid.delete(instance.guid);
+    removeFrom(this.instances, instance);
+    removeFrom(this.instancesBySpace.get(instance.spaceGuid), instance);
+  }
+
+  /** Removes apps from every index, with their bindings: one pass over the bindings for the lot. */
+  removeApps(apps: readonly App[]): void {
+    const guids = new Set(apps.map((a) => a.guid));
+    for (const b of this.bindings) if (b.appGuid !== null && guids.has(b.appGuid)) this.removeBinding(b);
+    for (const app of apps) {
+      this.appByGuid.delete(app.guid);
+      removeFrom(this.appsBySpace.get(app.spaceGuid), app);
+    }
+    let kept = 0;
+    for (const app of this.apps) if (!guids.has(app.guid)) this.apps[kept++] = app;
+    this.apps.length = kept;
+  }
+
+  /** Removes an (emptied) space from the space indexes, role sets and security group bindings. */
+  removeSpace(space: Space): void {
+    this.spaceByGuid.delete(space.guid);
+    removeFrom(this.spaces, space);
+    removeFrom(this.spacesByOrg.get(space.orgGuid), space);
+    this.instancesBySpace.delete(space.guid);
+    this.sharedInto.delete(space.guid);
+    this.appsBySpace.delete(space.guid);
+    this.deletingSpaceGuids.delete(space.guid);
+    for (const g of this.securityGroups) {
+      g.runningSpaceGuids.delete(space.guid);
+      g.stagingSpaceGuids.delete(space.guid);
+    }
+    for (const p of this.principals) p.developerSpaceGuids.delete(space.guid);
+  }
+
   /** Records a share edge. */
   share(instance: Instance, targetSpaceGuid: string): void {
     if (instance.sharedSpaceGuids.includes(targetSpaceGuid)) return;
@@ -161,6 +204,11 @@ export class Foundation {
     if (plan.visibilityType === 'space') return plan.spaceGuid === space.guid;
     return false;
   }
+}
+
+function removeFrom<T>(list: T[] | undefined, item: T): void {
+  const i = list ? list.indexOf(item) : -1;
+  if (i >= 0) list!.splice(i, 1);
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {

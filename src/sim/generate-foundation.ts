@@ -1,7 +1,9 @@
 import { CATALOG, SPACE_WORDS } from './catalog.js';
+import { DEFAULT_FLAGS } from './feature-flag-defaults.js';
 import { Foundation } from './foundation.js';
 import { generateBindings } from './generate-bindings.js';
 import { generateIdentities, generateShareEvents, type GeneratedIdentities, type ScriptedBindings } from './generate-identities.js';
+import { instanceLabels } from './generate-labels.js';
 import { generateSecurityGroups } from './generate-security-groups.js';
 import type { Instance, Plan, Space } from './model.js';
 import type { Knobs } from './options.js';
@@ -9,27 +11,6 @@ import { Prng } from './prng.js';
 import { stamp, succeeded } from './timestamps.js';
 
 export type { GeneratedIdentities, ScriptedBindings } from './generate-identities.js';
-
-/** The feature flags of a CC and their defaults (`DEFAULT_FLAGS`, `CC:app/models/runtime/feature_flag.rb`). */
-const DEFAULT_FLAGS: Record<string, boolean> = {
-  user_org_creation: false,
-  private_domain_creation: true,
-  app_bits_upload: true,
-  app_scaling: true,
-  route_creation: true,
-  service_instance_creation: true,
-  diego_docker: false,
-  set_roles_by_username: true,
-  unset_roles_by_username: true,
-  task_creation: true,
-  env_var_visibility: true,
-  space_scoped_private_broker_creation: true,
-  space_developer_env_var_visibility: true,
-  service_instance_sharing: false,
-  hide_marketplace_from_unauthenticated_users: false,
-  resource_matching: true,
-  route_sharing: false,
-};
 
 /** A generated foundation and the identities that go with it. */
 export interface Generated {
@@ -129,7 +110,7 @@ function generateInstances(f: Foundation, knobs: Knobs, ids: Prng, rng: Prng): v
         guid, name: `ups-${i + 1}`, type: 'user-provided', spaceGuid: space.guid, planGuid: null, dashboardUrl: null, tags: ['ups'],
         credentials: { uri: `https://legacy-api.example.org:8443/${i + 1}`, username: `svc-${i + 1}`, password: 'ups-secret' },
         syslogDrainUrl: i % 3 === 0 ? `syslog-tls://logs.example.org:6514` : '', routeServiceUrl: '',
-        sharedSpaceGuids: [], index: i, createdAt, lastOperation: succeeded(createdAt),
+        sharedSpaceGuids: [], labels: instanceLabels(i), index: i, createdAt, lastOperation: succeeded(createdAt),
       });
       continue;
     }
@@ -144,7 +125,8 @@ function generateInstances(f: Foundation, knobs: Knobs, ids: Prng, rng: Prng): v
     f.addInstance({
       guid, name: `${offering.name.replace(/^p\./, '')}-${i + 1}`, type: 'managed', spaceGuid: space.guid, planGuid: plan.guid,
       dashboardUrl: offering.hasDashboard ? `https://dashboard.sys.example.org/${offering.name}/${guid}` : null, tags: [],
-      credentials: null, syslogDrainUrl: '', routeServiceUrl: '', sharedSpaceGuids: [], index: i, createdAt, lastOperation: succeeded(createdAt),
+      credentials: null, syslogDrainUrl: '', routeServiceUrl: '', sharedSpaceGuids: [], labels: instanceLabels(i), index: i, createdAt,
+      lastOperation: succeeded(createdAt),
     });
   }
 }

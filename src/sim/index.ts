@@ -8,6 +8,7 @@ import { SimServer } from './server.js';
 export type { SimOptions } from './options.js';
 export type { FaultOptions, RateLimitOptions } from './faults.js';
 export type { Truth, ExpectedFinding } from './truth.js';
+export type { WriteRecord } from './write-log.js';
 
 /** Role names of the generated users. */
 export type SimUserRole = 'admin' | 'admin_read_only' | 'global_auditor' | 'space_developer';

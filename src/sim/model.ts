@@ -78,6 +78,8 @@ export interface Instance {
   routeServiceUrl: string;
   /** Target spaces, in the order they were shared. */
   sharedSpaceGuids: string[];
+  /** `metadata.labels`, matched by `label_selector`. */
+  labels: Readonly<Record<string, string>>;
   index: number;
   createdAt: string;
   lastOperation: LastOperation;

@@ -1,17 +1,20 @@
 import type { FaultOptions } from './faults.js';
 import { normaliseFaults } from './faults.js';
 import type { UnbindBehaviour } from './model.js';
+import { handleTopology } from './operator-topology.js';
 import type { RequestCounter } from './request-counter.js';
 import type { SimState } from './sim-state.js';
 import { computeTruth } from './truth.js';
+import type { WriteLog } from './write-log.js';
 
 /** What the operator API needs from the server. */
 export interface OperatorHooks {
   state: SimState;
   counter: RequestCounter;
+  writes: WriteLog;
   getFaults(): FaultOptions;
   setFaults(faults: FaultOptions): void;
-  /** Regenerates state and puts counters and faults back to their start. */
+  /** Regenerates state and puts counters, the write log and faults back to their start. */
   reset(): void;
 }
 
@@ -24,15 +27,21 @@ export interface OperatorResponse {
 const bad = (message: string, status = 400): OperatorResponse => ({ status, body: { error: message } });
 
 /**
- * The `/_sim` operator endpoints (no auth): request counts, ground truth, reset, faults and scripted brokers.
- * Returns null for a path it does not know.
+ * The `/_sim` operator endpoints (no auth): request counts, the write log, ground truth, reset, faults, scripted
+ * brokers and out-of-band changes. Returns null for a path it does not know.
  */
-export function handleOperator(hooks: OperatorHooks, method: string, path: string, body: unknown): OperatorResponse | null {
+export function handleOperator(hooks: OperatorHooks, method: string, path: string, body: unknown, search: URLSearchParams): OperatorResponse | null {
   const key = `${method} ${path}`;
   if (key === 'GET /_sim/requests') return { status: 200, body: hooks.counter.snapshot() };
   if (key === 'POST /_sim/requests/reset') {
     hooks.counter.reset();
+    hooks.writes.clear();
     return { status: 200, body: hooks.counter.snapshot() };
+  }
+  if (key === 'GET /_sim/writes') {
+    const since = search.get('since');
+    if (since !== null && !Number.isFinite(Number(since))) return bad('since must be epoch milliseconds');
+    return { status: 200, body: hooks.writes.snapshot(since === null ? undefined : Number(since)) };
   }
   if (key === 'GET /_sim/truth') {
     const dev = hooks.state.identities.users.space_developer.guid;
@@ -60,10 +69,11 @@ export function handleOperator(hooks: OperatorHooks, method: string, path: strin
     const unbind = raw.unbind;
     if (unbind !== 'sync' && unbind !== 'async' && unbind !== 'fail' && unbind !== 'busy') return bad("unbind must be one of 'sync', 'async', 'fail', 'busy'");
     const seconds = raw.asyncSeconds ?? (unbind === 'async' ? 2 : 0);
-    if (typeof seconds !== 'number' || seconds < 0) return bad('asyncSeconds must be a number >= 0');
+    // No upper bound: CC may poll an async unbind for a week (cc-api.md §13).
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return bad('asyncSeconds must be a number >= 0');
     const next: UnbindBehaviour = { unbind, asyncSeconds: seconds };
     binding.behaviour = next;
     return { status: 200, body: { binding_guid: binding.guid, ...next } };
   }
-  return null;
+  return handleTopology(hooks.state, method, path, body);
 }

@@ -10,25 +10,42 @@ export interface Pagination {
   previous: { href: string } | null;
 }
 
+/** Ruby's `CGI.escape`, which Rails' `to_query` uses: a space is `+`, and `!'()*` are escaped too. */
+function cgiEscape(text: string): string {
+  return encodeURIComponent(text)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+}
+
 /**
- * A link to one page. Like Rails' `to_query`, every parameter is repeated (filters, `order_by`, `include`,
- * `fields`, `per_page`), keys are sorted alphabetically and values are percent-encoded (a comma becomes `%2C`).
+ * A link to one page, as `PaginatedListPresenter` builds it: `per_page`, `order_by` (only when given, with its
+ * direction as `+`/`-`) and every filter as `to_param_hash` renders it, then `to_query` escapes each pair and sorts
+ * the pairs.
  */
 export function pageHref(baseUrl: string, path: string, query: ParsedQuery, page: number): string {
-  const params = query.entries.filter(([k]) => k !== 'page' && k !== 'per_page');
-  params.push(['page', String(page)], ['per_page', String(query.perPage)]);
-  params.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const text = params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
-  return `${baseUrl}${path}?${text}`;
+  const params: Array<[string, string]> = [...query.linkParams, ['per_page', String(query.perPage)], ['page', String(page)]];
+  if (query.orderBy) params.push(['order_by', `${query.orderBy.desc ? '-' : '+'}${query.orderBy.key}`]);
+  const pairs = params.map(([k, v]) => `${cgiEscape(k)}=${cgiEscape(v)}`).sort();
+  return `${baseUrl}${path}?${pairs.join('&')}`;
+}
+
+/** How the total is counted. */
+export interface PageOptions {
+  /**
+   * CC's default `SequelPaginator` reads the total from a window function on the rows of the page itself, so a page
+   * past the end reports `total_results` 0 (and `total_pages` 1). `ListPaginator` (feature flags) counts the whole
+   * list. @defaultValue true
+   */
+  totalFromPage?: boolean;
 }
 
 /** Slices one page of `items` (already filtered and ordered) and builds its pagination object. */
-export function paginate<T>(items: readonly T[], query: ParsedQuery, baseUrl: string, path: string): { pagination: Pagination; page: T[] } {
-  const total = items.length;
-  // total_pages is at least 1 even for an empty list (cc-api.md §7).
-  const totalPages = Math.max(1, Math.ceil(total / query.perPage));
+export function paginate<T>(items: readonly T[], query: ParsedQuery, baseUrl: string, path: string, options: PageOptions = {}): { pagination: Pagination; page: T[] } {
   const start = (query.page - 1) * query.perPage;
   const page = items.slice(start, start + query.perPage);
+  const total = options.totalFromPage === false || page.length > 0 ? items.length : 0;
+  // total_pages is at least 1 even for an empty list (cc-api.md §7).
+  const totalPages = Math.max(1, Math.ceil(total / query.perPage));
   const href = (p: number): { href: string } => ({ href: pageHref(baseUrl, path, query, p) });
   return {
     pagination: {
@@ -36,7 +53,7 @@ export function paginate<T>(items: readonly T[], query: ParsedQuery, baseUrl: st
       total_pages: totalPages,
       first: href(1),
       last: href(totalPages),
-      next: query.page < totalPages ? href(query.page + 1) : null,
+      next: query.page + 1 <= totalPages ? href(query.page + 1) : null,
       previous: query.page > 1 ? href(query.page - 1) : null,
     },
     page,

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Actor } from './actor.js';
@@ -10,10 +10,12 @@ import { handleOperator } from './operator.js';
 import type { NormalisedOptions } from './options.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RequestCounter } from './request-counter.js';
+import { requestIdFor } from './request-id.js';
 import { ALL_ROUTES } from './routes/index.js';
 import { normaliseUnknown, Router } from './router.js';
 import { SimState } from './sim-state.js';
 import { tokenEndpoint } from './uaa.js';
+import { WriteLog } from './write-log.js';
 
 const TOKEN_ROUTE = 'POST /uaa/oauth/token';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -22,6 +24,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export class SimServer {
   readonly state: SimState;
   readonly counter = new RequestCounter();
+  readonly writes = new WriteLog();
   private readonly router = new Router(ALL_ROUTES);
   private readonly secret = randomBytes(32);
   private readonly faults: FaultInjector;
@@ -85,6 +88,10 @@ export class SimServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrivedAt = WriteLog.now();
+    const requestId = requestIdFor(req.headers);
+    // Set before anything can answer, so errors, 429s and faults carry it too.
+    res.setHeader('X-Vcap-Request-Id', requestId);
     const method = req.method ?? 'GET';
     const baseUrl = this.requestBase(req);
     const url = new URL(req.url ?? '/', baseUrl);
@@ -93,6 +100,15 @@ export class SimServer {
     const log = this.options.log;
     // Route names only: query strings may carry guids, never secrets, but keep the line short.
     if (log?.isLevelEnabled('debug')) res.on('finish', () => log.debug({ route: routeName, status: res.statusCode }, 'sim request'));
+    const match = this.router.match(method, path);
+    const routeKey = match ? `${method} ${match.route.pattern}` : normaliseUnknown(method, path);
+    if (WriteLog.covers(method, path)) {
+      // Logged on arrival, before the body is read or any fault applies; a dropped connection keeps status null.
+      const entry = this.writes.record({ at: arrivedAt, method, path, route: routeKey, request_id: requestId });
+      res.on('finish', () => {
+        entry.status = res.statusCode;
+      });
+    }
     const raw = await readBody(req);
 
     if (path.startsWith('/_sim')) {
@@ -104,14 +120,15 @@ export class SimServer {
       }
       const answer = handleOperator(
         {
-          state: this.state, counter: this.counter, getFaults: () => this.faults.options, setFaults: (f) => this.setFaults(f),
+          state: this.state, counter: this.counter, writes: this.writes, getFaults: () => this.faults.options, setFaults: (f) => this.setFaults(f),
           reset: () => {
             this.state.regenerate();
             this.counter.reset();
+            this.writes.clear();
             this.setFaults(this.options.faults);
           },
         },
-        method, path, body,
+        method, path, body, url.searchParams,
       );
       return send(res, answer ?? { status: 404, body: { error: `unknown operator route ${method} ${path}` } });
     }
@@ -124,8 +141,6 @@ export class SimServer {
       return send(res, answer, fault.malformed);
     }
 
-    const match = this.router.match(method, path);
-    const routeKey = match ? `${method} ${match.route.pattern}` : normaliseUnknown(method, path);
     routeName = routeKey;
     this.counter.count(routeKey);
     const fault = this.faults.decide(routeKey);
@@ -211,8 +226,6 @@ function send(res: ServerResponse, answer: SimResponse, malformed = false): void
     if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json; charset=utf-8';
   }
   headers['Content-Length'] = String(Buffer.byteLength(text));
-  // CC's router stamps every response; admins quote it to operators when asking about a request.
-  headers['X-Vcap-Request-Id'] ??= randomUUID();
   res.writeHead(answer.status, headers);
   res.end(text);
 }

@@ -4,6 +4,7 @@ import type { Instance, Space } from './model.js';
 import { recordEvent } from './record-event.js';
 import { canReadInstance } from './routes/service-instances.js';
 import type { SimState } from './sim-state.js';
+import { requireWritableSpace } from './writable-space.js';
 
 /** Validates a to-many relationship body (`to_many_relationship_message.rb`); returns the guids. */
 function parseData(body: unknown): string[] {
@@ -32,6 +33,7 @@ export function shareInstance(state: SimState, actor: Actor, instanceGuid: strin
   const si = f.instanceByGuid.get(instanceGuid);
   if (!si || !canReadInstance(actor, si)) throw resourceNotFound('Service instance');
   if (!actor.canWriteSpace(si.spaceGuid)) throw notAuthorized();
+  requireWritableSpace(f, actor, si.spaceGuid);
   const guids = parseData(body);
   const missing = guids.filter((g) => !f.spaceByGuid.has(g) || !actor.canReadSpace(g));
   const readOnly = guids.filter((g) => f.spaceByGuid.has(g) && actor.canReadSpace(g) && !actor.canWriteSpace(g));

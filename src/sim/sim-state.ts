@@ -4,6 +4,9 @@ import type { Foundation } from './foundation.js';
 import { generateFoundation, type GeneratedIdentities, type ScriptedBindings } from './generate-foundation.js';
 import type { Knobs } from './options.js';
 
+/** The longest delay one node timer takes (2^31 - 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** The mutable simulator state: the foundation plus background work (async unbinds, jobs) that a reset cancels. */
 export class SimState {
   foundation!: Foundation;
@@ -28,16 +31,25 @@ export class SimState {
     this.scripted = generated.scripted;
   }
 
-  /** Runs `fn` after `ms` unless the simulator is reset or closed first. */
+  /**
+   * Runs `fn` after `ms` unless the simulator is reset or closed first. Any delay works: an async unbind may poll
+   * for a week (cc-api.md §3.3), and node fires a timer over ~24.8 days at once, so long delays run in steps.
+   */
   later(ms: number, fn: () => void): void {
     const foundation = this.foundation;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      // A reset replaced the foundation: this work belonged to the old one.
-      if (this.foundation === foundation) fn();
-    }, ms);
-    timer.unref();
-    this.timers.add(timer);
+    const arm = (remaining: number): void => {
+      const step = Math.min(remaining, MAX_TIMER_MS);
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        // A reset replaced the foundation: this work belonged to the old one.
+        if (this.foundation !== foundation) return;
+        if (remaining > step) arm(remaining - step);
+        else fn();
+      }, step);
+      timer.unref();
+      this.timers.add(timer);
+    };
+    arm(Math.max(0, ms));
   }
 
   /** Cancels every pending background step. */

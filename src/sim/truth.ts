@@ -23,6 +23,8 @@ export interface Truth {
   counts: Record<'orgs' | 'spaces' | 'instances' | 'managed_instances' | 'shared_instances' | 'shares' | 'app_bindings' | 'keys' | 'security_groups', number>;
   scripted_bindings: Array<{ binding_guid: string; unbind: string; asyncSeconds: number; instance_guid: string; space_guid: string }>;
   space_developer_space_guids: string[];
+  /** Spaces marked "being deleted" (`PUT /_sim/spaces/:guid/deleting`): unshares from them refuse non-admins. */
+  deleting_space_guids: string[];
 }
 
 const PAGE = 5000;
@@ -113,5 +115,6 @@ export function computeTruth(f: Foundation, developerSpaces: Iterable<string>): 
       .filter((b) => b.behaviour.unbind !== 'sync')
       .map((b) => ({ binding_guid: b.guid, unbind: b.behaviour.unbind, asyncSeconds: b.behaviour.asyncSeconds, instance_guid: b.instanceGuid, space_guid: f.bindingSpaceGuid(b) ?? '' })),
     space_developer_space_guids: [...developerSpaces],
+    deleting_space_guids: [...f.deletingSpaceGuids],
   };
 }

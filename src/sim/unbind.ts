@@ -11,6 +11,9 @@ export type UnbindOutcome =
   | { kind: 'busy' }
   | { kind: 'blocked' };
 
+/** What CC says when the broker answers an unbind with 422 ConcurrencyError (`V3::ServiceBindingDelete`). */
+export const BROKER_BUSY_ERROR = 'The service broker rejected the request due to an operation being in progress for the service binding.';
+
 /** Broker error text used for scripted `fail` unbinds. */
 export const BROKER_ERROR = 'Status Code: 500 Internal Server Error, Body: {"description":"unbind failed (simulated broker error)"}';
 

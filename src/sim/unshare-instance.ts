@@ -3,19 +3,21 @@ import { notAuthorized, resourceNotFound, unprocessable, unshareFailed } from '.
 import { recordEvent } from './record-event.js';
 import { canReadInstance } from './routes/service-instances.js';
 import type { SimState } from './sim-state.js';
-import { unbind } from './unbind.js';
+import { BROKER_BUSY_ERROR, unbind } from './unbind.js';
+import { requireWritableSpace } from './writable-space.js';
 
 /**
  * `DELETE /v3/service_instances/:guid/relationships/shared_spaces/:space_guid`, as cc-api.md §1.2: no feature
- * flag check; source-space write needed; unknown space 422; not shared 204; every app binding of the instance in
- * the target space is unbound inside the request; any failure keeps the share and answers 502 with the joined
- * binding errors.
+ * flag check; unreadable instance 404; source-space write needed; source space being deleted 422 (non-admins);
+ * unknown space 422; not shared 204; every app binding of the instance in the target space is unbound inside the
+ * request; any failure keeps the share and answers 502 with the joined binding errors.
  */
 export function unshareInstance(state: SimState, actor: Actor, instanceGuid: string, spaceGuid: string): void {
   const f = state.foundation;
   const si = f.instanceByGuid.get(instanceGuid);
   if (!si || !canReadInstance(actor, si)) throw resourceNotFound('Service instance');
   if (!actor.canWriteSpace(si.spaceGuid)) throw notAuthorized();
+  requireWritableSpace(f, actor, si.spaceGuid);
   const target = f.spaceByGuid.get(spaceGuid);
   if (!target) throw unprocessable(`Unable to unshare service instance from space ${spaceGuid}. Ensure the space exists.`);
   if (!si.sharedSpaceGuids.includes(target.guid)) return;
@@ -33,7 +35,7 @@ export function unshareInstance(state: SimState, actor: Actor, instanceGuid: str
         errors.push(`Service broker failed to delete service binding for instance ${si.name}: ${outcome.brokerError}`);
         break;
       case 'busy':
-        errors.push('The service broker rejected the request due to an operation being in progress for the service binding.');
+        errors.push(BROKER_BUSY_ERROR);
         break;
       case 'blocked':
         errors.push('The delete request was rejected due to an operation being in progress for the service binding.');

@@ -69,6 +69,30 @@ describe('faults', () => {
     await putFaults({});
   });
 
+  it('resetRate with routes [POST /uaa/oauth/token] drops token requests only', async () => {
+    await putFaults({ resetRate: 1, routes: ['POST /uaa/oauth/token'] });
+    const form = new URLSearchParams({ grant_type: 'password', username: sim.users.admin.username, password: sim.users.admin.password });
+    await expect(fetch(`${sim.url}/uaa/oauth/token`, { method: 'POST', headers: { Authorization: `Basic ${Buffer.from('cf:').toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' }, body: form })).rejects.toThrow();
+    expect((await call(sim, 'GET', '/v3/spaces', admin)).status).toBe(200);
+    await putFaults({});
+    expect(typeof (await login(sim))).toBe('string');
+  });
+
+  it('malformedRate truncates a 200 GET body mid-JSON: status 200, a strict prefix of the real body', async () => {
+    const whole = (await call(sim, 'GET', '/v3/service_instances?per_page=3', admin)).text;
+    await putFaults({ malformedRate: 1, routes: ['GET /v3/service_instances'] });
+    const cut = await call(sim, 'GET', '/v3/service_instances?per_page=3', admin);
+    expect(cut.status).toBe(200);
+    expect(cut.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(cut.text.length).toBeGreaterThan(0);
+    expect(cut.text.length).toBeLessThan(whole.length);
+    expect(whole.startsWith(cut.text)).toBe(true);
+    expect(() => JSON.parse(cut.text)).toThrow();
+    // Error answers are never truncated.
+    expect((await call(sim, 'GET', '/v3/service_instances?per_page=0', admin)).body.errors[0].code).toBe(10005);
+    await putFaults({});
+  });
+
   it('rejects invalid fault options', async () => {
     const bad = await putFaults({ errorRate: 2 });
     expect(bad.status).toBe(400);

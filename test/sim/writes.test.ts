@@ -154,32 +154,73 @@ describe('share (cc-api.md §1.1)', () => {
 });
 
 describe('binding delete and jobs (cc-api.md §3.2, §3.3)', () => {
-  it('managed: 202 + job that fails for a failing broker; busy: 422; user-provided: 204', async () => {
+  async function settle(location: string): Promise<Json> {
+    let job: Json;
+    for (let i = 0; i < 40; i++) {
+      job = (await call(sim, 'GET', location, admin)).body;
+      if (job.state === 'FAILED' || job.state === 'COMPLETE') break;
+      await sleep(25);
+    }
+    return job;
+  }
+
+  it('managed: 202 + job that fails for a failing broker; user-provided: 204', async () => {
     const managedShare = plainShareWithBindings();
     const [b] = managedShare.binding_guids;
     await setBehaviour(b, { unbind: 'fail' });
     const del = await call(sim, 'DELETE', `/v3/service_credential_bindings/${b}`, admin);
     expect(del.status).toBe(202);
-    let job: Json;
-    for (let i = 0; i < 40; i++) {
-      job = (await call(sim, 'GET', del.headers.get('location')!, admin)).body;
-      if (job.state === 'FAILED' || job.state === 'COMPLETE') break;
-      await sleep(25);
-    }
+    const job = await settle(del.headers.get('location')!);
     expect(job.state).toBe('FAILED');
     expect(job.operation).toBe('service_bindings.delete');
     expect(job.errors[0]).toMatchObject({ title: 'CF-UnableToPerform', code: 10009 });
     expect(job.errors[0].detail).toMatch(/^unbind could not be completed: /);
     expect(job.links.service_credential_binding).toBeDefined();
-    await setBehaviour(b, { unbind: 'busy' });
-    const busy = await call(sim, 'DELETE', `/v3/service_credential_bindings/${b}`, admin);
-    expect(busy.status).toBe(422);
-    expect(busy.body.errors[0].detail).toBe('There is an operation in progress for the service binding.');
     const ups = await listAll(sim, '/v3/service_instances?type=user-provided&per_page=5000', admin);
     const upsGuids = new Set(ups.map((u) => u.guid));
     const upsBinding = (await listAll(sim, '/v3/service_credential_bindings?per_page=5000', admin)).find((x) => upsGuids.has(x.relationships.service_instance.data.guid));
     const sync = await call(sim, 'DELETE', `/v3/service_credential_bindings/${upsBinding.guid}`, admin);
     expect(sync.status).toBe(204);
     expect((await call(sim, 'GET', `/v3/service_credential_bindings/${upsBinding.guid}`, admin)).status).toBe(404);
+  });
+
+  it('a busy broker: 202, then the job FAILS with the concurrency error and the binding keeps its last operation (§13)', async () => {
+    const [b] = plainShareWithBindings().binding_guids;
+    await setBehaviour(b, { unbind: 'busy' });
+    const before = (await call(sim, 'GET', `/v3/service_credential_bindings/${b}`, admin)).body.last_operation;
+    const del = await call(sim, 'DELETE', `/v3/service_credential_bindings/${b}`, admin);
+    expect(del.status).toBe(202);
+    expect(del.text).toBe('');
+    const job = await settle(del.headers.get('location')!);
+    expect(job.state).toBe('FAILED');
+    expect(job.errors).toEqual([{
+      detail: 'unbind could not be completed: The service broker rejected the request due to an operation being in progress for the service binding.',
+      title: 'CF-UnableToPerform', code: 10009,
+    }]);
+    expect((await call(sim, 'GET', `/v3/service_credential_bindings/${b}`, admin)).body.last_operation).toEqual(before);
+  });
+
+  it("a binding whose own delete is in progress answers 422 at once (a blocking operation, §3.2)", async () => {
+    const [b] = plainShareWithBindings().binding_guids;
+    await setBehaviour(b, { unbind: 'async', asyncSeconds: 60 });
+    expect((await call(sim, 'DELETE', `/v3/service_credential_bindings/${b}`, admin)).status).toBe(202);
+    const again = await call(sim, 'DELETE', `/v3/service_credential_bindings/${b}`, admin);
+    expect(again.status).toBe(422);
+    expect(again.body.errors).toEqual([{ detail: 'There is an operation in progress for the service binding.', title: 'CF-UnprocessableEntity', code: 10008 }]);
+  });
+
+  it('an async unbind of hours keeps the job POLLING and the binding delete/in progress (§13), even past node timer limits', async () => {
+    const [first, second] = t.shares.filter((s: Json) => s.binding_guids.length > 0 && !t.scripted_bindings.some((x: Json) => s.binding_guids.includes(x.binding_guid)))
+      .map((s: Json) => s.binding_guids[0]);
+    // 10 hours, and 30 days (beyond the ~24.8 days one node timer can wait).
+    await setBehaviour(first, { unbind: 'async', asyncSeconds: 36_000 });
+    await setBehaviour(second, { unbind: 'async', asyncSeconds: 2_592_000 });
+    const locations = [];
+    for (const b of [first, second]) locations.push((await call(sim, 'DELETE', `/v3/service_credential_bindings/${b}`, admin)).headers.get('location')!);
+    await sleep(300);
+    for (const [i, b] of [first, second].entries()) {
+      expect((await call(sim, 'GET', locations[i]!, admin)).body.state).toBe('POLLING');
+      expect((await call(sim, 'GET', `/v3/service_credential_bindings/${b}`, admin)).body.last_operation).toMatchObject({ type: 'delete', state: 'in progress' });
+    }
   });
 });

@@ -1,7 +1,11 @@
 import type { Foundation } from '../foundation.js';
 import type { Instance, Offering, Plan } from '../model.js';
 
-const meta = (): { labels: Record<string, string>; annotations: Record<string, string> } => ({ labels: {}, annotations: {} });
+// Labels are shared frozen objects (generate-labels.ts); presenting them uncopied is safe because bodies are only serialised.
+const meta = (labels: Readonly<Record<string, string>> = {}): { labels: Readonly<Record<string, string>>; annotations: Record<string, string> } => ({
+  labels,
+  annotations: {},
+});
 
 /** `GET /v3/service_offerings/:guid` (fixture v3_service_offering_get.json); `shareable` mirrors the catalog metadata. */
 export function presentOffering(o: Offering, base: string): Record<string, unknown> {
@@ -68,7 +72,7 @@ export function presentInstance(si: Instance, base: string): Record<string, unkn
     return {
       ...common, last_operation: lastOperation, syslog_drain_url: si.syslogDrainUrl, route_service_url: si.routeServiceUrl,
       relationships: { space: { data: { guid: si.spaceGuid } } },
-      metadata: meta(),
+      metadata: meta(si.labels),
       links: {
         self: { href: self }, space: { href: `${base}/v3/spaces/${si.spaceGuid}` }, credentials: { href: `${self}/credentials` }, ...bindingLinks,
       },
@@ -80,7 +84,7 @@ export function presentInstance(si: Instance, base: string): Record<string, unkn
     broker_provided_metadata: { labels: {}, attributes: {} },
     last_operation: lastOperation,
     relationships: { service_plan: { data: { guid: si.planGuid } }, space: { data: { guid: si.spaceGuid } } },
-    metadata: meta(),
+    metadata: meta(si.labels),
     links: {
       self: { href: self }, service_plan: { href: `${base}/v3/service_plans/${si.planGuid}` }, space: { href: `${base}/v3/spaces/${si.spaceGuid}` },
       parameters: { href: `${self}/parameters` }, shared_spaces: { href: `${self}/relationships/shared_spaces` }, ...bindingLinks,

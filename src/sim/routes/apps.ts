@@ -3,7 +3,7 @@ import { actorOf, ok, type RouteDef } from '../http-types.js';
 import { orderRecords } from '../pagination.js';
 import { presentApp } from '../presenters/bindings.js';
 import { parseQuery } from '../query.js';
-import { inList, listBody } from './list-body.js';
+import { inList, labelMatch, listBody, NO_LABELS } from './list-body.js';
 
 /** A minimal `/v3/apps`: enough to name and place bound apps. */
 export const appRoutes: RouteDef[] = [
@@ -13,7 +13,7 @@ export const appRoutes: RouteDef[] = [
       const actor = actorOf(ctx);
       const q = parseQuery(ctx.search, {
         lists: ['guids', 'names', 'space_guids', 'organization_guids', 'stacks'], orderBy: ['created_at', 'updated_at', 'name'],
-        timestamps: ['created_ats', 'updated_ats'], ignored: ['label_selector', 'lifecycle_type', 'include'],
+        timestamps: ['created_ats', 'updated_ats'], labelSelector: true, ignored: ['lifecycle_type', 'include'],
       });
       const f = ctx.state.foundation;
       const guids = q.lists.get('guids');
@@ -21,9 +21,10 @@ export const appRoutes: RouteDef[] = [
       const name = inList(q, 'names');
       const space = inList(q, 'space_guids');
       const org = inList(q, 'organization_guids');
+      const labels = labelMatch(q);
       const candidates = guids ? guids.map((g) => f.appByGuid.get(g)).filter((a) => a !== undefined).sort((a, b) => a.index - b.index) : f.apps;
       const items = [...new Set(candidates)].filter(
-        (a) => actor.canReadSpace(a.spaceGuid) && guid(a.guid) && name(a.name) && space(a.spaceGuid) && org(f.spaceByGuid.get(a.spaceGuid)?.orgGuid),
+        (a) => actor.canReadSpace(a.spaceGuid) && guid(a.guid) && name(a.name) && space(a.spaceGuid) && org(f.spaceByGuid.get(a.spaceGuid)?.orgGuid) && labels(NO_LABELS),
       );
       return ok(listBody(ctx, '/v3/apps', q, orderRecords(items, q.orderBy), (a) => presentApp(a, ctx.baseUrl)));
     },

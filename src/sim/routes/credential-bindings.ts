@@ -8,7 +8,7 @@ import { presentApp, presentBinding } from '../presenters/bindings.js';
 import { presentInstance } from '../presenters/services.js';
 import { matchesTimestamps, parseQuery } from '../query.js';
 import { deleteBindingWithJob } from '../delete-binding.js';
-import { listBody } from './list-body.js';
+import { labelMatch, listBody, NO_LABELS } from './list-body.js';
 
 /**
  * Visibility by `space_id` (cc-api.md §3.1): the app's space for app bindings, the instance's (source) space for
@@ -38,8 +38,10 @@ function listBindings(ctx: RouteContext): { items: Binding[]; q: ReturnType<type
     // `type` is a single value although the docs call it a list (cc-api.md §3.1).
     singles: { type: ['app', 'key'] },
     timestamps: ['created_ats', 'updated_ats'], orderBy: ['created_at', 'updated_at', 'name'], includes: ['app', 'service_instance'],
-    ignored: ['label_selector'],
+    labelSelector: true,
   });
+  // No binding carries labels in the simulator.
+  if (!labelMatch(q)(NO_LABELS)) return { items: [], q };
   const instanceGuids = q.lists.get('service_instance_guids');
   const guids = q.lists.get('guids');
   let candidates: Binding[];

@@ -1,5 +1,6 @@
 import type { RouteContext } from '../http-types.js';
-import { paginate } from '../pagination.js';
+import { matchesLabels } from '../label-selector.js';
+import { paginate, type PageOptions } from '../pagination.js';
 import type { ParsedQuery } from '../query.js';
 
 /**
@@ -13,8 +14,9 @@ export function listBody<T>(
   items: readonly T[],
   present: (item: T) => unknown,
   included?: (page: T[]) => Record<string, unknown[]> | undefined,
+  options?: PageOptions,
 ): Record<string, unknown> {
-  const { pagination, page } = paginate(items, query, ctx.baseUrl, path);
+  const { pagination, page } = paginate(items, query, ctx.baseUrl, path, options);
   const body: Record<string, unknown> = { pagination, resources: page.map(present) };
   const extra = included?.(page);
   if (extra && Object.keys(extra).length > 0) body.included = extra;
@@ -27,4 +29,14 @@ export function inList(query: ParsedQuery, name: string): (value: string | null 
   if (!list) return () => true;
   const set = new Set(list);
   return (value) => value !== null && value !== undefined && set.has(value);
+}
+
+/** Labels of a resource the simulator never labels. */
+export const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** A filter predicate for `label_selector`: passes everything when the parameter is absent. */
+export function labelMatch(query: ParsedQuery): (labels: Readonly<Record<string, string>>) => boolean {
+  const requirements = query.labelSelector;
+  if (!requirements) return () => true;
+  return (labels) => matchesLabels(labels, requirements);
 }

@@ -4,7 +4,7 @@ import type { Space } from '../model.js';
 import { orderRecords } from '../pagination.js';
 import { presentOrg, presentSecurityGroup, presentSpace } from '../presenters/core.js';
 import { matchesTimestamps, parseQuery } from '../query.js';
-import { inList, listBody } from './list-body.js';
+import { inList, labelMatch, listBody, NO_LABELS } from './list-body.js';
 
 const TS = ['created_ats', 'updated_ats'];
 const ORDER = ['created_at', 'updated_at', 'name'];
@@ -15,11 +15,12 @@ export const orgSpaceRoutes: RouteDef[] = [
     method: 'GET', pattern: '/v3/organizations',
     handler: (ctx) => {
       const actor = actorOf(ctx);
-      const q = parseQuery(ctx.search, { lists: ['guids', 'names'], timestamps: TS, orderBy: ORDER, ignored: ['label_selector'] });
+      const q = parseQuery(ctx.search, { lists: ['guids', 'names'], timestamps: TS, orderBy: ORDER, labelSelector: true });
       const guid = inList(q, 'guids');
       const name = inList(q, 'names');
+      const labels = labelMatch(q);
       const items = ctx.state.foundation.orgs.filter(
-        (o) => actor.canReadOrg(o.guid) && guid(o.guid) && name(o.name) && matchesTimestamps(o.createdAt, q.timestamps.get('created_ats')),
+        (o) => actor.canReadOrg(o.guid) && guid(o.guid) && name(o.name) && matchesTimestamps(o.createdAt, q.timestamps.get('created_ats')) && labels(NO_LABELS),
       );
       return ok(listBody(ctx, '/v3/organizations', q, orderRecords(items, q.orderBy), (o) => presentOrg(o, ctx.baseUrl)));
     },
@@ -38,14 +39,15 @@ export const orgSpaceRoutes: RouteDef[] = [
       const actor = actorOf(ctx);
       const f = ctx.state.foundation;
       const q = parseQuery(ctx.search, {
-        lists: ['guids', 'names', 'organization_guids'], timestamps: TS, orderBy: ORDER, includes: ['organization'], ignored: ['label_selector'],
+        lists: ['guids', 'names', 'organization_guids'], timestamps: TS, orderBy: ORDER, includes: ['organization'], labelSelector: true,
       });
       const guid = inList(q, 'guids');
       const name = inList(q, 'names');
       const org = inList(q, 'organization_guids');
+      const labels = labelMatch(q);
       const readable = actor.readableSpaces();
       const source: Space[] = readable ? f.spaces.filter((s) => readable.has(s.guid)) : f.spaces;
-      const items = source.filter((s) => guid(s.guid) && name(s.name) && org(s.orgGuid) && matchesTimestamps(s.createdAt, q.timestamps.get('created_ats')));
+      const items = source.filter((s) => guid(s.guid) && name(s.name) && org(s.orgGuid) && matchesTimestamps(s.createdAt, q.timestamps.get('created_ats')) && labels(NO_LABELS));
       return ok(
         listBody(ctx, '/v3/spaces', q, orderRecords(items, q.orderBy), (s) => presentSpace(s, ctx.baseUrl), (page) =>
           q.include.includes('organization')

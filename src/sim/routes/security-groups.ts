@@ -1,4 +1,4 @@
-import { badQuery, resourceNotFound } from '../errors.js';
+import { resourceNotFound } from '../errors.js';
 import { actorOf, ok, type RouteDef } from '../http-types.js';
 import { orderRecords } from '../pagination.js';
 import { canSeeSecurityGroup, presentSecurityGroup } from '../presenters/core.js';
@@ -13,14 +13,12 @@ export const securityGroupRoutes: RouteDef[] = [
       const actor = actorOf(ctx);
       const q = parseQuery(ctx.search, {
         lists: ['guids', 'names', 'running_space_guids', 'staging_space_guids'],
-        singles: { globally_enabled_running: null, globally_enabled_staging: null },
+        singles: { globally_enabled_running: 'boolean', globally_enabled_staging: 'boolean' },
         timestamps: ['created_ats', 'updated_ats'], orderBy: ['created_at', 'updated_at'],
       });
       const bool = (name: string): boolean | undefined => {
         const v = q.singles.get(name);
-        if (v === undefined) return undefined;
-        if (v !== 'true' && v !== 'false') throw badQuery(`${name === 'globally_enabled_running' ? 'Globally enabled running' : 'Globally enabled staging'} must be a boolean`);
-        return v === 'true';
+        return v === undefined ? undefined : v === 'true';
       };
       const running = bool('globally_enabled_running');
       const staging = bool('globally_enabled_staging');

@@ -1,13 +1,13 @@
 import type { Actor } from '../actor.js';
-import { badQuery, resourceNotFound } from '../errors.js';
+import { resourceNotFound } from '../errors.js';
 import type { Foundation } from '../foundation.js';
 import { actorOf, ok, type RouteContext, type RouteDef } from '../http-types.js';
 import type { Plan } from '../model.js';
 import { orderRecords } from '../pagination.js';
 import { presentOrg, presentSpace } from '../presenters/core.js';
 import { presentOffering, presentPlan } from '../presenters/services.js';
-import { parseQuery, type ParsedQuery } from '../query.js';
-import { inList, listBody } from './list-body.js';
+import { parseQuery, type ListSpec, type ParsedQuery } from '../query.js';
+import { inList, labelMatch, listBody, NO_LABELS } from './list-body.js';
 
 /** Whether a caller may see a plan at all: admins see everything, others public plans and plans their orgs/spaces get. */
 function planVisibleTo(f: Foundation, plan: Plan, actor: Actor): boolean {
@@ -40,7 +40,6 @@ function spaceOrgFilter(f: Foundation, q: ParsedQuery, actor: Actor): (plan: Pla
 function availableFilter(q: ParsedQuery): (active: boolean) => boolean {
   const v = q.singles.get('available');
   if (v === undefined) return () => true;
-  if (v !== 'true' && v !== 'false') throw badQuery('Available only accepts values \'true\' or \'false\'');
   return (active) => active === (v === 'true');
 }
 
@@ -58,22 +57,23 @@ function filterPlans(ctx: RouteContext, q: ParsedQuery): Plan[] {
   const instancePlans = instances ? new Set(instances.map((g) => f.instanceByGuid.get(g)?.planGuid).filter((g): g is string => !!g)) : null;
   const spaceOrg = spaceOrgFilter(f, q, actor);
   const available = availableFilter(q);
+  const labels = labelMatch(q);
   return f.plans.filter((p) => {
     const o = f.offeringByGuid.get(p.offeringGuid)!;
     return planVisibleTo(f, p, actor) && guid(p.guid) && name(p.name) && offering(o.guid) && offeringName(o.name) && broker(o.brokerGuid) &&
-      brokerName(o.brokerName) && catalog(p.catalogId) && (!instancePlans || instancePlans.has(p.guid)) && spaceOrg(p) && available(p.active);
+      brokerName(o.brokerName) && catalog(p.catalogId) && (!instancePlans || instancePlans.has(p.guid)) && spaceOrg(p) && available(p.active) && labels(NO_LABELS);
   });
 }
 
-const PLAN_SPEC = {
+const PLAN_SPEC: ListSpec = {
   lists: ['guids', 'names', 'broker_catalog_ids', 'space_guids', 'organization_guids', 'service_broker_guids', 'service_broker_names',
     'service_offering_guids', 'service_offering_names', 'service_instance_guids'],
-  singles: { available: null },
+  singles: { available: 'boolean' },
   includes: ['space.organization', 'service_offering'],
   fields: { 'service_offering.service_broker': ['guid', 'name'] },
   orderBy: ['created_at', 'updated_at', 'name'],
   timestamps: ['created_ats', 'updated_ats'],
-  ignored: ['label_selector'],
+  labelSelector: true,
 };
 
 /** Service offerings, plans and plan visibility (cc-api.md §6). */
@@ -85,8 +85,8 @@ export const serviceCatalogRoutes: RouteDef[] = [
       const actor = actorOf(ctx);
       const q = parseQuery(ctx.search, {
         lists: ['guids', 'names', 'broker_catalog_ids', 'service_broker_guids', 'service_broker_names', 'space_guids', 'organization_guids'],
-        singles: { available: null }, fields: { service_broker: ['guid', 'name'] }, orderBy: ['created_at', 'updated_at', 'name'],
-        timestamps: ['created_ats', 'updated_ats'], ignored: ['label_selector'],
+        singles: { available: 'boolean' }, fields: { service_broker: ['guid', 'name'] }, orderBy: ['created_at', 'updated_at', 'name'],
+        timestamps: ['created_ats', 'updated_ats'], labelSelector: true,
       });
       const guid = inList(q, 'guids');
       const name = inList(q, 'names');
@@ -94,10 +94,11 @@ export const serviceCatalogRoutes: RouteDef[] = [
       const catalog = inList(q, 'broker_catalog_ids');
       const spaceOrg = spaceOrgFilter(f, q, actor);
       const available = availableFilter(q);
+      const labels = labelMatch(q);
       // An offering is listed when one of its plans passes the visibility and space/org filters.
       const items = f.offerings.filter((o) => {
         const plans = f.plans.filter((p) => p.offeringGuid === o.guid && planVisibleTo(f, p, actor) && spaceOrg(p));
-        return plans.length > 0 && guid(o.guid) && name(o.name) && broker(o.brokerGuid) && catalog(o.catalogId) && available(true);
+        return plans.length > 0 && guid(o.guid) && name(o.name) && broker(o.brokerGuid) && catalog(o.catalogId) && available(true) && labels(NO_LABELS);
       });
       return ok(listBody(ctx, '/v3/service_offerings', q, orderRecords(items, q.orderBy), (o) => presentOffering(o, ctx.baseUrl), () => {
         const keys = q.fields.get('service_broker');

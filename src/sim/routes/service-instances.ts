@@ -7,7 +7,7 @@ import { orderRecords } from '../pagination.js';
 import { spaceFields } from '../presenters/core.js';
 import { planFields, presentInstance } from '../presenters/services.js';
 import { matchesTimestamps, parseQuery, type ListSpec, type ParsedQuery } from '../query.js';
-import { listBody } from './list-body.js';
+import { labelMatch, listBody } from './list-body.js';
 
 /** `fields` allowed on service instances (cc-api.md §2). */
 export const INSTANCE_FIELDS: Record<string, string[]> = {
@@ -24,7 +24,7 @@ const LIST_SPEC: ListSpec = {
   timestamps: ['created_ats', 'updated_ats'],
   orderBy: ['created_at', 'updated_at', 'name'],
   fields: INSTANCE_FIELDS,
-  ignored: ['label_selector'],
+  labelSelector: true,
 };
 
 /** Readable = own space readable OR shared into a readable space (`can_read_service_instance?`, cc-api.md §1.3 and §2). */
@@ -67,6 +67,7 @@ export function listInstances(f: Foundation, q: ParsedQuery, actor: Actor): Inst
   const type = q.singles.get('type');
   const created = q.timestamps.get('created_ats');
   const updated = q.timestamps.get('updated_ats');
+  const labels = labelMatch(q);
   const touches = (si: Instance, set: Set<string>): boolean => set.has(si.spaceGuid) || si.sharedSpaceGuids.some((s) => set.has(s));
   const items = candidates.filter((si) => {
     if (names && !names.has(si.name)) return false;
@@ -79,6 +80,8 @@ export function listInstances(f: Foundation, q: ParsedQuery, actor: Actor): Inst
     }
     if (type && si.type !== type) return false;
     if (!matchesTimestamps(si.createdAt, created) || !matchesTimestamps(si.createdAt, updated)) return false;
+    // filter_label (service_instance_list_fetcher.rb).
+    if (!labels(si.labels)) return false;
     return actor.readsAll || canReadInstance(actor, si);
   });
   return orderRecords(items, q.orderBy);

@@ -32,9 +32,9 @@ export const sharedSpaceRoutes: RouteDef[] = [
   {
     method: 'GET', pattern: `${BASE}/usage_summary`,
     // bound_app_count counts app binding rows whose app is in the space (not distinct apps, not keys): §1.4.
+    // CC builds no list message here, so query parameters are ignored rather than refused (cc-api.md §13).
     handler: (ctx) => {
       const f = ctx.state.foundation;
-      parseQuery(ctx.search, { paginated: false });
       const si = f.instanceByGuid.get(ctx.params.guid!);
       if (!si || !canReadInstance(actorOf(ctx), si)) throw resourceNotFound('Service instance');
       const spaces = si.sharedSpaceGuids.map((g) => f.spaceByGuid.get(g)!).sort((a, b) => a.index - b.index);

@@ -1,0 +1,37 @@
+import type { OperatorResponse } from './operator.js';
+import { deleteInstanceOutOfBand, deleteSpaceOutOfBand } from './out-of-band.js';
+import type { SimState } from './sim-state.js';
+
+const bad = (message: string, status = 400): OperatorResponse => ({ status, body: { error: message } });
+
+/**
+ * Operator endpoints that change the foundation behind CC's back, so tests can make "gone" and "being deleted"
+ * real: `DELETE /_sim/service_instances/:guid`, `DELETE /_sim/spaces/:guid`, `PUT /_sim/spaces/:guid/deleting`.
+ * Returns null for a path it does not know.
+ */
+export function handleTopology(state: SimState, method: string, path: string, body: unknown): OperatorResponse | null {
+  const f = state.foundation;
+  const instance = /^\/_sim\/service_instances\/([^/]+)$/.exec(path);
+  if (instance && method === 'DELETE') {
+    const guid = decodeURIComponent(instance[1]!);
+    const removed = deleteInstanceOutOfBand(f, guid);
+    return removed ? { status: 200, body: { deleted: guid, ...removed } } : bad('service instance not found', 404);
+  }
+  const space = /^\/_sim\/spaces\/([^/]+)$/.exec(path);
+  if (space && method === 'DELETE') {
+    const guid = decodeURIComponent(space[1]!);
+    const removed = deleteSpaceOutOfBand(f, guid);
+    return removed ? { status: 200, body: { deleted: guid, ...removed } } : bad('space not found', 404);
+  }
+  const deleting = /^\/_sim\/spaces\/([^/]+)\/deleting$/.exec(path);
+  if (deleting && method === 'PUT') {
+    const guid = decodeURIComponent(deleting[1]!);
+    if (!f.spaceByGuid.has(guid)) return bad('space not found', 404);
+    const flag = (body as { deleting?: unknown } | undefined)?.deleting;
+    if (typeof flag !== 'boolean') return bad('deleting must be a boolean');
+    if (flag) f.deletingSpaceGuids.add(guid);
+    else f.deletingSpaceGuids.delete(guid);
+    return { status: 200, body: { space_guid: guid, deleting: flag } };
+  }
+  return null;
+}
