@@ -20,13 +20,17 @@ export interface FaultOptions {
   resetRate?: number;
   /** Share of 200 JSON bodies that are truncated. @defaultValue 0 */
   malformedRate?: number;
+  /** The first N affected requests after the faults are set are reset, whatever the rates draw (deterministic tests). */
+  resetFirst?: number;
+  /** The first N affected requests (after any `resetFirst`) get a truncated 200 body. */
+  malformedFirst?: number;
   /** Per-user rate limit. @defaultValue none */
   rateLimit?: RateLimitOptions;
   /** Only these normalised routes (e.g. `GET /v3/service_instances`); by default every `/v3` route. */
   routes?: string[];
 }
 
-const FAULT_KEYS = new Set(['latencyMs', 'errorRate', 'resetRate', 'malformedRate', 'rateLimit', 'routes']);
+const FAULT_KEYS = new Set(['latencyMs', 'errorRate', 'resetRate', 'malformedRate', 'resetFirst', 'malformedFirst', 'rateLimit', 'routes']);
 const RATE_KEYS = new Set(['limit', 'windowSeconds', 'exemptAdmins']);
 
 /** Validates a FaultOptions value (from code or from `PUT /_sim/faults`); throws a RangeError naming the key. */
@@ -37,6 +41,12 @@ export function normaliseFaults(input: unknown): FaultOptions {
   for (const key of Object.keys(raw)) if (!FAULT_KEYS.has(key)) throw new RangeError(`unknown fault option '${key}'`);
   const out: FaultOptions = {};
   if (raw.latencyMs !== undefined) out.latencyMs = nonNegative('latencyMs', raw.latencyMs);
+  for (const key of ['resetFirst', 'malformedFirst'] as const) {
+    if (raw[key] === undefined) continue;
+    const value = nonNegative(key, raw[key]);
+    if (!Number.isInteger(value)) throw new RangeError(`${key} must be a whole number`);
+    out[key] = value;
+  }
   for (const key of ['errorRate', 'resetRate', 'malformedRate'] as const) {
     const value = raw[key];
     if (value === undefined) continue;
@@ -78,12 +88,16 @@ export interface FaultDecision {
 /** Decides faults per request from a seeded stream, so a run with the same seed and request order repeats. */
 export class FaultInjector {
   private rng: Prng;
+  private resetsLeft: number;
+  private malformedLeft: number;
 
   constructor(
     private faults: FaultOptions,
     private readonly seed: number,
   ) {
     this.rng = new Prng(seed, 'faults');
+    this.resetsLeft = faults.resetFirst ?? 0;
+    this.malformedLeft = faults.malformedFirst ?? 0;
   }
 
   /** The current fault configuration. */
@@ -95,6 +109,8 @@ export class FaultInjector {
   replace(faults: FaultOptions): void {
     this.faults = faults;
     this.rng = new Prng(this.seed, 'faults');
+    this.resetsLeft = faults.resetFirst ?? 0;
+    this.malformedLeft = faults.malformedFirst ?? 0;
   }
 
   /** Whether faults apply to a normalised route. `/v3...` routes by default; `routes` narrows (or widens) that. */
@@ -108,6 +124,14 @@ export class FaultInjector {
     const none: FaultDecision = { latencyMs: 0, reset: false, errorStatus: 0, malformed: false };
     if (!this.applies(routeKey)) return none;
     const f = this.faults;
+    if (this.resetsLeft > 0) {
+      this.resetsLeft -= 1;
+      return { ...none, latencyMs: f.latencyMs ?? 0, reset: true };
+    }
+    if (this.malformedLeft > 0) {
+      this.malformedLeft -= 1;
+      return { ...none, latencyMs: f.latencyMs ?? 0, malformed: true };
+    }
     const reset = (f.resetRate ?? 0) > 0 && this.rng.chance(f.resetRate ?? 0);
     const error = !reset && (f.errorRate ?? 0) > 0 && this.rng.chance(f.errorRate ?? 0);
     const errorStatus = error ? (this.rng.chance(0.5) ? 503 : 500) : 0;
