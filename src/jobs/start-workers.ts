@@ -54,6 +54,12 @@ export interface StartWorkersOptions {
  */
 const ITEM_MAX_STALLS = Number(process.env.CF_SHARES_MAX_STALLS) || 10;
 
+/**
+ * How long one attempt of `--delete-bindings-first` waits for a binding's delete job before handing the item back
+ * as blocked: CC may poll an asynchronous broker for hours (cc-api.md §13), far longer than a job should hold a slot.
+ */
+const UNBIND_WAIT_MS = Number(process.env.CF_SHARES_UNBIND_WAIT_MS) || 60_000;
+
 /** Only an admin may unshare for others (cc-api.md §1.2): a read-only identity would fail every item with 403. */
 function campaignRefusal(client: CfClient): string | undefined {
   const identity = client.identity;
@@ -98,7 +104,7 @@ export async function startWorkers(connection: ConnectionOptions, log: Logger, o
     [
       'campaign',
       queueNameFor(QueueName.unshare, api),
-      unshareProcessor({ client, api, store, redis: dataRedis, log, queue: () => unshareQueue, onFinal }),
+      unshareProcessor({ client, api, store, redis: dataRedis, log, queue: () => unshareQueue, onFinal, unbindWaitMs: UNBIND_WAIT_MS }),
       { concurrency: options.unshareConcurrency ?? 4, maxStalledCount: ITEM_MAX_STALLS, settings: { backoffStrategy: campaignBackoff } },
     ],
     ['campaign', queueNameFor(QueueName.campaign, api), async (job) => finalizeCampaign(client, store, (job.data as FinalizeJobData).campaignId), {}],

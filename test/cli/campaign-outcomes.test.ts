@@ -82,8 +82,8 @@ function plainShare(truth: Truth, minBindings: number): TruthShare {
   return share;
 }
 
-async function planOne(env: Record<string, string>, share: TruthShare, extra: string[] = []): Promise<string> {
-  const args = ['unshare-all', '--yes', '--disable-flag', '--detach', '--instance', share.instance_guid, '--target-space', share.target_space_guid, '--rate', '20', '--retry-delay', '1', '--max-attempts', '3', ...extra];
+async function planOne(env: Record<string, string>, share: TruthShare, extra: string[] = [], maxAttempts = 3): Promise<string> {
+  const args = ['unshare-all', '--yes', '--disable-flag', '--detach', '--instance', share.instance_guid, '--target-space', share.target_space_guid, '--rate', '20', '--retry-delay', '1', '--max-attempts', String(maxAttempts), ...extra];
   const started = await runCli(args, { env });
   expect(started.code, started.stderr).toBe(0);
   return /^campaign: (\S+)$/m.exec(started.stdout)![1]!;
@@ -181,6 +181,25 @@ describe('outcomes are recorded from evidence', () => {
     expect(item!.destroyed_bindings.map((b) => b.guid).sort()).toEqual([...share.binding_guids].sort());
     // The rerun sent nothing: the space was no longer shared.
     expect(after.audit_trail.filter((entry) => entry.method === 'DELETE')).toHaveLength(1);
+  }, 90_000);
+});
+
+describe('--delete-bindings-first and unbinds that take hours', () => {
+  it('hands an item whose binding is still being deleted back as blocked, to retry later, instead of failing it', async () => {
+    const { sim, env, dir, truth } = await setup('long-unbind');
+    const share = plainShare(truth, 1);
+    const [binding] = share.binding_guids;
+    await putJson(`${sim.api}/_sim/bindings/${binding}/behaviour`, { unbind: 'async', asyncSeconds: 36_000 });
+    const id = await planOne(env, share, ['--delete-bindings-first'], 2);
+    const resumed = await runCli(['campaign', 'resume', id], { env: { ...env, CF_SHARES_UNBIND_WAIT_MS: '1500' }, timeoutMs: 60_000 });
+    expect(resumed.code).toBe(3);
+    const [item] = (await report(env, id, dir)).items as Array<CampaignJson['items'][number] & { blocking: string[]; binding_deletes: Array<{ guid: string; result: string }> }>;
+    expect(item!.outcome).toBe('blocked');
+    expect(item!.blocking.join(' ')).toContain(`binding ${binding} is being deleted`);
+    expect(item!.binding_deletes).toEqual([expect.objectContaining({ guid: binding, result: 'deleting' })]);
+    // The unshare itself was never sent while the unbind ran: CC would only have refused it.
+    const { writes } = await getJson<{ writes: Write[] }>(`${sim.api}/_sim/writes`);
+    expect(writes.filter((w) => w.path.includes('/shared_spaces/'))).toEqual([]);
   }, 90_000);
 });
 
