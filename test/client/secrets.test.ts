@@ -1,7 +1,6 @@
-import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { memoryLogger } from './helpers/memory-logger.js';
 import { CfClient } from '../../src/client/index.js';
 import { makeJwt, rootReply, startServer, type TestServer } from './helpers/cf-test-server.js';
 
@@ -11,16 +10,6 @@ const ACCESS = makeJwt({ jti: 'ACCESS-SENTINEL', scope: ['cloud_controller.read'
 const REFRESH = 'refresh-SENTINEL-token';
 const SECRETS = [PASSWORD, CLIENT_SECRET, ACCESS, REFRESH, 'ACCESS-SENTINEL', Buffer.from(`cf:${PASSWORD}`).toString('base64')];
 
-function memoryLogger() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { lines, log: pino({ level: 'trace' }, stream) };
-}
 
 let server: TestServer | undefined;
 afterEach(async () => {

@@ -1,7 +1,6 @@
-import { Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { memoryLogger } from './helpers/memory-logger.js';
 import { CfApiError, MalformedResponseError, NetworkError, type SendAnswer, type SendAttempt, type WriteHooks } from '../../src/client/index.js';
 import { tokenReply, type Reply, type SeenRequest } from './helpers/cf-test-server.js';
 import { startCf, testClient, type FakeCf } from './helpers/test-cf.js';
@@ -48,16 +47,6 @@ function recordingHooks(before?: (attempt: SendAttempt) => Promise<void>): { hoo
   };
 }
 
-function memoryLogger() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { lines, log: pino({ level: 'trace' }, stream) };
-}
 
 const sentIds = (requests: SeenRequest[]) => requests.map((r) => r.headers['x-vcap-request-id']);
 
