@@ -4,6 +4,14 @@
  */
 import { spawn } from 'node:child_process';
 import { benchGenerate } from '../src/sim/bench-generate.js';
+import { CATALOG } from '../src/sim/catalog.js';
+import { createCfClient } from '../src/client/index.js';
+import { crawlFoundation } from '../src/crawl/crawl-foundation.js';
+import { parseEndpointsFile } from '../src/audit/endpoints-file.js';
+import { computeFindings } from '../src/audit/findings.js';
+import { buildReport } from '../src/report/build-report.js';
+import { checkAgainstTruth, type TruthToCheck } from '../src/report/truth-check.js';
+import { asgGapTable } from '../src/render/asg-gap-table.js';
 import { startSimProcess, ROOT as root } from './sim-process.js';
 
 const small = process.env.BENCH_SCALE === 'small';
@@ -35,7 +43,7 @@ console.log(`${pad('  same, filtered by 100 spaces')}${gen.spaceFilteredPageMs} 
 const sim = await startSimProcess(['--instances', String(size.instances), '--spaces', String(size.spaces), '--orgs', String(size.orgs),
   '--bindings', String(size.bindings), '--keys', String(size.keys), '--shared-ratio', String(size.sharedRatio), '--latency-ms', String(latencyMs)]);
 try {
-  const truth = (await (await fetch(`${sim.ready.api}/_sim/truth`)).json()) as { lower_bound_requests: number; counts: { shares: number; shared_instances: number } };
+  const truth = (await (await fetch(`${sim.ready.api}/_sim/truth`)).json()) as TruthToCheck & { lower_bound_requests: number; counts: { shares: number; shared_instances: number } };
   type Result = { shares: number; requests: number; wallMs: number; peakRssMb: number };
   const crawl = async (strategy: string, nodeFlags: string[] = []): Promise<Result> =>
     JSON.parse(await run(['bench/crawl-once.ts', strategy, sim.ready.api, sim.ready.client_id, sim.ready.client_secret], nodeFlags)) as Result;
@@ -56,6 +64,28 @@ try {
   console.log('\nThe report crawl also lists plans, offerings, security groups, bindings and keys; the naive column is only the');
   console.log('share scan of the docs script done right (every page, one shared_spaces call per managed instance).');
   if (ours.shares !== truth.counts.shares) console.log(`  WARNING: batched crawl found ${ours.shares} of ${truth.counts.shares} shares`);
+
+  // The same asg_gap table as the demo's, at this scale: each source of the service's address, against the truth.
+  const client = await createCfClient({ api: sim.ready.api, auth: { clientId: sim.ready.client_id, clientSecret: sim.ready.client_secret }, pacing: { readsPerSecond: 0, maxInFlight: 8 } });
+  try {
+    const endpointsFile = parseEndpointsFile(JSON.stringify({ offerings: Object.fromEntries(CATALOG.map((entry) => [entry.name, `${entry.host}:${entry.port}`])) }));
+    const runs = [];
+    for (const [label, options] of [
+      ['default (schedules)', {}],
+      ['--inspect-credentials', { inspectCredentials: true }],
+      ['--endpoints FILE', { endpointsFile }],
+    ] as const) {
+      const { snapshot, endpoints, requests } = await crawlFoundation(client, sim.ready.api, options);
+      const check = checkAgainstTruth(buildReport(snapshot, computeFindings(snapshot, endpoints), requests, endpoints), truth);
+      runs.push({ label, accuracy: check.asgGaps });
+      const off = check.unexpectedFindings.length + check.missedFindings.length;
+      if (off > 0) console.log(`  WARNING: ${label}: ${check.unexpectedFindings.length} unexpected and ${check.missedFindings.length} missed findings of those claimed with confidence`);
+    }
+    console.log('\nasg_gap findings against the truth, by where the service\'s address came from');
+    console.log(asgGapTable(runs));
+  } finally {
+    await client.close();
+  }
 } finally {
   sim.stop();
 }

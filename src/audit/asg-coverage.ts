@@ -52,34 +52,61 @@ export function uncovered(range: IpRange, cover: readonly IpRange[]): IpRange[] 
   return remaining;
 }
 
-/** A private destination and port that one rule set allows over TCP and another does not. */
-export interface TcpGap {
+/** Addresses and a port range over TCP: a piece of what rules allow, or of what they fail to allow. */
+export interface TcpPiece {
   readonly range: IpRange;
   readonly ports: readonly [number, number];
 }
 
-/**
- * Private-network TCP the source space's rules allow and the target space's do not: the fallback `asg_gap` test
- * when no endpoint of the service is known (reported with lower confidence). Ports of `all` rules count as 1-65535.
- */
-export function privateTcpGaps(source: readonly ParsedRule[], target: readonly ParsedRule[]): TcpGap[] {
-  const tcpRanges = (rules: readonly ParsedRule[]) =>
-    rules
-      .filter((rule) => rule.protocol === 'tcp' || rule.protocol === 'all')
-      .flatMap((rule) => rule.destinations.map((range) => ({ range, ports: rule.ports ?? [[1, 65535] as const] })));
-  const targetRanges = tcpRanges(target);
-  const gaps: TcpGap[] = [];
-  for (const { range, ports } of tcpRanges(source)) {
-    for (const network of PRIVATE_NETWORKS) {
-      if (network.family !== range.family || network.end < range.start || network.start > range.end) continue;
-      const privatePart: IpRange = { family: range.family, start: max(range.start, network.start), end: min(range.end, network.end) };
-      for (const portRange of ports) {
-        // Split the port range on the target's port boundaries, so each piece is judged against one set of rules.
-        for (const [low, high] of splitPorts(portRange, targetRanges.flatMap((t) => t.ports))) {
-          const cover = targetRanges.filter((t) => t.ports.some(([a, b]) => a <= low && b >= high)).map((t) => t.range);
-          for (const rest of uncovered(privatePart, cover)) gaps.push({ range: rest, ports: [low, high] });
-        }
+/** A private destination and port that one rule set allows over TCP and another does not. */
+export type TcpGap = TcpPiece;
+
+/** The private-network (RFC 1918, fc00::/7) TCP a rule set allows. Ports of `all` rules count as 1-65535. */
+export function privateTcpReach(rules: readonly ParsedRule[]): TcpPiece[] {
+  const pieces: TcpPiece[] = [];
+  for (const rule of rules) {
+    if (rule.protocol !== 'tcp' && rule.protocol !== 'all') continue;
+    for (const range of rule.destinations) {
+      for (const network of PRIVATE_NETWORKS) {
+        if (network.family !== range.family || network.end < range.start || network.start > range.end) continue;
+        const privatePart: IpRange = { family: range.family, start: max(range.start, network.start), end: min(range.end, network.end) };
+        for (const ports of rule.ports ?? [[1, 65535] as const]) pieces.push({ range: privatePart, ports });
       }
+    }
+  }
+  return pieces;
+}
+
+/** What two reaches both allow. */
+export function intersectReach(a: readonly TcpPiece[], b: readonly TcpPiece[]): TcpPiece[] {
+  const pieces = new Map<string, TcpPiece>();
+  for (const x of a) {
+    for (const y of b) {
+      if (x.range.family !== y.range.family) continue;
+      const range: IpRange = { family: x.range.family, start: max(x.range.start, y.range.start), end: min(x.range.end, y.range.end) };
+      const ports: [number, number] = [Math.max(x.ports[0], y.ports[0]), Math.min(x.ports[1], y.ports[1])];
+      if (range.start > range.end || ports[0] > ports[1]) continue;
+      // Overlapping rules of both sides give the same piece many times; one is enough.
+      pieces.set(`${range.family} ${range.start} ${range.end} ${ports[0]} ${ports[1]}`, { range, ports });
+    }
+  }
+  return [...pieces.values()];
+}
+
+/**
+ * The parts of `reach` that the target's rules do not allow over TCP: the inferred `asg_gap` test when no endpoint
+ * of the service is known.
+ */
+export function uncoveredTcp(reach: readonly TcpPiece[], target: readonly ParsedRule[]): TcpGap[] {
+  const targetRanges = target
+    .filter((rule) => rule.protocol === 'tcp' || rule.protocol === 'all')
+    .flatMap((rule) => rule.destinations.map((range) => ({ range, ports: rule.ports ?? [[1, 65535] as const] })));
+  const gaps: TcpGap[] = [];
+  for (const piece of reach) {
+    // Split the port range on the target's port boundaries, so each piece is judged against one set of rules.
+    for (const [low, high] of splitPorts(piece.ports, targetRanges.flatMap((t) => t.ports))) {
+      const cover = targetRanges.filter((t) => t.ports.some(([a, b]) => a <= low && b >= high)).map((t) => t.range);
+      for (const rest of uncovered(piece.range, cover)) gaps.push({ range: rest, ports: [low, high] });
     }
   }
   return gaps;

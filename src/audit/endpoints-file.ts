@@ -45,7 +45,7 @@ export function parseEndpointsFile(text: string): EndpointsFile {
     if (typeof entries !== 'object' || entries === null || Array.isArray(entries)) throw new EndpointsFileError(`endpoints file: '${section}' must be an object`);
     const map = new Map<string, ServiceEndpoint>();
     for (const [name, value] of Object.entries(entries)) {
-      const endpoint = typeof value === 'string' ? parseEndpoint(value, 'file') : undefined;
+      const endpoint = typeof value === 'string' ? parseEndpoint(value, 'endpoints_file') : undefined;
       if (!endpoint) throw new EndpointsFileError(`endpoints file: ${section}.${name} must be "address-or-CIDR:port" (got ${JSON.stringify(value)})`);
       map.set(name, endpoint);
     }

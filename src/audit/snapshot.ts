@@ -44,10 +44,15 @@ export interface SnapshotInstance {
   readonly dashboardUrl: string | null;
 }
 
+/**
+ * Where the audit learnt a service's endpoint: `endpoints_file`, the operator's --endpoints file;
+ * `credentials`, one binding's details (--inspect-credentials). These exact words appear in report.json.
+ */
+export type EndpointSource = 'endpoints_file' | 'credentials';
+
 /** Where a service listens, as far as ASGs are concerned: an address or CIDR, and a TCP port. */
 export interface ServiceEndpoint {
   readonly destination: string;
   readonly port: number;
-  /** `file`: the operator's --endpoints file; `credentials`: read from one binding's details. */
-  readonly source: 'file' | 'credentials';
+  readonly source: EndpointSource;
 }

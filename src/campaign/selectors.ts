@@ -24,7 +24,7 @@ export function shareSelected(share: ReportShare, selectors: CampaignSelectors):
     matches(selectors.sourceSpace, share.source.space_guid, share.source.space) &&
     matches(selectors.targetOrg, share.target.org_guid, share.target.org) &&
     matches(selectors.targetSpace, share.target.space_guid, share.target.space) &&
-    matches(selectors.offering, share.instance.offering) &&
+    matches(selectors.offering, share.instance.offering_guid, share.instance.offering) &&
     matches(selectors.plan, share.instance.plan_guid, share.instance.plan) &&
     matches(selectors.instance, share.instance.guid, share.instance.name)
   );

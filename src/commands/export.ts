@@ -4,6 +4,8 @@ import { resolveConnectionOptions, type ConnectionFlags } from '../config/connec
 import { UsageError } from '../usage-error.js';
 import { withConnectionFlags } from './connection-flags.js';
 import { createProgressView } from '../render/progress.js';
+import { safeJson, safeText } from '../render/safe-text.js';
+import { knownEndpoints } from '../report/render-files.js';
 
 interface ExportArgs extends ConnectionFlags {
   out: string;
@@ -64,8 +66,14 @@ export function exportCommand(context: CliContext): CommandModule<object, Export
       });
       view?.done();
       if (!outcome.result) return;
-      if (args.json) context.stdout.write(`${JSON.stringify({ job: outcome.jobId, out: args.out, since, ...outcome.result })}\n`);
-      else context.stdout.write(`export ${outcome.result.reportId}: ${outcome.result.summary.shares} shares, audit events since ${since}, written to ${args.out}/ (manifest.json lists every file's sha256)\n`);
+      if (args.json) context.stdout.write(`${safeJson(JSON.stringify({ job: outcome.jobId, out: args.out, since, ...outcome.result }))}\n`);
+      else {
+        const { reportId, summary } = outcome.result;
+        context.stdout.write(
+          `export ${safeText(reportId)}: ${summary.shares} shares (service address known for ${knownEndpoints(summary)}), audit events since ${since}, ` +
+            `written to ${safeText(args.out)}/ (manifest.json lists every file's sha256)\n`,
+        );
+      }
     },
   };
 }

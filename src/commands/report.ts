@@ -7,6 +7,8 @@ import { withConnectionFlags } from './connection-flags.js';
 import { createProgressView } from '../render/progress.js';
 import { countAtOrAbove, SEVERITY_ORDER, type Severity } from '../audit/findings.js';
 import type { ReportJobResult } from '../jobs/report-job.js';
+import { knownEndpoints } from '../report/render-files.js';
+import { safeJson, safeText } from '../render/safe-text.js';
 
 interface ReportArgs extends ConnectionFlags {
   out?: string;
@@ -56,7 +58,7 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
       view?.done();
       const { result, out } = outcome;
       if (!result || !out) return;
-      if (args.json) context.stdout.write(`${JSON.stringify({ job: outcome.jobId, out, ...result })}\n`);
+      if (args.json) context.stdout.write(`${safeJson(JSON.stringify({ job: outcome.jobId, out, ...result }))}\n`);
       else context.stdout.write(renderReportSummary(result, out));
       const threshold = args['fail-on'];
       if (threshold) {
@@ -70,21 +72,31 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
   };
 }
 
-/** The summary a person reads after a report. */
+/**
+ * The summary a person reads after a report. The result comes from a worker, possibly another machine's, and the
+ * API and folder are echoed: all through safeText.
+ */
 export function renderReportSummary(result: ReportJobResult, out: string): string {
   const s = result.summary;
   const findings = Object.entries(s.findings)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([kind, count]) => `${kind} ${count}`)
     .join(', ');
+  const inferred = s.shares - s.shares_with_known_endpoint;
+  // A worker older than this count leaves it out of its result.
+  const endpoints =
+    typeof s.shares_with_known_endpoint !== 'number'
+      ? 'not recorded by the worker'
+      : `known for ${knownEndpoints(s)}${inferred > 0 ? `; the ASG checks of the other ${inferred} are inferred (findings at info)` : ''}`;
   return [
-    `report ${result.reportId} for ${result.api}`,
+    `report ${safeText(result.reportId)} for ${safeText(result.api)}`,
     `  instances        ${s.instances} (${s.managed_instances} managed)`,
     `  shared           ${s.shared_instances} instances, ${s.shares} shares (${result.added} new, ${result.removed} gone since the last report)`,
     `  bound apps       ${s.bound_apps_in_target_spaces} in target spaces; ${s.keys_on_shared_instances} keys on shared instances`,
+    `  endpoints        ${endpoints}`,
     `  findings         high ${result.severities.high}, medium ${result.severities.medium}, low ${result.severities.low}, info ${result.severities.info}${findings ? ` (${findings})` : ''}`,
     `  requests         ${s.requests}`,
-    `  files            ${out}/ (report.json, report.md, shares.csv, findings.csv, keys.csv, diff.json)`,
+    `  files            ${safeText(out)}/ (report.json, report.md, shares.csv, findings.csv, keys.csv, diff.json)`,
     '',
   ].join('\n');
 }

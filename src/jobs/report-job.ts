@@ -69,7 +69,7 @@ export function reportProcessor(client: CfClient, api: string, redis: Redis, pre
       onProgress: (step, done, total) => void job.updateProgress({ step, done, total }).catch(() => undefined),
     });
     const findings = computeFindings(snapshot, endpoints);
-    const report = buildReport(snapshot, findings, requests);
+    const report = buildReport(snapshot, findings, requests, endpoints);
     const store = new ReportStore(redis, prefix, job.data.keep);
     const previousText = await store.latestFile(api, 'report.json');
     const diff = diffShares(previousText ? (JSON.parse(previousText) as Report) : null, report);

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { safeText } from './safe-text.js';
 
 /** Reports a job's progress: a bar redrawn in place on a terminal, a plain line per step elsewhere. */
 export interface ProgressView {
@@ -20,7 +21,7 @@ export function createProgressView(stream: Writable & { isTTY?: boolean; columns
     update(progress) {
       const { step, done, total } = (progress ?? {}) as { step?: string; done?: number; total?: number };
       if (typeof step !== 'string' || typeof done !== 'number' || typeof total !== 'number' || total <= 0) return;
-      const label = STEP_LABELS[step] ?? step;
+      const label = STEP_LABELS[step] ?? safeText(step);
       if (stream.isTTY) {
         const width = 24;
         const filled = Math.round((Math.min(done, total) / total) * width);

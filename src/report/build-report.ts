@@ -1,9 +1,17 @@
-import type { Finding } from '../audit/findings.js';
-import type { FoundationSnapshot } from '../audit/snapshot.js';
+import { usableEndpoint, type Finding } from '../audit/findings.js';
+import type { FoundationSnapshot, ServiceEndpoint } from '../audit/snapshot.js';
 import type { Report, ReportPlace, ReportShare } from './report-model.js';
 
-/** Builds report.json from a snapshot and its findings. Shares are ordered by instance name, guid, then target. */
-export function buildReport(snapshot: FoundationSnapshot, findings: readonly Finding[], requests: number): Report {
+/**
+ * Builds report.json from a snapshot, its findings and the endpoints the findings were computed with (without them
+ * every share reads as checked by inference only). Shares are ordered by instance name, guid, then target.
+ */
+export function buildReport(
+  snapshot: FoundationSnapshot,
+  findings: readonly Finding[],
+  requests: number,
+  endpoints: ReadonlyMap<string, ServiceEndpoint> = new Map(),
+): Report {
   const spaceByGuid = new Map(snapshot.spaces.map((space) => [space.guid, space]));
   const orgName = new Map(snapshot.orgs.map((org) => [org.guid, org.name]));
   const planByGuid = new Map(snapshot.plans.map((plan) => [plan.guid, plan]));
@@ -33,6 +41,8 @@ export function buildReport(snapshot: FoundationSnapshot, findings: readonly Fin
         guid: instanceGuid,
         name: instance?.name ?? instanceGuid,
         offering: plan ? (offeringName.get(plan.offeringGuid) ?? null) : null,
+        // The guid too, so that selectors and readers can tell two offerings of one name (two brokers) apart.
+        offering_guid: plan?.offeringGuid || null,
         plan: plan?.name ?? null,
         plan_guid: instance?.planGuid ?? null,
       },
@@ -41,6 +51,7 @@ export function buildReport(snapshot: FoundationSnapshot, findings: readonly Fin
       bound_apps: [...(bound?.apps ?? [])].map(([guid, name]) => ({ guid, name })).sort((a, b) => a.name.localeCompare(b.name) || a.guid.localeCompare(b.guid)),
       binding_count: bound?.count ?? 0,
       key_count: keysPerInstance.get(instanceGuid) ?? 0,
+      endpoint_source: usableEndpoint(endpoints, instanceGuid)?.source ?? null,
     };
   });
   shares.sort(
@@ -53,6 +64,8 @@ export function buildReport(snapshot: FoundationSnapshot, findings: readonly Fin
   const findingCounts: Report['summary']['findings'] = {};
   for (const finding of findings) findingCounts[finding.kind] = (findingCounts[finding.kind] ?? 0) + 1;
   const sharedGuids = new Set(snapshot.shares.map((share) => share.instanceGuid));
+  const bySource: Report['summary']['shares_with_known_endpoint_by_source'] = { endpoints_file: 0, credentials: 0 };
+  for (const share of shares) if (share.endpoint_source) bySource[share.endpoint_source] += 1;
 
   return {
     schema: 'cf-shares/report@1',
@@ -67,6 +80,8 @@ export function buildReport(snapshot: FoundationSnapshot, findings: readonly Fin
       bound_apps_in_target_spaces: shares.reduce((sum, share) => sum + share.bound_apps.length, 0),
       keys_on_shared_instances: snapshot.keys.filter((key) => sharedGuids.has(key.instanceGuid)).length,
       requests,
+      shares_with_known_endpoint: bySource.endpoints_file + bySource.credentials,
+      shares_with_known_endpoint_by_source: bySource,
       findings: findingCounts,
     },
     shares,

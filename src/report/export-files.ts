@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FoundationSnapshot } from '../audit/snapshot.js';
 import { redactSecrets } from '../audit/redact-secrets.js';
 import { toCsv } from './csv.js';
+import { safeJson } from '../render/safe-text.js';
 
 /** The audit event types an export keeps: share changes and binding/key changes (CC names, cc-api.md §1). */
 export const EXPORT_EVENT_TYPES = [
@@ -35,9 +36,9 @@ export function bindingsCsv(snapshot: FoundationSnapshot): string {
   return toCsv(['binding_guid', 'instance_guid', 'instance', 'app_guid', 'app', 'app_org', 'app_space', 'app_space_guid', 'space_role'], rows);
 }
 
-/** Audit events as NDJSON, one event per line, secrets blanked. */
+/** Audit events as NDJSON, one event per line, secrets blanked, safe to `cat` (see safeJson). */
 export function auditEventsNdjson(events: readonly unknown[]): string {
-  return events.map((event) => JSON.stringify(redactSecrets(event))).join('\n') + (events.length ? '\n' : '');
+  return events.map((event) => safeJson(JSON.stringify(redactSecrets(event)))).join('\n') + (events.length ? '\n' : '');
 }
 
 export interface ManifestInput {

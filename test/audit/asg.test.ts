@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseDestinationEntry, parseIpv6, parseIpv4 } from '../../src/audit/ip-range.js';
 import { parsePorts, parseRule, type AsgRule } from '../../src/audit/asg-rules.js';
-import { allowsTcp, effectiveRunningRules, privateTcpGaps, type AsgGroup } from '../../src/audit/asg-coverage.js';
+import { allowsTcp, effectiveRunningRules, intersectReach, privateTcpReach, uncoveredTcp, type AsgGroup } from '../../src/audit/asg-coverage.js';
+import type { ParsedRule } from '../../src/audit/asg-rules.js';
 
 const rules = (...list: AsgRule[]) => list.map((rule) => parseRule(rule)!);
 
@@ -99,6 +100,9 @@ describe('effectiveRunningRules', () => {
   });
 });
 
+/** What the source space reaches over private TCP and the target does not. */
+const privateTcpGaps = (source: ParsedRule[], target: ParsedRule[]) => uncoveredTcp(privateTcpReach(source), target);
+
 describe('privateTcpGaps', () => {
   it('reports private destinations the source allows and the target does not', () => {
     const source = rules({ protocol: 'tcp', destination: '10.20.0.0/16', ports: '5432' }, { protocol: 'tcp', destination: '8.8.8.8', ports: '53' });
@@ -123,5 +127,20 @@ describe('privateTcpGaps', () => {
     const source = rules({ protocol: 'all', destination: '0.0.0.0/0' }, { protocol: 'all', destination: '2001:db8::/32' });
     const gaps = privateTcpGaps(source, []);
     expect(gaps.map((gap) => gap.range)).toEqual(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((cidr) => parseDestinationEntry(cidr)));
+  });
+});
+
+describe('intersectReach', () => {
+  it('keeps what both rule sets allow over TCP to private networks, and nothing public', () => {
+    const a = privateTcpReach(rules(
+      { protocol: 'tcp', destination: '10.0.16.0/24', ports: '6379,6380' },
+      { protocol: 'all', destination: '10.0.19.0/24' },
+      { protocol: 'all', destination: '8.8.8.0/24' },
+    ));
+    const b = privateTcpReach(rules({ protocol: 'tcp', destination: '10.0.16.16-10.0.19.10', ports: '1-6379' }));
+    const both = intersectReach(a, b);
+    expect(uncoveredTcp(both, rules({ protocol: 'tcp', destination: '10.0.16.16-10.0.16.255', ports: '6379' }, { protocol: 'tcp', destination: '10.0.19.0-10.0.19.10', ports: '1-6379' }))).toEqual([]);
+    expect(both).toHaveLength(2);
+    expect(intersectReach(a, privateTcpReach(rules({ protocol: 'udp', destination: '10.0.0.0/8', ports: '6379' })))).toEqual([]);
   });
 });

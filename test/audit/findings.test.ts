@@ -39,7 +39,7 @@ describe('computeFindings', () => {
       sharedInstances: [{ guid: 'si-1', name: 'db', spaceGuid: 'src', planGuid: 'plan-public', dashboardUrl: null }],
       shares: [{ instanceGuid: 'si-1', targetSpaceGuid: 'same-org' }],
     };
-    const endpoints = new Map<string, ServiceEndpoint>([['si-1', { destination: '10.0.3.4', port: 5432, source: 'file' }]]);
+    const endpoints = new Map<string, ServiceEndpoint>([['si-1', { destination: '10.0.3.4', port: 5432, source: 'endpoints_file' }]]);
     expect(computeFindings(snapshot, endpoints)).toEqual([]);
   });
 
@@ -60,7 +60,7 @@ describe('computeFindings', () => {
     };
     const endpoints = new Map<string, ServiceEndpoint>([['si-priv', { destination: '10.9.1.1', port: 5432, source: 'credentials' }]]);
     expect(kinds(computeFindings(snapshot, endpoints))).toEqual([
-      'asg_gap:si-old:same-org:low', // no endpoint: inferred, the source reaches 10.9.0.0/16 and the target does not
+      'asg_gap:si-old:same-org:info', // no endpoint: inferred, the source reaches 10.9.0.0/16 and the target does not
       'asg_gap:si-priv:other-org:high', // bound app, endpoint known, not covered in the target
       'cross_org_share:si-priv:other-org:medium',
       'dashboard_exposed:si-priv:-:medium',
@@ -79,8 +79,81 @@ describe('computeFindings', () => {
     };
     const [finding, ...rest] = computeFindings(snapshot);
     expect(rest).toEqual([]);
-    expect(finding).toMatchObject({ kind: 'asg_gap', confidence: 'inferred', severity: 'low', space_guid: 'same-org' });
+    expect(finding).toMatchObject({ kind: 'asg_gap', confidence: 'inferred', severity: 'info', space_guid: 'same-org' });
+    expect(finding).not.toHaveProperty('endpoint_source');
     expect(finding?.message).toContain('alpha/web');
+  });
+
+  it('keeps an inferred gap at info even where apps are bound, so --fail-on low never trips on a guess', () => {
+    const snapshot: FoundationSnapshot = {
+      ...base,
+      sharedInstances: [{ guid: 'si-1', name: 'db', spaceGuid: 'src', planGuid: 'plan-public', dashboardUrl: null }],
+      shares: [{ instanceGuid: 'si-1', targetSpaceGuid: 'same-org' }],
+      appBindings: [{ guid: 'b1', instanceGuid: 'si-1', appGuid: 'app-1', appName: 'checkout', appSpaceGuid: 'same-org' }],
+    };
+    const findings = computeFindings(snapshot);
+    expect(kinds(findings)).toEqual(['asg_gap:si-1:same-org:info']);
+    expect(hasFindingAtOrAbove(findings, 'low')).toBe(false);
+  });
+
+  it('says where a known endpoint came from', () => {
+    const snapshot: FoundationSnapshot = {
+      ...base,
+      sharedInstances: [
+        { guid: 'si-1', name: 'db', spaceGuid: 'src', planGuid: 'plan-public', dashboardUrl: null },
+        { guid: 'si-2', name: 'db2', spaceGuid: 'src', planGuid: 'plan-public', dashboardUrl: null },
+      ],
+      shares: [{ instanceGuid: 'si-1', targetSpaceGuid: 'same-org' }, { instanceGuid: 'si-2', targetSpaceGuid: 'same-org' }],
+    };
+    const endpoints = new Map<string, ServiceEndpoint>([
+      ['si-1', { destination: '10.9.0.5', port: 5432, source: 'endpoints_file' }],
+      ['si-2', { destination: '10.9.0.6', port: 5432, source: 'credentials' }],
+    ]);
+    expect(computeFindings(snapshot, endpoints).map((f) => [f.instance_guid, f.severity, f.confidence, f.endpoint_source])).toEqual([
+      ['si-1', 'medium', 'endpoint', 'endpoints_file'],
+      ['si-2', 'medium', 'endpoint', 'credentials'],
+    ]);
+  });
+
+  it("infers from what every space owning the offering reaches, not from everything the source space reaches", () => {
+    // Two owners of postgres instances both reach 10.9.0.0/16:5432 (postgres's network); one of them also reaches
+    // 10.7.0.0/16:6379 (another service's). A target that reaches postgres's network has no gap to report.
+    const snapshot: FoundationSnapshot = {
+      ...base,
+      spaces: [...base.spaces, { guid: 'src-2', name: 'data2', orgGuid: 'org-a' }, { guid: 'bare', name: 'bare', orgGuid: 'org-a' }],
+      sharedInstances: [
+        { guid: 'si-1', name: 'db', spaceGuid: 'src', planGuid: 'plan-public', dashboardUrl: null },
+        { guid: 'si-2', name: 'db2', spaceGuid: 'src-2', planGuid: 'plan-public', dashboardUrl: null },
+      ],
+      shares: [
+        { instanceGuid: 'si-1', targetSpaceGuid: 'same-org' },
+        { instanceGuid: 'si-1', targetSpaceGuid: 'bare' },
+      ],
+      securityGroups: [
+        { guid: 'g-pg', globallyRunning: false, rules: [{ protocol: 'tcp', destination: '10.9.0.0/16', ports: '5432' }], runningSpaceGuids: ['src', 'src-2', 'same-org'] },
+        { guid: 'g-redis', globallyRunning: false, rules: [{ protocol: 'tcp', destination: '10.7.0.0/16', ports: '6379' }], runningSpaceGuids: ['src'] },
+      ],
+    };
+    const findings = computeFindings(snapshot);
+    expect(kinds(findings)).toEqual(['asg_gap:si-1:bare:info']);
+    expect(findings[0]?.message).toContain("every space owning a shared 'postgres' instance");
+  });
+
+  it('falls back to the source space when the owners of an offering reach no private network in common', () => {
+    const snapshot: FoundationSnapshot = {
+      ...base,
+      spaces: [...base.spaces, { guid: 'src-2', name: 'data2', orgGuid: 'org-a' }],
+      sharedInstances: [
+        { guid: 'si-1', name: 'db', spaceGuid: 'src', planGuid: 'plan-public', dashboardUrl: null },
+        { guid: 'si-2', name: 'db2', spaceGuid: 'src-2', planGuid: 'plan-public', dashboardUrl: null },
+      ],
+      shares: [{ instanceGuid: 'si-1', targetSpaceGuid: 'same-org' }],
+      securityGroups: [{ guid: 'g-src', globallyRunning: false, rules: [{ protocol: 'tcp', destination: '10.9.0.0/16', ports: '5432' }], runningSpaceGuids: ['src'] }],
+    };
+    const [finding, ...rest] = computeFindings(snapshot);
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ kind: 'asg_gap', confidence: 'inferred', severity: 'info' });
+    expect(finding?.message).toContain('that alpha/data may reach');
   });
 
   it('treats an inactive plan as not visible anywhere', () => {
@@ -90,7 +163,7 @@ describe('computeFindings', () => {
       sharedInstances: [{ guid: 'si-1', name: 'db', spaceGuid: 'src', planGuid: 'plan-public', dashboardUrl: null }],
       shares: [{ instanceGuid: 'si-1', targetSpaceGuid: 'same-org' }],
     };
-    const endpoints = new Map<string, ServiceEndpoint>([['si-1', { destination: '10.0.0.0/24', port: 5432, source: 'file' }]]);
+    const endpoints = new Map<string, ServiceEndpoint>([['si-1', { destination: '10.0.0.0/24', port: 5432, source: 'endpoints_file' }]]);
     expect(kinds(computeFindings(snapshot, endpoints))).toEqual(['plan_not_visible:si-1:same-org:medium']);
   });
 });

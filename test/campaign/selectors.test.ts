@@ -3,12 +3,13 @@ import { selectsEverything, shareSelected } from '../../src/campaign/selectors.j
 import type { ReportShare } from '../../src/report/report-model.js';
 
 const share: ReportShare = {
-  instance: { guid: 'si-1', name: 'orders-db', offering: 'postgres', plan: 'small', plan_guid: 'plan-1' },
+  instance: { guid: 'si-1', name: 'orders-db', offering: 'postgres', offering_guid: 'off-pg', plan: 'small', plan_guid: 'plan-1' },
   source: { org_guid: 'org-a', org: 'alpha', space_guid: 'sp-src', space: 'data' },
   target: { org_guid: 'org-b', org: 'beta', space_guid: 'sp-tgt', space: 'web' },
   bound_apps: [],
   binding_count: 0,
   key_count: 0,
+  endpoint_source: null,
 };
 
 describe('shareSelected', () => {
@@ -20,6 +21,9 @@ describe('shareSelected', () => {
     [{ targetOrg: ['beta'], targetSpace: ['web'] }, true],
     [{ targetOrg: ['beta'], targetSpace: ['data'] }, false],
     [{ offering: ['mysql', 'postgres'] }, true],
+    [{ offering: ['off-pg'] }, true], // by guid: two brokers may offer the same name
+    [{ offering: ['off-mysql'] }, false],
+    [{ offering: ['off-pg'], plan: ['large'] }, false],
     [{ plan: ['plan-1'] }, true],
     [{ plan: ['large'] }, false],
     [{ instance: ['orders-db'] }, true],

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { runCli, startSimProcess } from '../helpers/run-cli.js';
 import { REDIS_URL, dumpPrefix } from '../helpers/redis-prefix.js';
 import { cliSuite } from '../helpers/cli-suite.js';
+import { CATALOG } from '../../src/sim/catalog.js';
+import { checkAgainstTruth } from '../../src/report/truth-check.js';
+import type { Report } from '../../src/report/report-model.js';
 
 interface Truth {
   shares: Array<{ instance_guid: string; target_space_guid: string }>;
@@ -39,6 +42,55 @@ describe('cf-shares report', () => {
     expect(plain.code).toBe(0);
     const summary = JSON.parse(plain.stdout).summary as { requests: number };
     expect(summary.requests).toBeLessThanOrEqual(Math.ceil(expected.lower_bound_requests * 1.2));
+  });
+
+  it('run as schedules run it (no endpoints known), claims only what it knows and measures what it infers', async () => {
+    const prefix = suite.prefix('default');
+    const out = join(suite.dir, 'default');
+    const result = await runCli(['report', '--out', out, '--json'], { env: env(prefix) });
+    expect(result.code).toBe(0);
+    const expected = await truth();
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as Report;
+    const gaps = report.findings.filter((f) => f.kind === 'asg_gap');
+    expect(gaps.length).toBeGreaterThan(0);
+    for (const gap of gaps) {
+      expect(gap).toMatchObject({ severity: 'info', confidence: 'inferred' });
+      expect(gap).not.toHaveProperty('endpoint_source');
+    }
+    // Only inferred gaps are at info, so `--fail-on low` and above see none of them.
+    expect(JSON.parse(result.stdout).severities.info).toBe(gaps.length);
+    expect(report.summary.shares_with_known_endpoint).toBe(0);
+    expect(report.shares.every((share) => share.endpoint_source === null)).toBe(true);
+
+    const check = checkAgainstTruth(report, expected);
+    expect(check.unexpectedFindings).toEqual([]);
+    expect(check.missedFindings).toEqual([]);
+    const inferred = check.asgGaps.bySource.inferred;
+    expect(inferred.shares).toBe(expected.shares.length);
+    // Seed 11 measured: 15 gaps in the truth, 41 inferred, all 15 among them (precision 0.36, recall 1.00).
+    expect(inferred.expected).toBeGreaterThan(0);
+    expect(inferred.recall).toBe(1);
+    expect(inferred.precision).toBeGreaterThanOrEqual(0.3);
+  });
+
+  it('with an endpoints file, checks every share against it and says so', async () => {
+    const prefix = suite.prefix('endpoints');
+    const out = join(suite.dir, 'endpoints');
+    const file = join(suite.dir, 'endpoints.json');
+    await writeFile(file, JSON.stringify({ offerings: Object.fromEntries(CATALOG.map((entry) => [entry.name, `${entry.host}:${entry.port}`])) }));
+    const result = await runCli(['report', '--endpoints', file, '--out', out], { env: env(prefix) });
+    expect(result.stderr).not.toMatch(/^cf-shares:/m); // progress lines only
+    expect(result.code).toBe(0);
+    const expected = await truth();
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as Report;
+    expect(report.findings.map(findingKey).sort()).toEqual(expected.expected_findings.map(findingKey).sort());
+    for (const gap of report.findings.filter((f) => f.kind === 'asg_gap')) expect(gap).toMatchObject({ confidence: 'endpoint', endpoint_source: 'endpoints_file' });
+    const managedShares = report.shares.filter((share) => share.instance.offering !== null).length;
+    expect(report.summary.shares_with_known_endpoint).toBe(managedShares);
+    expect(report.summary.shares_with_known_endpoint_by_source).toEqual({ endpoints_file: managedShares, credentials: 0 });
+    expect(result.stdout).toContain(`  endpoints        known for ${managedShares} of ${report.shares.length} (endpoints file ${managedShares}, credentials 0)`);
+    const check = checkAgainstTruth(report, expected);
+    expect(check.asgGaps.bySource.endpoints_file).toMatchObject({ precision: 1, recall: 1 });
   });
 
   it('diffs against the previous report of the foundation, keeps reports in Redis, and fails on findings when asked', async () => {
