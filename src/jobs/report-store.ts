@@ -82,7 +82,7 @@ export class ReportStore {
   }
 
   private async prune(api: string): Promise<void> {
-    const old = await this.redis.zrange(this.foundationIndex(api), 0, -(this.keep + 1));
+    const old = await this.redis.zrange(this.foundationIndex(api), 0, String(-(this.keep + 1)));
     if (old.length === 0) return;
     await this.redis
       .multi()

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import cronParser from 'cron-parser';
+import { CronExpressionParser } from 'cron-parser';
 import type { ConnectionOptions } from '../config/connection-options.js';
 import { UsageError } from '../usage-error.js';
 import { QueueName, bullPrefix, queueNameFor } from './queue-names.js';
@@ -23,7 +23,7 @@ export interface ScheduleInfo {
 export function validateCron(cron: string, tz: string | undefined): void {
   if (tz !== undefined && !isTimeZone(tz)) throw new UsageError(`--tz '${tz}' is not a known time zone (e.g. Europe/Berlin, UTC)`);
   try {
-    cronParser.parseExpression(cron, tz === undefined ? {} : { tz }).next();
+    CronExpressionParser.parse(cron, tz === undefined ? {} : { tz }).next();
   } catch (error) {
     throw new UsageError(`--cron '${cron}' is not a valid cron expression: ${(error as Error).message}`);
   }
