@@ -1,15 +1,20 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx when no build exists, so a fresh clone works after `npm ci`.
+// The installed command runs the compiled JavaScript in dist/. CF_SHARES_FROM_SOURCE=1 runs the TypeScript sources
+// through tsx instead: for tests and benchmarks in a checkout (tsx is a dev dependency, never needed at run time).
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const built = join(root, 'dist', 'cli.js');
-if (existsSync(built) && !process.env.CF_SHARES_FROM_SOURCE) {
-  await import(pathToFileURL(built).href);
-} else {
+if (process.env.CF_SHARES_FROM_SOURCE) {
   const { register } = await import('tsx/esm/api');
   register();
   await import(pathToFileURL(join(root, 'src', 'cli.ts')).href);
+} else {
+  const built = join(root, 'dist', 'cli.js');
+  if (!existsSync(built)) {
+    process.stderr.write("cf-shares: not built: run 'npm run build' in this checkout (npm run demo builds first)\n");
+    process.exit(1);
+  }
+  await import(pathToFileURL(built).href);
 }

@@ -5,6 +5,7 @@ import { createLogger } from './log.js';
 import { ExitCode } from './exit-codes.js';
 import { describeError } from './describe-error.js';
 import { UsageError } from './usage-error.js';
+import { VERSION } from './version.js';
 import type { CliContext } from './cli-context.js';
 import { simCommand } from './commands/sim.js';
 import { demoCommand } from './commands/demo.js';
@@ -48,7 +49,8 @@ export function buildParser(argv: string[], context: CliContext): Argv {
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version()
+    // The package's own version: yargs would look for a package.json from the working directory, not ours.
+    .version(VERSION)
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
