@@ -7,7 +7,7 @@ import type { CampaignStore } from './campaign-store.js';
 import type { AttemptNote, BindingDelete, ItemOutcome, PlanItem } from './campaign-model.js';
 import { answerOf, classifyUnshare, CcCode, type Answer } from './unshare-outcome.js';
 import { auditedWrite } from './audited-write.js';
-import { rateGate } from './rate-gate.js';
+import { DEFAULT_HOLD_MS, rateGate } from './rate-gate.js';
 import { isRedisConnectionError, waitForRedis } from '../jobs/redis-connection.js';
 
 /** Job data of one item: ids only (design.md: job data holds guids and ids, never credentials). */
@@ -33,9 +33,6 @@ export interface UnshareProcessorDeps {
   /** How long one attempt waits for an explicit binding delete's job before handing the item back as blocked. */
   readonly unbindWaitMs?: number;
 }
-
-/** Above this wait for a write slot, the job goes back to the delayed set instead of holding a worker slot. */
-const HOLD_SLOT_MAX_MS = 250;
 
 /** A retry the processor planned: BullMQ counts the attempt and backs off. */
 class PlannedRetry extends Error {
@@ -107,7 +104,7 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
       // With the campaign's write budget spent, hand the worker slot back (no attempt spent), so a slow campaign
       // never holds workers that another campaign could use.
       const wait = await gate.waitMs();
-      if (wait > HOLD_SLOT_MAX_MS && token !== undefined) {
+      if (wait > DEFAULT_HOLD_MS && token !== undefined) {
         await job.moveToDelayed(Date.now() + wait + Math.floor(Math.random() * 200), token);
         throw new DelayedError();
       }
