@@ -9,5 +9,13 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 30_000,
     reporters: ['default'],
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      reporter: ['text-summary', 'json-summary'],
+      // Measured over the in-process tests only: commands run in child processes (as a person runs them) are not
+      // counted, so these floors sit below what the whole suite exercises. They only ever go up.
+      thresholds: { lines: 60, statements: 60, functions: 60, branches: 55 },
+    },
   },
 });
