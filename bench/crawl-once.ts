@@ -7,20 +7,36 @@ import { createCfClient, type CfClient } from '../src/client/index.js';
 import { crawlFoundation } from '../src/crawl/crawl-foundation.js';
 
 const [strategy, api, clientId, clientSecret] = process.argv.slice(2);
-if (!strategy || !api || !clientId || !clientSecret) throw new Error('usage: crawl-once <batched|naive> <api> <clientId> <clientSecret>');
+if (!strategy || !api || !clientId || !clientSecret)
+  throw new Error('usage: crawl-once <batched|naive> <api> <clientId> <clientSecret>');
 
 /** What the docs' script and most hand-written tools do: ask every managed instance for its shared spaces. */
 async function naiveShares(client: CfClient): Promise<number> {
   const limit = pLimit(8);
   const instances = await client.serviceInstances.listAll({ type: 'managed' });
-  const counts = await Promise.all(instances.map((i) => limit(async () => (await client.serviceInstances.listSharedSpaces(i.guid)).data.length)));
+  const counts = await Promise.all(
+    instances.map((i) => limit(async () => (await client.serviceInstances.listSharedSpaces(i.guid)).data.length)),
+  );
   return counts.reduce((a, b) => a + b, 0);
 }
 
 // Admin identities are exempt from CC's rate limiter; the in-flight cap is what bounds the load on CC here.
-const client = await createCfClient({ api, auth: { clientId, clientSecret }, pacing: { readsPerSecond: 0, maxInFlight: 8 } });
+const client = await createCfClient({
+  api,
+  auth: { clientId, clientSecret },
+  pacing: { readsPerSecond: 0, maxInFlight: 8 },
+});
 const before = client.requestCount;
 const started = performance.now();
-const shares = strategy === 'naive' ? await naiveShares(client) : (await crawlFoundation(client, api)).snapshot.shares.length;
+const shares =
+  strategy === 'naive' ? await naiveShares(client) : (await crawlFoundation(client, api)).snapshot.shares.length;
 const wallMs = performance.now() - started;
-console.log(JSON.stringify({ strategy, shares, requests: client.requestCount - before, wallMs: Math.round(wallMs), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+console.log(
+  JSON.stringify({
+    strategy,
+    shares,
+    requests: client.requestCount - before,
+    wallMs: Math.round(wallMs),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  }),
+);

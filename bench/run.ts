@@ -23,7 +23,10 @@ const HEAP_CAP_MB = 256;
 
 function run(args: string[], nodeFlags: string[] = []): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.join(' ')} exited ${code}`))));
@@ -32,43 +35,95 @@ function run(args: string[], nodeFlags: string[] = []): Promise<string> {
 
 const pad = (label: string): string => label.padEnd(34);
 
-console.log(`cf-shares benchmark (${small ? 'small' : 'full'} scale: ${size.instances} instances, ${size.spaces} spaces, ${size.bindings} bindings; ${latencyMs} ms added latency)\n`);
+console.log(
+  `cf-shares benchmark (${small ? 'small' : 'full'} scale: ${size.instances} instances, ${size.spaces} spaces, ${size.bindings} bindings; ${latencyMs} ms added latency)\n`,
+);
 
-const gen = await benchGenerate({ instances: size.instances, spaces: size.spaces, orgs: size.orgs, bindings: size.bindings, keys: size.keys, sharedRatio: size.sharedRatio });
+const gen = await benchGenerate({
+  instances: size.instances,
+  spaces: size.spaces,
+  orgs: size.orgs,
+  bindings: size.bindings,
+  keys: size.keys,
+  sharedRatio: size.sharedRatio,
+});
 console.log('Simulator');
-console.log(`${pad('  generate foundation')}${gen.generateMs} ms  (${gen.counts.instances} instances, ${gen.counts.shares} shares)`);
+console.log(
+  `${pad('  generate foundation')}${gen.generateMs} ms  (${gen.counts.instances} instances, ${gen.counts.shares} shares)`,
+);
 console.log(`${pad('  serve a 5000-instance page')}${gen.pageMs} ms  (${(gen.pageBytes / 1e6).toFixed(1)} MB)`);
 console.log(`${pad('  same, filtered by 100 spaces')}${gen.spaceFilteredPageMs} ms\n`);
 
-const sim = await startSimProcess(['--instances', String(size.instances), '--spaces', String(size.spaces), '--orgs', String(size.orgs),
-  '--bindings', String(size.bindings), '--keys', String(size.keys), '--shared-ratio', String(size.sharedRatio), '--latency-ms', String(latencyMs)]);
+const sim = await startSimProcess([
+  '--instances',
+  String(size.instances),
+  '--spaces',
+  String(size.spaces),
+  '--orgs',
+  String(size.orgs),
+  '--bindings',
+  String(size.bindings),
+  '--keys',
+  String(size.keys),
+  '--shared-ratio',
+  String(size.sharedRatio),
+  '--latency-ms',
+  String(latencyMs),
+]);
 try {
-  const truth = (await (await fetch(`${sim.ready.api}/_sim/truth`)).json()) as TruthToCheck & { lower_bound_requests: number; counts: { shares: number; shared_instances: number } };
+  const truth = (await (await fetch(`${sim.ready.api}/_sim/truth`)).json()) as TruthToCheck & {
+    lower_bound_requests: number;
+    counts: { shares: number; shared_instances: number };
+  };
   type Result = { shares: number; requests: number; wallMs: number; peakRssMb: number };
   const crawl = async (strategy: string, nodeFlags: string[] = []): Promise<Result> =>
-    JSON.parse(await run(['bench/crawl-once.ts', strategy, sim.ready.api, sim.ready.client_id, sim.ready.client_secret], nodeFlags)) as Result;
+    JSON.parse(
+      await run(
+        ['bench/crawl-once.ts', strategy, sim.ready.api, sim.ready.client_id, sim.ready.client_secret],
+        nodeFlags,
+      ),
+    ) as Result;
   const ours = await crawl('batched');
   // V8 grows the heap lazily on a big machine; the live set is small, as a capped heap shows (README: NODE_OPTIONS).
   const capped = await crawl('batched', [`--max-old-space-size=${HEAP_CAP_MB}`]);
   const naive = await crawl('naive');
-  console.log(`Report crawl (${truth.counts.shared_instances} shared instances, ${truth.counts.shares} shares; lower bound ${truth.lower_bound_requests} requests)`);
-  console.log(`${pad('')}${'report'.padStart(10)}${`heap ${HEAP_CAP_MB}M`.padStart(11)}${'naive'.padStart(10)}${'naive/report'.padStart(14)}`);
+  console.log(
+    `Report crawl (${truth.counts.shared_instances} shared instances, ${truth.counts.shares} shares; lower bound ${truth.lower_bound_requests} requests)`,
+  );
+  console.log(
+    `${pad('')}${'report'.padStart(10)}${`heap ${HEAP_CAP_MB}M`.padStart(11)}${'naive'.padStart(10)}${'naive/report'.padStart(14)}`,
+  );
   const row = (label: string, a: number, c: number, b: number): void =>
-    console.log(`${pad(`  ${label}`)}${String(a).padStart(10)}${String(c).padStart(11)}${String(b).padStart(10)}${(b / a).toFixed(2).padStart(14)}`);
+    console.log(
+      `${pad(`  ${label}`)}${String(a).padStart(10)}${String(c).padStart(11)}${String(b).padStart(10)}${(b / a).toFixed(2).padStart(14)}`,
+    );
   row('shares found', ours.shares, capped.shares, naive.shares);
   row('requests', ours.requests, capped.requests, naive.requests);
   row('wall time (ms)', ours.wallMs, capped.wallMs, naive.wallMs);
   row('peak RSS (MB)', ours.peakRssMb, capped.peakRssMb, naive.peakRssMb);
   const ratio = (n: number): string => (n / truth.lower_bound_requests).toFixed(2);
-  console.log(`${pad('  requests / lower bound')}${ratio(ours.requests).padStart(10)}${ratio(capped.requests).padStart(11)}${ratio(naive.requests).padStart(10)}`);
-  console.log('\nThe report crawl also lists plans, offerings, security groups, bindings and keys; the naive column is only the');
+  console.log(
+    `${pad('  requests / lower bound')}${ratio(ours.requests).padStart(10)}${ratio(capped.requests).padStart(11)}${ratio(naive.requests).padStart(10)}`,
+  );
+  console.log(
+    '\nThe report crawl also lists plans, offerings, security groups, bindings and keys; the naive column is only the',
+  );
   console.log('share scan of the docs script done right (every page, one shared_spaces call per managed instance).');
-  if (ours.shares !== truth.counts.shares) console.log(`  WARNING: batched crawl found ${ours.shares} of ${truth.counts.shares} shares`);
+  if (ours.shares !== truth.counts.shares)
+    console.log(`  WARNING: batched crawl found ${ours.shares} of ${truth.counts.shares} shares`);
 
   // The same asg_gap table as the demo's, at this scale: each source of the service's address, against the truth.
-  const client = await createCfClient({ api: sim.ready.api, auth: { clientId: sim.ready.client_id, clientSecret: sim.ready.client_secret }, pacing: { readsPerSecond: 0, maxInFlight: 8 } });
+  const client = await createCfClient({
+    api: sim.ready.api,
+    auth: { clientId: sim.ready.client_id, clientSecret: sim.ready.client_secret },
+    pacing: { readsPerSecond: 0, maxInFlight: 8 },
+  });
   try {
-    const endpointsFile = parseEndpointsFile(JSON.stringify({ offerings: Object.fromEntries(CATALOG.map((entry) => [entry.name, `${entry.host}:${entry.port}`])) }));
+    const endpointsFile = parseEndpointsFile(
+      JSON.stringify({
+        offerings: Object.fromEntries(CATALOG.map((entry) => [entry.name, `${entry.host}:${entry.port}`])),
+      }),
+    );
     const runs = [];
     for (const [label, options] of [
       ['default (schedules)', {}],
@@ -76,12 +131,18 @@ try {
       ['--endpoints FILE', { endpointsFile }],
     ] as const) {
       const { snapshot, endpoints, requests } = await crawlFoundation(client, sim.ready.api, options);
-      const check = checkAgainstTruth(buildReport(snapshot, computeFindings(snapshot, endpoints), requests, endpoints), truth);
+      const check = checkAgainstTruth(
+        buildReport(snapshot, computeFindings(snapshot, endpoints), requests, endpoints),
+        truth,
+      );
       runs.push({ label, accuracy: check.asgGaps });
       const off = check.unexpectedFindings.length + check.missedFindings.length;
-      if (off > 0) console.log(`  WARNING: ${label}: ${check.unexpectedFindings.length} unexpected and ${check.missedFindings.length} missed findings of those claimed with confidence`);
+      if (off > 0)
+        console.log(
+          `  WARNING: ${label}: ${check.unexpectedFindings.length} unexpected and ${check.missedFindings.length} missed findings of those claimed with confidence`,
+        );
     }
-    console.log('\nasg_gap findings against the truth, by where the service\'s address came from');
+    console.log("\nasg_gap findings against the truth, by where the service's address came from");
     console.log(asgGapTable(runs));
   } finally {
     await client.close();

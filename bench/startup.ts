@@ -15,7 +15,11 @@ function measure(env: Record<string, string>): { ms: number; rssMb: number } {
   const rss: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const started = performance.now();
-    const result = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, join(ROOT, 'bin', 'cf-shares.js'), '--version'], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, encoding: 'utf8' });
+    const result = spawnSync(
+      '/usr/bin/time',
+      ['-f', '%M', process.execPath, join(ROOT, 'bin', 'cf-shares.js'), '--version'],
+      { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, encoding: 'utf8' },
+    );
     times.push(performance.now() - started);
     if (result.status !== 0) throw new Error(`cf-shares --version failed: ${result.stderr}`);
     rss.push(Number(result.stderr.trim().split('\n').at(-1)) / 1024);
@@ -31,6 +35,12 @@ if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
 const compiled = measure({});
 const source = measure({ CF_SHARES_FROM_SOURCE: '1' });
 console.log(`cf-shares --version start-up (median of ${RUNS} runs, Node ${process.versions.node})\n`);
-console.log(`  compiled (dist/, installed package)   ${compiled.ms.toFixed(0).padStart(5)} ms   ${compiled.rssMb.toFixed(0).padStart(4)} MB peak RSS   (goal <= 300 ms)`);
-console.log(`  sources through tsx                   ${source.ms.toFixed(0).padStart(5)} ms   ${source.rssMb.toFixed(0).padStart(4)} MB peak RSS`);
-console.log(`  ratio source / compiled               ${(source.ms / compiled.ms).toFixed(2)}x time, ${(source.rssMb / compiled.rssMb).toFixed(2)}x memory`);
+console.log(
+  `  compiled (dist/, installed package)   ${compiled.ms.toFixed(0).padStart(5)} ms   ${compiled.rssMb.toFixed(0).padStart(4)} MB peak RSS   (goal <= 300 ms)`,
+);
+console.log(
+  `  sources through tsx                   ${source.ms.toFixed(0).padStart(5)} ms   ${source.rssMb.toFixed(0).padStart(4)} MB peak RSS`,
+);
+console.log(
+  `  ratio source / compiled               ${(source.ms / compiled.ms).toFixed(2)}x time, ${(source.rssMb / compiled.rssMb).toFixed(2)}x memory`,
+);

@@ -21,44 +21,54 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 /** Builds the root parser; commands are small modules registered here. */
 export function buildParser(argv: string[], context: CliContext): Argv {
-  return yargs(argv)
-    .scriptName('cf-shares')
-    .usage('$0 <command> [options]\n\nAudit and bulk-unshare Cloud Foundry service instance sharing.')
-    .option('log-level', {
-      choices: LOG_LEVELS,
-      describe: 'Log level of the NDJSON log on stderr [default: info for worker, warn otherwise]',
-      global: true,
-    })
-    .option('debug', { type: 'boolean', default: false, describe: 'Print stack traces of unexpected errors', global: true })
-    .middleware((args) => {
-      // A long-running worker's log is its only output; interactive commands print their own summary.
-      const level = (args['log-level'] as (typeof LOG_LEVELS)[number] | undefined) ?? (args._[0] === 'worker' ? 'info' : 'warn');
-      context.log = createLogger({ level });
-    })
-    .command(simCommand(context))
-    .command(demoCommand(context))
-    .command(reportCommand(context))
-    .command(reportsCommand(context))
-    .command(exportCommand(context))
-    .command(scheduleCommand(context))
-    .command(unshareAllCommand(context))
-    .command(campaignCommand(context))
-    .command(workerCommand(context))
-    .demandCommand(1, 'name a command (see --help)')
-    .strict()
-    .recommendCommands()
-    .help()
-    .alias('h', 'help')
-    // The package's own version: yargs would look for a package.json from the working directory, not ours.
-    .version(VERSION)
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
-    .exitProcess(false)
-    .fail((message, error) => {
-      // yargs reports its own validation with a message; errors thrown by handlers pass through untouched.
-      if (error) throw error;
-      // recommendCommands() replaces "Unknown argument" with a bare suggestion: name the command that was wrong.
-      throw new UsageError(message.startsWith('Did you mean') ? `unknown command '${argv[0] ?? ''}'. ${message}` : message);
-    });
+  return (
+    yargs(argv)
+      .scriptName('cf-shares')
+      .usage('$0 <command> [options]\n\nAudit and bulk-unshare Cloud Foundry service instance sharing.')
+      .option('log-level', {
+        choices: LOG_LEVELS,
+        describe: 'Log level of the NDJSON log on stderr [default: info for worker, warn otherwise]',
+        global: true,
+      })
+      .option('debug', {
+        type: 'boolean',
+        default: false,
+        describe: 'Print stack traces of unexpected errors',
+        global: true,
+      })
+      .middleware((args) => {
+        // A long-running worker's log is its only output; interactive commands print their own summary.
+        const level =
+          (args['log-level'] as (typeof LOG_LEVELS)[number] | undefined) ?? (args._[0] === 'worker' ? 'info' : 'warn');
+        context.log = createLogger({ level });
+      })
+      .command(simCommand(context))
+      .command(demoCommand(context))
+      .command(reportCommand(context))
+      .command(reportsCommand(context))
+      .command(exportCommand(context))
+      .command(scheduleCommand(context))
+      .command(unshareAllCommand(context))
+      .command(campaignCommand(context))
+      .command(workerCommand(context))
+      .demandCommand(1, 'name a command (see --help)')
+      .strict()
+      .recommendCommands()
+      .help()
+      .alias('h', 'help')
+      // The package's own version: yargs would look for a package.json from the working directory, not ours.
+      .version(VERSION)
+      .wrap(Math.min(110, process.stdout.columns ?? 100))
+      .exitProcess(false)
+      .fail((message, error) => {
+        // yargs reports its own validation with a message; errors thrown by handlers pass through untouched.
+        if (error) throw error;
+        // recommendCommands() replaces "Unknown argument" with a bare suggestion: name the command that was wrong.
+        throw new UsageError(
+          message.startsWith('Did you mean') ? `unknown command '${argv[0] ?? ''}'. ${message}` : message,
+        );
+      })
+  );
 }
 
 /** The entrypoint: the only place that reads argv, installs signal handlers and sets the exit code. */

@@ -31,7 +31,11 @@ export function allowsTcp(rules: readonly ParsedRule[], target: string, port: nu
   const range = parseDestinationEntry(target);
   if (!range) return false;
   const matching = rules
-    .filter((rule) => rule.protocol === 'all' || (rule.protocol === 'tcp' && rule.ports!.some(([low, high]) => port >= low && port <= high)))
+    .filter(
+      (rule) =>
+        rule.protocol === 'all' ||
+        (rule.protocol === 'tcp' && rule.ports!.some(([low, high]) => port >= low && port <= high)),
+    )
     .flatMap((rule) => rule.destinations.filter((d) => d.family === range.family));
   return uncovered(range, matching).length === 0;
 }
@@ -43,8 +47,10 @@ export function uncovered(range: IpRange, cover: readonly IpRange[]): IpRange[] 
     if (piece.family !== range.family) continue;
     remaining = remaining.flatMap((part) => {
       if (piece.end < part.start || piece.start > part.end) return [part];
-      const left: IpRange[] = piece.start > part.start ? [{ family: part.family, start: part.start, end: piece.start - 1n }] : [];
-      const right: IpRange[] = piece.end < part.end ? [{ family: part.family, start: piece.end + 1n, end: part.end }] : [];
+      const left: IpRange[] =
+        piece.start > part.start ? [{ family: part.family, start: part.start, end: piece.start - 1n }] : [];
+      const right: IpRange[] =
+        piece.end < part.end ? [{ family: part.family, start: piece.end + 1n, end: part.end }] : [];
       return [...left, ...right];
     });
     if (remaining.length === 0) break;
@@ -69,7 +75,11 @@ export function privateTcpReach(rules: readonly ParsedRule[]): TcpPiece[] {
     for (const range of rule.destinations) {
       for (const network of PRIVATE_NETWORKS) {
         if (network.family !== range.family || network.end < range.start || network.start > range.end) continue;
-        const privatePart: IpRange = { family: range.family, start: max(range.start, network.start), end: min(range.end, network.end) };
+        const privatePart: IpRange = {
+          family: range.family,
+          start: max(range.start, network.start),
+          end: min(range.end, network.end),
+        };
         for (const ports of rule.ports ?? [[1, 65535] as const]) pieces.push({ range: privatePart, ports });
       }
     }
@@ -83,7 +93,11 @@ export function intersectReach(a: readonly TcpPiece[], b: readonly TcpPiece[]): 
   for (const x of a) {
     for (const y of b) {
       if (x.range.family !== y.range.family) continue;
-      const range: IpRange = { family: x.range.family, start: max(x.range.start, y.range.start), end: min(x.range.end, y.range.end) };
+      const range: IpRange = {
+        family: x.range.family,
+        start: max(x.range.start, y.range.start),
+        end: min(x.range.end, y.range.end),
+      };
       const ports: [number, number] = [Math.max(x.ports[0], y.ports[0]), Math.min(x.ports[1], y.ports[1])];
       if (range.start > range.end || ports[0] > ports[1]) continue;
       // Overlapping rules of both sides give the same piece many times; one is enough.
@@ -104,7 +118,10 @@ export function uncoveredTcp(reach: readonly TcpPiece[], target: readonly Parsed
   const gaps: TcpGap[] = [];
   for (const piece of reach) {
     // Split the port range on the target's port boundaries, so each piece is judged against one set of rules.
-    for (const [low, high] of splitPorts(piece.ports, targetRanges.flatMap((t) => t.ports))) {
+    for (const [low, high] of splitPorts(
+      piece.ports,
+      targetRanges.flatMap((t) => t.ports),
+    )) {
       const cover = targetRanges.filter((t) => t.ports.some(([a, b]) => a <= low && b >= high)).map((t) => t.range);
       for (const rest of uncovered(piece.range, cover)) gaps.push({ range: rest, ports: [low, high] });
     }
@@ -112,7 +129,10 @@ export function uncoveredTcp(reach: readonly TcpPiece[], target: readonly Parsed
   return gaps;
 }
 
-function splitPorts([low, high]: readonly [number, number], bounds: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
+function splitPorts(
+  [low, high]: readonly [number, number],
+  bounds: ReadonlyArray<readonly [number, number]>,
+): Array<[number, number]> {
   const cuts = new Set<number>([low, high + 1]);
   for (const [a, b] of bounds) {
     if (a > low && a <= high) cuts.add(a);

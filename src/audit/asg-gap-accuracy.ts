@@ -50,9 +50,11 @@ export interface AsgGapAccuracy {
   readonly all: AsgGapScore;
 }
 
-const edgeKey = (edge: { instance_guid?: string | null; space_guid?: string }): string => `${edge.instance_guid ?? ''} ${edge.space_guid ?? ''}`;
+const edgeKey = (edge: { instance_guid?: string | null; space_guid?: string }): string =>
+  `${edge.instance_guid ?? ''} ${edge.space_guid ?? ''}`;
 
-const sourceOf = (finding: ScoredFinding): AsgCheckSource => (finding.confidence === 'endpoint' && finding.endpoint_source ? finding.endpoint_source : 'inferred');
+const sourceOf = (finding: ScoredFinding): AsgCheckSource =>
+  finding.confidence === 'endpoint' && finding.endpoint_source ? finding.endpoint_source : 'inferred';
 
 /**
  * Precision and recall of asg_gap findings against a truth list (the simulator's `expected_findings`; other kinds
@@ -60,12 +62,20 @@ const sourceOf = (finding: ScoredFinding): AsgCheckSource => (finding.confidence
  * without a readable binding falls back to inference even with --inspect-credentials, and its misses belong to the
  * inference, not to the credentials.
  */
-export function scoreAsgGaps(shares: readonly CheckedShare[], findings: readonly ScoredFinding[], truth: readonly ScoredFinding[]): AsgGapAccuracy {
+export function scoreAsgGaps(
+  shares: readonly CheckedShare[],
+  findings: readonly ScoredFinding[],
+  truth: readonly ScoredFinding[],
+): AsgGapAccuracy {
   const truthGaps = new Map(truth.filter((f) => f.kind === 'asg_gap').map((f) => [edgeKey(f), f]));
   const gapFindings = findings.filter((f) => f.kind === 'asg_gap');
   const shareSource = new Map(shares.map((share) => [edgeKey(share), share.endpoint_source ?? 'inferred']));
 
-  const score = (checked: readonly string[], made: readonly ScoredFinding[], expectedKeys: readonly string[]): AsgGapScore => {
+  const score = (
+    checked: readonly string[],
+    made: readonly ScoredFinding[],
+    expectedKeys: readonly string[],
+  ): AsgGapScore => {
     const madeKeys = new Set(made.map(edgeKey));
     const correct = [...madeKeys].filter((key) => truthGaps.has(key)).length;
     const toEdge = (key: string): ShareEdge => {
@@ -78,9 +88,16 @@ export function scoreAsgGaps(shares: readonly CheckedShare[], findings: readonly
       found: madeKeys.size,
       correct,
       precision: madeKeys.size === 0 ? null : correct / madeKeys.size,
-      recall: expectedKeys.length === 0 ? null : expectedKeys.filter((key) => madeKeys.has(key)).length / expectedKeys.length,
-      unexpected: [...madeKeys].filter((key) => !truthGaps.has(key)).sort().map(toEdge),
-      missed: expectedKeys.filter((key) => !madeKeys.has(key)).sort().map(toEdge),
+      recall:
+        expectedKeys.length === 0 ? null : expectedKeys.filter((key) => madeKeys.has(key)).length / expectedKeys.length,
+      unexpected: [...madeKeys]
+        .filter((key) => !truthGaps.has(key))
+        .sort()
+        .map(toEdge),
+      missed: expectedKeys
+        .filter((key) => !madeKeys.has(key))
+        .sort()
+        .map(toEdge),
     };
   };
 
@@ -88,7 +105,14 @@ export function scoreAsgGaps(shares: readonly CheckedShare[], findings: readonly
     ASG_CHECK_SOURCES.map((source) => {
       const checked = [...shareSource].filter(([, s]) => s === source).map(([key]) => key);
       const checkedSet = new Set(checked);
-      return [source, score(checked, gapFindings.filter((f) => sourceOf(f) === source), [...truthGaps.keys()].filter((key) => checkedSet.has(key)))];
+      return [
+        source,
+        score(
+          checked,
+          gapFindings.filter((f) => sourceOf(f) === source),
+          [...truthGaps.keys()].filter((key) => checkedSet.has(key)),
+        ),
+      ];
     }),
   ) as Record<AsgCheckSource, AsgGapScore>;
   return { bySource, all: score([...shareSource.keys()], gapFindings, [...truthGaps.keys()]) };

@@ -9,7 +9,8 @@ import { parseIp } from './ip-range.js';
 export function endpointFromCredentials(credentials: Record<string, unknown>): ServiceEndpoint | undefined {
   const host = firstString(credentials, ['host', 'hostname', 'ip']);
   const port = Number(credentials.port);
-  if (host && Number.isInteger(port) && port >= 1 && port <= 65535 && parseIp(host)) return { destination: host, port, source: 'credentials' };
+  if (host && Number.isInteger(port) && port >= 1 && port <= 65535 && parseIp(host))
+    return { destination: host, port, source: 'credentials' };
   const uri = firstString(credentials, ['uri', 'url', 'jdbcUrl']);
   if (!uri) return undefined;
   try {
@@ -17,7 +18,8 @@ export function endpointFromCredentials(credentials: Record<string, unknown>): S
     const hostname = url.hostname.replace(/^\[|\]$/g, '');
     // URL drops a scheme's default port: https://10.0.0.5/ listens on 443.
     const uriPort = Number(url.port || ({ 'http:': 80, 'https:': 443 } as Record<string, number>)[url.protocol] || NaN);
-    if (parseIp(hostname) && Number.isInteger(uriPort) && uriPort >= 1) return { destination: hostname, port: uriPort, source: 'credentials' };
+    if (parseIp(hostname) && Number.isInteger(uriPort) && uriPort >= 1)
+      return { destination: hostname, port: uriPort, source: 'credentials' };
   } catch {
     // Not a URL: no endpoint.
   }

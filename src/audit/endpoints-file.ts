@@ -35,18 +35,24 @@ export function parseEndpointsFile(text: string): EndpointsFile {
   } catch (error) {
     throw new EndpointsFileError(`endpoints file is not JSON: ${(error as Error).message}`);
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new EndpointsFileError('endpoints file must be a JSON object');
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new EndpointsFileError('endpoints file must be a JSON object');
   const sections = ['instances', 'plans', 'offerings'] as const;
   for (const key of Object.keys(data)) {
-    if (!(sections as readonly string[]).includes(key)) throw new EndpointsFileError(`endpoints file: unknown key '${key}' (expected ${sections.join(', ')})`);
+    if (!(sections as readonly string[]).includes(key))
+      throw new EndpointsFileError(`endpoints file: unknown key '${key}' (expected ${sections.join(', ')})`);
   }
   const read = (section: (typeof sections)[number]): Map<string, ServiceEndpoint> => {
     const entries = (data as Record<string, unknown>)[section] ?? {};
-    if (typeof entries !== 'object' || entries === null || Array.isArray(entries)) throw new EndpointsFileError(`endpoints file: '${section}' must be an object`);
+    if (typeof entries !== 'object' || entries === null || Array.isArray(entries))
+      throw new EndpointsFileError(`endpoints file: '${section}' must be an object`);
     const map = new Map<string, ServiceEndpoint>();
     for (const [name, value] of Object.entries(entries)) {
       const endpoint = typeof value === 'string' ? parseEndpoint(value, 'endpoints_file') : undefined;
-      if (!endpoint) throw new EndpointsFileError(`endpoints file: ${section}.${name} must be "address-or-CIDR:port" (got ${JSON.stringify(value)})`);
+      if (!endpoint)
+        throw new EndpointsFileError(
+          `endpoints file: ${section}.${name} must be "address-or-CIDR:port" (got ${JSON.stringify(value)})`,
+        );
       map.set(name, endpoint);
     }
     return map;

@@ -1,4 +1,11 @@
-import { allowsTcp, effectiveRunningRules, intersectReach, privateTcpReach, uncoveredTcp, type TcpPiece } from './asg-coverage.js';
+import {
+  allowsTcp,
+  effectiveRunningRules,
+  intersectReach,
+  privateTcpReach,
+  uncoveredTcp,
+  type TcpPiece,
+} from './asg-coverage.js';
 import { parseDestinationEntry } from './ip-range.js';
 import { planVisibleInSpace } from './plan-visibility.js';
 import type { EndpointSource, FoundationSnapshot, ServiceEndpoint } from './snapshot.js';
@@ -38,7 +45,10 @@ export interface Finding {
  * The endpoint the ASG check of an instance's shares uses, if any. One definition for the findings and for the
  * report's count of shares with a known endpoint, so the two never disagree.
  */
-export function usableEndpoint(endpoints: ReadonlyMap<string, ServiceEndpoint>, instanceGuid: string): ServiceEndpoint | undefined {
+export function usableEndpoint(
+  endpoints: ReadonlyMap<string, ServiceEndpoint>,
+  instanceGuid: string,
+): ServiceEndpoint | undefined {
   const endpoint = endpoints.get(instanceGuid);
   return endpoint !== undefined && parseDestinationEntry(endpoint.destination) !== undefined ? endpoint : undefined;
 }
@@ -47,7 +57,10 @@ export function usableEndpoint(endpoints: ReadonlyMap<string, ServiceEndpoint>, 
  * Every finding of a snapshot. Pure: the same snapshot and endpoints give the same findings in the same order
  * (by instance, then target space, then kind), so two nightly reports diff cleanly.
  */
-export function computeFindings(snapshot: FoundationSnapshot, endpoints: ReadonlyMap<string, ServiceEndpoint> = new Map()): Finding[] {
+export function computeFindings(
+  snapshot: FoundationSnapshot,
+  endpoints: ReadonlyMap<string, ServiceEndpoint> = new Map(),
+): Finding[] {
   const findings: Finding[] = [];
   const spaceByGuid = new Map(snapshot.spaces.map((space) => [space.guid, space]));
   const orgName = new Map(snapshot.orgs.map((org) => [org.guid, org.name]));
@@ -65,7 +78,8 @@ export function computeFindings(snapshot: FoundationSnapshot, endpoints: Readonl
   const keyCount = new Map<string, number>();
   for (const key of snapshot.keys) keyCount.set(key.instanceGuid, (keyCount.get(key.instanceGuid) ?? 0) + 1);
   const targetsOf = new Map<string, string[]>();
-  for (const share of snapshot.shares) targetsOf.set(share.instanceGuid, [...(targetsOf.get(share.instanceGuid) ?? []), share.targetSpaceGuid]);
+  for (const share of snapshot.shares)
+    targetsOf.set(share.instanceGuid, [...(targetsOf.get(share.instanceGuid) ?? []), share.targetSpaceGuid]);
   const rulesCache = new Map<string, ReturnType<typeof effectiveRunningRules>>();
   const rulesOf = (spaceGuid: string) => {
     let rules = rulesCache.get(spaceGuid);
@@ -79,14 +93,17 @@ export function computeFindings(snapshot: FoundationSnapshot, endpoints: Readonl
   const ownerSpaces = new Map<string, Set<string>>();
   for (const instance of snapshot.sharedInstances) {
     const offeringGuid = instance.planGuid ? planByGuid.get(instance.planGuid)?.offeringGuid : undefined;
-    if (offeringGuid) ownerSpaces.set(offeringGuid, (ownerSpaces.get(offeringGuid) ?? new Set()).add(instance.spaceGuid));
+    if (offeringGuid)
+      ownerSpaces.set(offeringGuid, (ownerSpaces.get(offeringGuid) ?? new Set()).add(instance.spaceGuid));
   }
   const footprints = new Map<string, TcpPiece[]>();
   const footprintOf = (offeringGuid: string): TcpPiece[] => {
     let footprint = footprints.get(offeringGuid);
     if (!footprint) {
       for (const spaceGuid of ownerSpaces.get(offeringGuid) ?? []) {
-        footprint = footprint ? intersectReach(footprint, privateTcpReach(rulesOf(spaceGuid))) : privateTcpReach(rulesOf(spaceGuid));
+        footprint = footprint
+          ? intersectReach(footprint, privateTcpReach(rulesOf(spaceGuid)))
+          : privateTcpReach(rulesOf(spaceGuid));
         if (footprint.length === 0) break;
       }
       footprints.set(offeringGuid, (footprint ??= []));
@@ -188,7 +205,9 @@ export function computeFindings(snapshot: FoundationSnapshot, endpoints: Readonl
             confidence: 'inferred',
             message:
               `The running ASGs of ${where(targetGuid)} do not allow all the private-network TCP ` +
-              (footprint.length > 0 ? `that every space owning a shared '${offering!.name}' instance may reach` : `that ${where(instance.spaceGuid)} may reach`) +
+              (footprint.length > 0
+                ? `that every space owning a shared '${offering!.name}' instance may reach`
+                : `that ${where(instance.spaceGuid)} may reach`) +
               ` (${gaps.length} gap(s)): ${reach} there may not reach ${label}. Inferred: where the service listens is unknown; give it with --endpoints FILE or --inspect-credentials to check.`,
           });
         }
@@ -200,7 +219,10 @@ export function computeFindings(snapshot: FoundationSnapshot, endpoints: Readonl
 
 /** How many findings, given per severity, are at `threshold` or more severe (for `--fail-on`). */
 export function countAtOrAbove(severities: Readonly<Record<Severity, number>>, threshold: Severity): number {
-  return SEVERITY_ORDER.slice(0, SEVERITY_ORDER.indexOf(threshold) + 1).reduce((sum, severity) => sum + severities[severity], 0);
+  return SEVERITY_ORDER.slice(0, SEVERITY_ORDER.indexOf(threshold) + 1).reduce(
+    (sum, severity) => sum + severities[severity],
+    0,
+  );
 }
 
 /** Whether any finding is at `threshold` or more severe. */

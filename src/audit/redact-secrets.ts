@@ -7,5 +7,7 @@ const SECRET_KEY = /credential|password|passwd|secret|token|private[_-]?key|^uri
 export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, SECRET_KEY.test(key) ? '[Redacted]' : redactSecrets(inner)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [key, SECRET_KEY.test(key) ? '[Redacted]' : redactSecrets(inner)]),
+  );
 }

@@ -18,7 +18,13 @@ export interface FoundationSnapshot {
   readonly sharedInstances: readonly SnapshotInstance[];
   readonly shares: readonly { instanceGuid: string; targetSpaceGuid: string }[];
   /** App bindings of shared instances, in any space. */
-  readonly appBindings: readonly { guid: string; instanceGuid: string; appGuid: string; appName: string; appSpaceGuid: string }[];
+  readonly appBindings: readonly {
+    guid: string;
+    instanceGuid: string;
+    appGuid: string;
+    appName: string;
+    appSpaceGuid: string;
+  }[];
   /** Service keys of shared instances. */
   readonly keys: readonly { guid: string; name: string | null; instanceGuid: string }[];
   readonly securityGroups: readonly AsgGroup[];

@@ -13,7 +13,8 @@
  * least 2·√S batches in all, so `b` is √S unless the URL limit (`maxSize` guids per filter) is smaller.
  */
 export function splittingBatchings<T>(items: readonly T[], maxSize: number): [T[][], T[][]] {
-  if (!Number.isInteger(maxSize) || maxSize < 1) throw new RangeError(`batch size must be a whole number >= 1 (got ${maxSize})`);
+  if (!Number.isInteger(maxSize) || maxSize < 1)
+    throw new RangeError(`batch size must be a whole number >= 1 (got ${maxSize})`);
   if (items.length <= 1) return [items.length === 1 ? [[...items]] : [], []];
   const size = Math.min(maxSize, Math.ceil(Math.sqrt(items.length)));
   const modulus = Math.max(size, Math.ceil(items.length / size));

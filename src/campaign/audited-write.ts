@@ -12,7 +12,14 @@ import type { RateGate } from './rate-gate.js';
 export function auditedWrite(
   store: CampaignStore,
   campaignId: string,
-  write: { identity: string; method: string; path: string; itemId?: string; gate?: RateGate; onSent?: (sent: SentWrite) => Promise<void> },
+  write: {
+    identity: string;
+    method: string;
+    path: string;
+    itemId?: string;
+    gate?: RateGate;
+    onSent?: (sent: SentWrite) => Promise<void>;
+  },
 ): WriteHooks {
   return {
     async beforeSend({ n, requestId }) {
@@ -31,7 +38,13 @@ export function auditedWrite(
     },
     async afterAnswer({ requestId }, answer) {
       const at = new Date().toISOString();
-      await store.auditAnswer(campaignId, requestId, 'status' in answer ? { at, status: answer.status, requestId: answer.requestId } : { at, networkError: answer.networkError });
+      await store.auditAnswer(
+        campaignId,
+        requestId,
+        'status' in answer
+          ? { at, status: answer.status, requestId: answer.requestId }
+          : { at, networkError: answer.networkError },
+      );
     },
   };
 }

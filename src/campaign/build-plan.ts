@@ -26,7 +26,10 @@ export function buildPlan(
   const bindingsAt = new Map<string, PlanItem['bindings'][number][]>();
   for (const binding of snapshot.appBindings) {
     const key = `${binding.instanceGuid} ${binding.appSpaceGuid}`;
-    bindingsAt.set(key, [...(bindingsAt.get(key) ?? []), { guid: binding.guid, app_guid: binding.appGuid, app: binding.appName }]);
+    bindingsAt.set(key, [
+      ...(bindingsAt.get(key) ?? []),
+      { guid: binding.guid, app_guid: binding.appGuid, app: binding.appName },
+    ]);
   }
   const items: PlanItem[] = [];
   for (const share of report.shares) {
@@ -35,9 +38,19 @@ export function buildPlan(
     if (onlyUnbound && bindings.length > 0) continue;
     items.push({
       id: itemId(campaignId, share.instance.guid, share.target.space_guid),
-      instance: { guid: share.instance.guid, name: share.instance.name, offering: share.instance.offering, plan: share.instance.plan },
+      instance: {
+        guid: share.instance.guid,
+        name: share.instance.name,
+        offering: share.instance.offering,
+        plan: share.instance.plan,
+      },
       source: { org: share.source.org, space: share.source.space, space_guid: share.source.space_guid },
-      target: { org: share.target.org, space: share.target.space, space_guid: share.target.space_guid, org_guid: share.target.org_guid },
+      target: {
+        org: share.target.org,
+        space: share.target.space,
+        space_guid: share.target.space_guid,
+        org_guid: share.target.org_guid,
+      },
       bindings,
     });
   }

@@ -11,7 +11,10 @@ export function answerText(entry: AuditEntry): string {
 /** One line for an answer in the CSV: what was asked and what CC said. */
 function evidenceText(answer: Answer | undefined): string {
   if (!answer) return '';
-  const said = answer.status === undefined ? (answer.error ?? 'no answer') : `${answer.status}${answer.title ? ` ${answer.title}` : ''}${answer.code === undefined ? '' : ` (${answer.code})`}`;
+  const said =
+    answer.status === undefined
+      ? (answer.error ?? 'no answer')
+      : `${answer.status}${answer.title ? ` ${answer.title}` : ''}${answer.code === undefined ? '' : ` (${answer.code})`}`;
   return `${answer.request} -> ${said}${answer.requestId ? ` [request ${answer.requestId}]` : ''}`;
 }
 
@@ -28,7 +31,10 @@ export function renderCampaignReport(input: {
   const destroyed = new Map<string, PlanItem['bindings']>();
   for (const entry of input.ledger) destroyed.set(entry.itemId, entry.bindings);
   const rows = [...input.items]
-    .sort((a, b) => a.instance.name.localeCompare(b.instance.name) || a.target.space_guid.localeCompare(b.target.space_guid))
+    .sort(
+      (a, b) =>
+        a.instance.name.localeCompare(b.instance.name) || a.target.space_guid.localeCompare(b.target.space_guid),
+    )
     .map((item) => {
       const outcome = input.outcomes[item.id];
       const note = outcome ?? input.attempts[item.id];
@@ -60,17 +66,58 @@ export function renderCampaignReport(input: {
     audit_trail: input.audit.map((entry) => ({ ...entry, result: answerText(entry) })),
   };
   const csv = toCsv(
-    ['item', 'instance_guid', 'instance', 'source', 'target', 'target_space_guid', 'outcome', 'attempts', 'decided_by', 'confirmed_by', 'inferred', 'reason', 'error_code', 'error_title', 'error_detail', 'blocking', 'destroyed_bindings'],
+    [
+      'item',
+      'instance_guid',
+      'instance',
+      'source',
+      'target',
+      'target_space_guid',
+      'outcome',
+      'attempts',
+      'decided_by',
+      'confirmed_by',
+      'inferred',
+      'reason',
+      'error_code',
+      'error_title',
+      'error_detail',
+      'blocking',
+      'destroyed_bindings',
+    ],
     rows.map((row) => [
-      row.item, row.instance_guid, row.instance, row.source, row.target, row.target_space_guid, row.outcome, row.attempts,
-      evidenceText(row.decided_by ?? undefined), evidenceText(row.confirmed_by ?? undefined), row.inferred, row.reason,
-      row.decided_by?.code, row.decided_by?.title, row.decided_by?.detail ?? row.decided_by?.error, row.blocking.join(' | '),
+      row.item,
+      row.instance_guid,
+      row.instance,
+      row.source,
+      row.target,
+      row.target_space_guid,
+      row.outcome,
+      row.attempts,
+      evidenceText(row.decided_by ?? undefined),
+      evidenceText(row.confirmed_by ?? undefined),
+      row.inferred,
+      row.reason,
+      row.decided_by?.code,
+      row.decided_by?.title,
+      row.decided_by?.detail ?? row.decided_by?.error,
+      row.blocking.join(' | '),
       row.destroyed_bindings.map((b) => `${b.app} (${b.app_guid}) binding ${b.guid}`).join(' | '),
     ]),
   );
   const audit = toCsv(
     ['at', 'identity', 'method', 'path', 'send', 'result', 'sent_request_id', 'answered_request_id', 'item'],
-    input.audit.map((a) => [a.at, a.identity, a.method, a.path, a.send, answerText(a), a.id, a.answer && 'status' in a.answer ? a.answer.requestId : null, a.itemId]),
+    input.audit.map((a) => [
+      a.at,
+      a.identity,
+      a.method,
+      a.path,
+      a.send,
+      answerText(a),
+      a.id,
+      a.answer && 'status' in a.answer ? a.answer.requestId : null,
+      a.itemId,
+    ]),
   );
   return { 'campaign.json': `${JSON.stringify(json, null, 2)}\n`, 'items.csv': csv, 'audit-trail.csv': audit };
 }

@@ -1,6 +1,14 @@
 import type { Redis } from 'ioredis';
 import { bullPrefix } from '../jobs/queue-names.js';
-import type { AttemptNote, AuditEntry, CampaignMeta, ItemOutcome, PlanItem, SentWrite, WriteAnswer } from './campaign-model.js';
+import type {
+  AttemptNote,
+  AuditEntry,
+  CampaignMeta,
+  ItemOutcome,
+  PlanItem,
+  SentWrite,
+  WriteAnswer,
+} from './campaign-model.js';
 
 /**
  * A campaign's plan, outcomes, ledger and audit trail in Redis: the only shared state, so any worker can pick up
@@ -27,7 +35,10 @@ export class CampaignStore {
 
   /** Records the plan before anything is changed. */
   async create(meta: CampaignMeta, items: readonly PlanItem[]): Promise<void> {
-    const multi = this.redis.multi().set(this.key(meta.id, 'meta'), JSON.stringify(meta)).zadd(`${this.base}:index`, Date.parse(meta.createdAt), meta.id);
+    const multi = this.redis
+      .multi()
+      .set(this.key(meta.id, 'meta'), JSON.stringify(meta))
+      .zadd(`${this.base}:index`, Date.parse(meta.createdAt), meta.id);
     for (let i = 0; i < items.length; i += 1000) {
       const chunk = items.slice(i, i + 1000);
       multi.hset(this.key(meta.id, 'items'), Object.fromEntries(chunk.map((item) => [item.id, JSON.stringify(item)])));
@@ -131,7 +142,10 @@ export class CampaignStore {
 
   /** Every write in the order it was sent; `answer` null means "sent, answer unknown". */
   async auditEntries(id: string): Promise<AuditEntry[]> {
-    const [sent, answers] = await Promise.all([this.redis.lrange(this.key(id, 'audit'), 0, -1), this.redis.hgetall(this.key(id, 'audit-answers'))]);
+    const [sent, answers] = await Promise.all([
+      this.redis.lrange(this.key(id, 'audit'), 0, -1),
+      this.redis.hgetall(this.key(id, 'audit-answers')),
+    ]);
     return sent.map((text) => {
       const write = JSON.parse(text) as SentWrite;
       const answer = answers[write.id];
@@ -139,11 +153,21 @@ export class CampaignStore {
     });
   }
 
-  async setVerification(id: string, stillShared: ReadonlyArray<{ itemId: string; instance_guid: string; space_guid: string }>): Promise<void> {
-    await this.redis.set(this.key(id, 'verification'), JSON.stringify({ at: new Date().toISOString(), still_shared: stillShared }));
+  async setVerification(
+    id: string,
+    stillShared: ReadonlyArray<{ itemId: string; instance_guid: string; space_guid: string }>,
+  ): Promise<void> {
+    await this.redis.set(
+      this.key(id, 'verification'),
+      JSON.stringify({ at: new Date().toISOString(), still_shared: stillShared }),
+    );
   }
 
-  async verification(id: string): Promise<{ at: string; still_shared: Array<{ itemId: string; instance_guid: string; space_guid: string }> } | undefined> {
+  async verification(
+    id: string,
+  ): Promise<
+    { at: string; still_shared: Array<{ itemId: string; instance_guid: string; space_guid: string }> } | undefined
+  > {
     const text = await this.redis.get(this.key(id, 'verification'));
     return text ? JSON.parse(text) : undefined;
   }

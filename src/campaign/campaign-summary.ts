@@ -15,7 +15,11 @@ export interface CampaignProgress {
 }
 
 /** Counts per outcome, rate and ETA of a campaign. */
-export function summarizeCampaign(meta: CampaignMeta, outcomes: Readonly<Record<string, ItemOutcome>>, now = Date.now()): CampaignProgress {
+export function summarizeCampaign(
+  meta: CampaignMeta,
+  outcomes: Readonly<Record<string, ItemOutcome>>,
+  now = Date.now(),
+): CampaignProgress {
   const counts: Partial<Record<FinalOutcome, number>> = {};
   for (const { outcome } of Object.values(outcomes)) counts[outcome] = (counts[outcome] ?? 0) + 1;
   const finished = Object.keys(outcomes).length;

@@ -21,12 +21,16 @@ export async function finalizeCampaign(client: CfClient, store: CampaignStore, c
         limit(async () => {
           let shared: Set<string>;
           try {
-            shared = new Set((await client.serviceInstances.listSharedSpaces(instanceGuid)).data.map((space) => space.guid));
+            shared = new Set(
+              (await client.serviceInstances.listSharedSpaces(instanceGuid)).data.map((space) => space.guid),
+            );
           } catch (error) {
             if (isNotFound(error)) return [];
             throw error;
           }
-          return planned.filter((item) => shared.has(item.target.space_guid)).map((item) => ({ itemId: item.id, instance_guid: instanceGuid, space_guid: item.target.space_guid }));
+          return planned
+            .filter((item) => shared.has(item.target.space_guid))
+            .map((item) => ({ itemId: item.id, instance_guid: instanceGuid, space_guid: item.target.space_guid }));
         }),
       ),
     )

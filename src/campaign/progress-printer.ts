@@ -5,7 +5,11 @@ import { progressLine, type CampaignProgress } from './campaign-summary.js';
  * Shows campaign progress: a bar redrawn in place on a terminal; elsewhere a line per tenth and per status change.
  * Notices (waiting for a worker, Redis unreachable) get a line of their own when they start and when they clear.
  */
-export function campaignProgressPrinter(stream: Writable & { isTTY?: boolean }): { show(progress: CampaignProgress): void; notice(text: string | undefined): void; done(): void } {
+export function campaignProgressPrinter(stream: Writable & { isTTY?: boolean }): {
+  show(progress: CampaignProgress): void;
+  notice(text: string | undefined): void;
+  done(): void;
+} {
   let last = '';
   let onLine = false;
   let current: string | undefined;

@@ -130,7 +130,12 @@ export interface RateGate {
 }
 
 /** A gate of `rate` writes per sliding second (plus the margin) for the schedule at `key`. */
-export function rateGate(redis: Redis, key: string, rate: number, options: { marginMs?: number; holdMs?: number; sleep?: (ms: number) => Promise<void> } = {}): RateGate {
+export function rateGate(
+  redis: Redis,
+  key: string,
+  rate: number,
+  options: { marginMs?: number; holdMs?: number; sleep?: (ms: number) => Promise<void> } = {},
+): RateGate {
   const margin = options.marginMs ?? DEFAULT_MARGIN_MS;
   const window = WINDOW_MS + margin;
   // Woken up to this late, a sender just goes: half the margin covers that, half the way to CC.

@@ -20,11 +20,21 @@ export async function followWithProgress(
   campaignId: string,
   options: { log: Logger; stderr: Writable & { isTTY?: boolean }; stop: AbortSignal; work?: { concurrency: number } },
 ): Promise<FollowEnd> {
-  const workers = options.work ? await startWorkers(connection as ConnectionOptions, options.log, { inProcess: true, roles: ['campaign'], unshareConcurrency: options.work.concurrency }) : undefined;
+  const workers = options.work
+    ? await startWorkers(connection as ConnectionOptions, options.log, {
+        inProcess: true,
+        roles: ['campaign'],
+        unshareConcurrency: options.work.concurrency,
+      })
+    : undefined;
   const queues = campaignQueues(redis, connection.prefix, connection.api);
   const printer = campaignProgressPrinter(options.stderr);
   try {
-    return await followCampaign(store, queues, campaignId, { onProgress: (p) => printer.show(p), onNotice: (n) => printer.notice(n), stop: options.stop });
+    return await followCampaign(store, queues, campaignId, {
+      onProgress: (p) => printer.show(p),
+      onNotice: (n) => printer.notice(n),
+      stop: options.stop,
+    });
   } finally {
     printer.done();
     await queues.close();

@@ -12,7 +12,9 @@ export interface CampaignSelectors {
 }
 
 const matches = (wanted: readonly string[] | undefined, ...values: Array<string | null | undefined>): boolean =>
-  wanted === undefined || wanted.length === 0 || values.some((value) => value !== null && value !== undefined && wanted.includes(value));
+  wanted === undefined ||
+  wanted.length === 0 ||
+  values.some((value) => value !== null && value !== undefined && wanted.includes(value));
 
 /**
  * Whether a share is in scope. Selectors of different kinds are ANDed, values of one kind ORed. A space given by

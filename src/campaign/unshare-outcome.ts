@@ -1,10 +1,24 @@
-import { CfApiError, MalformedResponseError, NetworkError, RateLimitWaitError, computeRetryDelay, isRateLimited, isUnshareFailed } from '../client/index.js';
+import {
+  CfApiError,
+  MalformedResponseError,
+  NetworkError,
+  RateLimitWaitError,
+  computeRetryDelay,
+  isRateLimited,
+  isUnshareFailed,
+} from '../client/index.js';
 
 /** The final outcomes of a campaign item. */
-export type FinalOutcome = 'unshared' | 'already_unshared' | 'instance_gone' | 'space_gone' | 'blocked' | 'failed' | 'cancelled';
+export type FinalOutcome =
+  'unshared' | 'already_unshared' | 'instance_gone' | 'space_gone' | 'blocked' | 'failed' | 'cancelled';
 
 /** Outcomes that count as success for the campaign's exit code. */
-export const SUCCESS_OUTCOMES: readonly FinalOutcome[] = ['unshared', 'already_unshared', 'instance_gone', 'space_gone'];
+export const SUCCESS_OUTCOMES: readonly FinalOutcome[] = [
+  'unshared',
+  'already_unshared',
+  'instance_gone',
+  'space_gone',
+];
 
 /** What CC answered to one request, as an outcome's evidence: enough to look the request up in CC's logs. */
 export interface Answer {
@@ -60,14 +74,22 @@ export function classifyUnshare(answer: { status: number } | unknown, now: numbe
     if (status >= 200 && status < 300) return { kind: 'unshared' };
   }
   // CC answered 2xx and the body was cut short: the write was applied (an unshare's 204 has no body to cut).
-  if (answer instanceof MalformedResponseError && answer.status >= 200 && answer.status < 300) return { kind: 'unshared' };
+  if (answer instanceof MalformedResponseError && answer.status >= 200 && answer.status < 300)
+    return { kind: 'unshared' };
   if (answer instanceof RateLimitWaitError) return { kind: 'rate_limited', waitMs: answer.waitMs };
   if (isRateLimited(answer)) return { kind: 'rate_limited', waitMs: retryAfterMs(answer, now) };
-  if (isUnshareFailed(answer)) return { kind: 'blocked', blockers: blockingReasons((answer as CfApiError).detail ?? '') };
+  if (isUnshareFailed(answer))
+    return { kind: 'blocked', blockers: blockingReasons((answer as CfApiError).detail ?? '') };
   if (answer instanceof CfApiError) {
     if (answer.status === 404 && answer.code === CcCode.resourceNotFound) return { kind: 'confirm_instance_gone' };
-    if (answer.status === 422 && answer.code === CcCode.resourceBeingDeleted) return { kind: 'blocked', blockers: [answer.detail ?? 'CF-ResourceBeingDeleted'] };
-    if (answer.status === 422 && answer.code === CcCode.unprocessableEntity && UNKNOWN_SPACE_DETAIL.test(answer.detail ?? '')) return { kind: 'confirm_space_gone' };
+    if (answer.status === 422 && answer.code === CcCode.resourceBeingDeleted)
+      return { kind: 'blocked', blockers: [answer.detail ?? 'CF-ResourceBeingDeleted'] };
+    if (
+      answer.status === 422 &&
+      answer.code === CcCode.unprocessableEntity &&
+      UNKNOWN_SPACE_DETAIL.test(answer.detail ?? '')
+    )
+      return { kind: 'confirm_space_gone' };
     if (answer.status >= 500) return { kind: 'retry' };
     return { kind: 'failed' };
   }
@@ -90,7 +112,11 @@ export function answerOf(request: string, answer: unknown): Answer {
   }
   if (answer instanceof NetworkError) {
     const requestId = (answer as { requestId?: string }).requestId;
-    return { request, error: `no answer: ${answer.code ?? 'network error'}`, ...(requestId !== undefined && { requestId }) };
+    return {
+      request,
+      error: `no answer: ${answer.code ?? 'network error'}`,
+      ...(requestId !== undefined && { requestId }),
+    };
   }
   if (answer instanceof Error) return { request, error: `${answer.name}: ${answer.message}` };
   if (typeof answer === 'object' && answer !== null && 'status' in answer) {
@@ -102,7 +128,8 @@ export function answerOf(request: string, answer: unknown): Answer {
 
 /** CC's Retry-After through the client's one parser; a 429 without one waits a minute, at least a second. */
 function retryAfterMs(error: unknown, now: number): number {
-  const headers = (error as { response?: { headers?: Record<string, string | string[] | undefined> } }).response?.headers ?? {};
+  const headers =
+    (error as { response?: { headers?: Record<string, string | string[] | undefined> } }).response?.headers ?? {};
   const header = headers['retry-after'];
   const retryAfter = Array.isArray(header) ? header[0] : header;
   const delay = computeRetryDelay({ attempt: 0, retryAfter, now, baseMs: 60_000, capMs: 60_000, random: 1 });

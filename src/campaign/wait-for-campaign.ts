@@ -25,7 +25,12 @@ export interface FollowOptions {
  * when open items have no job left that could run them, it ends `stuck` so the caller can name `campaign resume`;
  * when no worker serves the campaign's foundation it says so and keeps waiting (a worker may come).
  */
-export async function followCampaign(store: CampaignStore, queues: CampaignQueues, id: string, options: FollowOptions): Promise<FollowEnd> {
+export async function followCampaign(
+  store: CampaignStore,
+  queues: CampaignQueues,
+  id: string,
+  options: FollowOptions,
+): Promise<FollowEnd> {
   const pollMs = options.pollMs ?? 1000;
   const stuckCheckMs = options.stuckCheckMs ?? 10_000;
   let last: CampaignProgress | undefined;
@@ -59,7 +64,8 @@ export async function followCampaign(store: CampaignStore, queues: CampaignQueue
       if (Date.now() >= workerCheckAt) {
         workerCheckAt = Date.now() + 5000;
         const queue = progress.finished < progress.total ? queues.unshare : queues.finalize;
-        if ((await queue.getWorkersCount()) === 0) waitingFor = `waiting for a worker of ${meta.api} (start 'cf-shares worker' logged in to it as an admin)`;
+        if ((await queue.getWorkersCount()) === 0)
+          waitingFor = `waiting for a worker of ${meta.api} (start 'cf-shares worker' logged in to it as an admin)`;
         say(waitingFor);
       }
       if (Date.now() - lastChange >= stuckCheckMs) {

@@ -103,7 +103,11 @@ export class TokenManager implements Authorizer {
     let refreshed = false;
     if (refreshToken !== undefined) {
       try {
-        response = await requestToken(this.#options.transport, this.#options.tokenEndpoint, { type: 'refresh_token', refreshToken, auth });
+        response = await requestToken(this.#options.transport, this.#options.tokenEndpoint, {
+          type: 'refresh_token',
+          refreshToken,
+          auth,
+        });
         refreshed = true;
       } catch (error) {
         // An expired or revoked refresh token: log in again with the original grant.
@@ -127,7 +131,10 @@ export class TokenManager implements Authorizer {
     let jwtEnd = typeof claims?.exp === 'number' ? claims.exp * 1000 : undefined;
     if (jwtEnd !== undefined && relativeEnd !== undefined && jwtEnd <= now) {
       // A fresh token that is already expired by our clock means clock skew; trusting exp would renew on every request.
-      this.log.warn({ skewSeconds: Math.round((now - jwtEnd) / 1000) }, 'token exp is in the past by the local clock; using expires_in (check the clock)');
+      this.log.warn(
+        { skewSeconds: Math.round((now - jwtEnd) / 1000) },
+        'token exp is in the past by the local clock; using expires_in (check the clock)',
+      );
       jwtEnd = undefined;
     }
     const ends = [relativeEnd, jwtEnd].filter((t): t is number => t !== undefined);
@@ -138,9 +145,15 @@ export class TokenManager implements Authorizer {
     this.currentIdentity = Object.freeze({
       kind: identityKind(scopes),
       scopes: Object.freeze([...scopes]),
-      userName: typeof claims?.user_name === 'string' ? claims.user_name : 'username' in auth ? auth.username : undefined,
+      userName:
+        typeof claims?.user_name === 'string' ? claims.user_name : 'username' in auth ? auth.username : undefined,
       clientId: typeof claims?.client_id === 'string' ? claims.client_id : 'clientId' in auth ? auth.clientId : 'cf',
-      userId: typeof claims?.user_id === 'string' ? claims.user_id : typeof claims?.client_id === 'string' ? claims.client_id : undefined,
+      userId:
+        typeof claims?.user_id === 'string'
+          ? claims.user_id
+          : typeof claims?.client_id === 'string'
+            ? claims.client_id
+            : undefined,
     });
     this.warnIfRateLimited(this.currentIdentity);
     return {

@@ -40,7 +40,13 @@ export class CfClient {
     this.#options = normaliseClientOptions(options);
     const { auth: _auth, ...o } = this.#options;
     this.transport = new Transport({ ...o, log: (o.log ?? silentLogger).child({ component: 'cf-client' }) });
-    const ctx: ResourceContext = { transport: this.transport, perPage: o.perPage, guidBatchSize: o.guidBatchSize, sleep: o.sleep, now: o.now };
+    const ctx: ResourceContext = {
+      transport: this.transport,
+      perPage: o.perPage,
+      guidBatchSize: o.guidBatchSize,
+      sleep: o.sleep,
+      now: o.now,
+    };
     this.root = new RootResource(ctx);
     this.featureFlags = new FeatureFlags(ctx);
     this.organizations = new Organizations(ctx);

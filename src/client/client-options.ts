@@ -105,22 +105,51 @@ export class ClientOptionsError extends Error {
   override name = 'ClientOptionsError';
 }
 
-const TOP_KEYS = ['api', 'auth', 'skipSslValidation', 'pacing', 'retry', 'timeoutMs', 'perPage', 'guidBatchSize', 'tokenRefreshSkewMs', 'log', 'sleep', 'now', 'random', 'version'];
+const TOP_KEYS = [
+  'api',
+  'auth',
+  'skipSslValidation',
+  'pacing',
+  'retry',
+  'timeoutMs',
+  'perPage',
+  'guidBatchSize',
+  'tokenRefreshSkewMs',
+  'log',
+  'sleep',
+  'now',
+  'random',
+  'version',
+];
 
 function rejectUnknown(value: object, allowed: readonly string[], prefix: string): void {
   for (const key of Object.keys(value)) {
     if (!allowed.includes(key)) {
-      throw new ClientOptionsError(`unknown client option "${prefix}${key}" (known: ${allowed.map((k) => prefix + k).join(', ')})`);
+      throw new ClientOptionsError(
+        `unknown client option "${prefix}${key}" (known: ${allowed.map((k) => prefix + k).join(', ')})`,
+      );
     }
   }
 }
 
-function number(value: unknown, name: string, fallback: number, opts: { min: number; max?: number; integer?: boolean }): number {
+function number(
+  value: unknown,
+  name: string,
+  fallback: number,
+  opts: { min: number; max?: number; integer?: boolean },
+): number {
   if (value === undefined) return fallback;
-  const ok = typeof value === 'number' && Number.isFinite(value) && value >= opts.min && (opts.max === undefined || value <= opts.max) && (!opts.integer || Number.isInteger(value));
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= opts.min &&
+    (opts.max === undefined || value <= opts.max) &&
+    (!opts.integer || Number.isInteger(value));
   if (!ok) {
     const range = opts.max === undefined ? `>= ${opts.min}` : `between ${opts.min} and ${opts.max}`;
-    throw new ClientOptionsError(`client option "${name}" must be ${opts.integer ? 'an integer' : 'a number'} ${range} (got ${JSON.stringify(value)})`);
+    throw new ClientOptionsError(
+      `client option "${name}" must be ${opts.integer ? 'an integer' : 'a number'} ${range} (got ${JSON.stringify(value)})`,
+    );
   }
   return value as number;
 }
@@ -132,7 +161,8 @@ function fn<T>(value: unknown, name: string, fallback: T): T {
 }
 
 function nonEmptyString(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value === '') throw new ClientOptionsError(`client option "${name}" must be a non-empty string`);
+  if (typeof value !== 'string' || value === '')
+    throw new ClientOptionsError(`client option "${name}" must be a non-empty string`);
   return value;
 }
 
@@ -149,8 +179,10 @@ export function normaliseClientOptions(input: CfClientOptions): NormalisedClient
   } catch {
     throw new ClientOptionsError(`client option "api" is not a URL: ${JSON.stringify(apiText)}`);
   }
-  if (api.protocol !== 'https:' && api.protocol !== 'http:') throw new ClientOptionsError(`client option "api" must be an http(s) URL`);
-  if (api.username || api.password) throw new ClientOptionsError(`client option "api" must not contain credentials; use "auth"`);
+  if (api.protocol !== 'https:' && api.protocol !== 'http:')
+    throw new ClientOptionsError(`client option "api" must be an http(s) URL`);
+  if (api.username || api.password)
+    throw new ClientOptionsError(`client option "api" must not contain credentials; use "auth"`);
 
   const auth = input.auth as unknown;
   if (typeof auth !== 'object' || auth === null) throw new ClientOptionsError('client option "auth" is required');
@@ -158,12 +190,18 @@ export function normaliseClientOptions(input: CfClientOptions): NormalisedClient
   if ('username' in auth || 'password' in auth) {
     rejectUnknown(auth, ['username', 'password', 'origin'], 'auth.');
     const a = auth as PasswordAuth;
-    normalisedAuth = { username: nonEmptyString(a.username, 'auth.username'), password: nonEmptyString(a.password, 'auth.password') };
+    normalisedAuth = {
+      username: nonEmptyString(a.username, 'auth.username'),
+      password: nonEmptyString(a.password, 'auth.password'),
+    };
     if (a.origin !== undefined) normalisedAuth.origin = nonEmptyString(a.origin, 'auth.origin');
   } else if ('clientId' in auth || 'clientSecret' in auth) {
     rejectUnknown(auth, ['clientId', 'clientSecret'], 'auth.');
     const a = auth as ClientCredentialsAuth;
-    normalisedAuth = { clientId: nonEmptyString(a.clientId, 'auth.clientId'), clientSecret: nonEmptyString(a.clientSecret, 'auth.clientSecret') };
+    normalisedAuth = {
+      clientId: nonEmptyString(a.clientId, 'auth.clientId'),
+      clientSecret: nonEmptyString(a.clientSecret, 'auth.clientSecret'),
+    };
   } else {
     throw new ClientOptionsError('client option "auth" needs {username, password} or {clientId, clientSecret}');
   }
@@ -185,7 +223,10 @@ export function normaliseClientOptions(input: CfClientOptions): NormalisedClient
       readsPerSecond: number(pacing.readsPerSecond, 'pacing.readsPerSecond', d.pacing.readsPerSecond, { min: 0 }),
       writesPerSecond: number(pacing.writesPerSecond, 'pacing.writesPerSecond', d.pacing.writesPerSecond, { min: 0 }),
       maxInFlight: number(pacing.maxInFlight, 'pacing.maxInFlight', d.pacing.maxInFlight, { min: 1, integer: true }),
-      maxWritesInFlight: number(pacing.maxWritesInFlight, 'pacing.maxWritesInFlight', d.pacing.maxWritesInFlight, { min: 1, integer: true }),
+      maxWritesInFlight: number(pacing.maxWritesInFlight, 'pacing.maxWritesInFlight', d.pacing.maxWritesInFlight, {
+        min: 1,
+        integer: true,
+      }),
     }),
     retry: Object.freeze({
       limit: number(retry.limit, 'retry.limit', d.retry.limit, { min: 0, integer: true }),

@@ -1,5 +1,11 @@
 /** A query value: scalars, comma lists, or one level of `key[sub]` (`fields[space]`, `created_ats[gt]`). */
-export type QueryValue = string | number | boolean | readonly string[] | undefined | { readonly [sub: string]: string | number | readonly string[] | undefined };
+export type QueryValue =
+  | string
+  | number
+  | boolean
+  | readonly string[]
+  | undefined
+  | { readonly [sub: string]: string | number | readonly string[] | undefined };
 
 /** A query object whose keys are CC's own parameter names. */
 export type Query = Readonly<Record<string, QueryValue>>;
@@ -10,7 +16,9 @@ export type Query = Readonly<Record<string, QueryValue>>;
  * whitespace — is escaped once before the usual encoding: a comma inside a value travels as `%252C`.
  */
 function encodeListElement(value: string): string {
-  const shielded = value.replace(/[%,]/g, (c) => (c === '%' ? '%25' : '%2C')).replace(/^[ \t\r\n\f\v]+/, (ws) => encodeURIComponent(ws));
+  const shielded = value
+    .replace(/[%,]/g, (c) => (c === '%' ? '%25' : '%2C'))
+    .replace(/^[ \t\r\n\f\v]+/, (ws) => encodeURIComponent(ws));
   return encodeURIComponent(shielded);
 }
 
@@ -34,7 +42,9 @@ export function encodeQuery(query: Query | undefined): string {
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined) continue;
     if (typeof value === 'object' && !Array.isArray(value)) {
-      for (const [sub, subValue] of Object.entries(value as Record<string, string | number | readonly string[] | undefined>)) {
+      for (const [sub, subValue] of Object.entries(
+        value as Record<string, string | number | readonly string[] | undefined>,
+      )) {
         if (subValue === undefined) continue;
         parts.push(`${encodeKey(`${key}[${sub}]`)}=${encodeScalarOrList(subValue)}`);
       }

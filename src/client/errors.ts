@@ -75,7 +75,10 @@ export class CfApiError extends Error {
     const what = first?.title
       ? `${first.title}${first.code === undefined ? '' : ` (${first.code})`}${first.detail ? `: ${oneLine(first.detail)}` : ''}`
       : (init.statusText ?? 'HTTP error');
-    super(`${init.method} ${pathOf(init.url)} → ${init.status} ${what}`, init.cause === undefined ? undefined : { cause: init.cause });
+    super(
+      `${init.method} ${pathOf(init.url)} → ${init.status} ${what}`,
+      init.cause === undefined ? undefined : { cause: init.cause },
+    );
     this.status = init.status;
     this.code = first?.code;
     this.title = first?.title;
@@ -114,7 +117,14 @@ export class UaaError extends Error {
   readonly errorDescription: string | undefined;
   readonly url: string;
 
-  constructor(init: { message: string; status?: number; error?: string; errorDescription?: string; url: string; cause?: unknown }) {
+  constructor(init: {
+    message: string;
+    status?: number;
+    error?: string;
+    errorDescription?: string;
+    url: string;
+    cause?: unknown;
+  }) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     this.status = init.status;
     this.error = init.error;
@@ -137,7 +147,14 @@ export class MalformedResponseError extends Error {
   readonly requestId: string | undefined;
   declare readonly body: string | undefined;
 
-  constructor(init: { method: string; url: string; status: number; reason: string; body?: string; requestId?: string | undefined }) {
+  constructor(init: {
+    method: string;
+    url: string;
+    status: number;
+    reason: string;
+    body?: string;
+    requestId?: string | undefined;
+  }) {
     super(`${init.method} ${pathOf(init.url)} → ${init.status} malformed response: ${init.reason}`);
     this.method = init.method;
     this.url = init.url;
@@ -157,7 +174,13 @@ export class NetworkError extends Error {
   /** The `X-Vcap-Request-Id` we sent: CC may have received the request and logged it under this id. */
   readonly requestId: string | undefined;
 
-  constructor(init: { method: string; url: string; code: string | undefined; detail: string; requestId?: string | undefined }) {
+  constructor(init: {
+    method: string;
+    url: string;
+    code: string | undefined;
+    detail: string;
+    requestId?: string | undefined;
+  }) {
     const origin = originOf(init.url);
     const lead =
       init.code === 'ECONNREFUSED' || init.code === 'ENOTFOUND' || init.code === 'EAI_AGAIN'
@@ -228,7 +251,11 @@ function originOf(url: string): string {
 
 /** The resource is gone or unreadable: 404, or CC codes 10010 (ResourceNotFound) / 60004 (ServiceInstanceNotFound). */
 export function isNotFound(error: unknown): error is CfApiError {
-  return error instanceof CfApiError && !(error instanceof JobFailedError) && (error.status === 404 || error.code === 10010 || error.code === 60004);
+  return (
+    error instanceof CfApiError &&
+    !(error instanceof JobFailedError) &&
+    (error.status === 404 || error.code === 10010 || error.code === 60004)
+  );
 }
 
 /** CC rate-limited us (429, cc-api.md §8), including a wait too long to sit out ({@link RateLimitWaitError}). */

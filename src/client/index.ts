@@ -29,7 +29,15 @@ export {
   type CfErrorItem,
 } from './errors.js';
 export { identityKind, type Identity, type IdentityKind } from './auth.js';
-export { paginate, batchedList, batchedPages, type Page, type Paginator, type Included, type Pagination } from './paginate.js';
+export {
+  paginate,
+  batchedList,
+  batchedPages,
+  type Page,
+  type Paginator,
+  type Included,
+  type Pagination,
+} from './paginate.js';
 export {
   computeRetryDelay,
   isRetryableStatus,
@@ -39,7 +47,16 @@ export {
   NEVER_RETRY_STATUSES,
   NEVER_RETRY_CODES,
 } from './retry-policy.js';
-export type { SendAnswer, SendAttempt, Transport, TransportRequest, TransportResponse, WriteHooks, WriteOptions, WriteResult } from './transport.js';
+export type {
+  SendAnswer,
+  SendAttempt,
+  Transport,
+  TransportRequest,
+  TransportResponse,
+  WriteHooks,
+  WriteOptions,
+  WriteResult,
+} from './transport.js';
 export type { Query, QueryValue } from './encode-query.js';
 export type * from './resources/audit-events.js';
 export type * from './resources/feature-flags.js';

@@ -49,14 +49,26 @@ function checkPage(body: unknown, url: string): Page<unknown> {
   const record = body as Record<string, unknown> | undefined;
   const pagination = record?.pagination as Record<string, unknown> | undefined;
   if (!record || !Array.isArray(record.resources) || typeof pagination !== 'object' || pagination === null) {
-    throw new MalformedResponseError({ method: 'GET', url, status: 200, reason: 'expected a paginated list {pagination, resources}' });
+    throw new MalformedResponseError({
+      method: 'GET',
+      url,
+      status: 200,
+      reason: 'expected a paginated list {pagination, resources}',
+    });
   }
   const next = pagination.next as { href?: unknown } | null | undefined;
   if (next !== null && next !== undefined && typeof next.href !== 'string') {
     throw new MalformedResponseError({ method: 'GET', url, status: 200, reason: 'pagination.next has no href' });
   }
   const included = typeof record.included === 'object' && record.included !== null ? (record.included as Included) : {};
-  return { pagination: { ...(pagination as unknown as Pagination), next: (next as { href: string } | null | undefined) ?? null }, resources: record.resources, included };
+  return {
+    pagination: {
+      ...(pagination as unknown as Pagination),
+      next: (next as { href: string } | null | undefined) ?? null,
+    },
+    resources: record.resources,
+    included,
+  };
 }
 
 /**
@@ -64,7 +76,12 @@ function checkPage(body: unknown, url: string): Page<unknown> {
  * given (CC repeats every filter in it, cc-api.md §7) but always against the API origin, so the token never goes to
  * another host.
  */
-export function paginate<T>(transport: Transport, path: string, query: Query = {}, options: PaginateOptions = {}): Paginator<T> {
+export function paginate<T>(
+  transport: Transport,
+  path: string,
+  query: Query = {},
+  options: PaginateOptions = {},
+): Paginator<T> {
   const perPage = options.perPage ?? 5000;
   const firstQuery: Query = { per_page: perPage, ...query };
 
@@ -75,11 +92,17 @@ export function paginate<T>(transport: Transport, path: string, query: Query = {
     let requests = 0;
     while (nextPath !== undefined) {
       if (options.requestLimit !== undefined && requests >= options.requestLimit) {
-        throw new PaginationError(`stopped listing ${path} after ${requests} page requests (requestLimit ${options.requestLimit})`);
+        throw new PaginationError(
+          `stopped listing ${path} after ${requests} page requests (requestLimit ${options.requestLimit})`,
+        );
       }
       requests += 1;
       const url = transport.resolve(nextPath, nextQuery);
-      const response = await transport.request<unknown>({ method: 'GET', path: nextPath, ...(nextQuery === undefined ? {} : { query: nextQuery }) });
+      const response = await transport.request<unknown>({
+        method: 'GET',
+        path: nextPath,
+        ...(nextQuery === undefined ? {} : { query: nextQuery }),
+      });
       const page = checkPage(response.body, redactUrl(url)) as Page<T>;
       yield page;
       const href = page.pagination.next?.href;

@@ -13,7 +13,11 @@ export interface ResourceContext {
 
 /** GETs one JSON resource. */
 export async function getResource<T>(ctx: ResourceContext, path: string, query?: object): Promise<T> {
-  const response = await ctx.transport.request<T>({ method: 'GET', path, ...(query === undefined ? {} : { query: query as Query }) });
+  const response = await ctx.transport.request<T>({
+    method: 'GET',
+    path,
+    ...(query === undefined ? {} : { query: query as Query }),
+  });
   return response.body;
 }
 
@@ -21,7 +25,10 @@ export async function getResource<T>(ctx: ResourceContext, path: string, query?:
 export function listResource<T>(ctx: ResourceContext, path: string, query: object = {}): Paginator<T> {
   // Typed query interfaces (one per resource) are plain objects of QueryValue; they lack an index signature.
   const { requestLimit, ...rest } = query as Query & { requestLimit?: number };
-  return paginate<T>(ctx.transport, path, rest, { perPage: ctx.perPage, ...(requestLimit === undefined ? {} : { requestLimit }) });
+  return paginate<T>(ctx.transport, path, rest, {
+    perPage: ctx.perPage,
+    ...(requestLimit === undefined ? {} : { requestLimit }),
+  });
 }
 
 /** Escapes a guid or name for use as one path segment. */
@@ -30,7 +37,13 @@ export function seg(value: string): string {
 }
 
 /** Pages of a list filtered by a long guid list, split into `guidBatchSize` batches. */
-export function listBatchedPages<T>(ctx: ResourceContext, path: string, filterName: string, guids: readonly string[], query: object = {}): AsyncGenerator<Page<T>> {
+export function listBatchedPages<T>(
+  ctx: ResourceContext,
+  path: string,
+  filterName: string,
+  guids: readonly string[],
+  query: object = {},
+): AsyncGenerator<Page<T>> {
   const { requestLimit, ...rest } = query as Query & { requestLimit?: number };
   return batchedPages<T>(ctx.transport, path, filterName, guids, rest, {
     perPage: ctx.perPage,

@@ -6,7 +6,12 @@ import { encodeQuery, type Query } from './encode-query.js';
 import { CfApiError, MalformedResponseError, NetworkError, RateLimitWaitError, type CfErrorItem } from './errors.js';
 import { createPacer, type Pacer, type RequestGroup } from './pacing.js';
 import { redactUrl, redactedPath as fullRedactedPath } from './redact-url.js';
-import { computeRetryDelay, isRetryableNetworkError, isRetryableStatus, isRetryableUnreadableAnswer } from './retry-policy.js';
+import {
+  computeRetryDelay,
+  isRetryableNetworkError,
+  isRetryableStatus,
+  isRetryableUnreadableAnswer,
+} from './retry-policy.js';
 
 /** HTTP methods the client sends. */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -141,14 +146,22 @@ function errorItems(body: unknown): CfErrorItem[] | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const record = body as Record<string, unknown>;
   if (Array.isArray(record.errors)) {
-    return record.errors.filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null).map((e) => ({
-      detail: typeof e.detail === 'string' ? e.detail : undefined,
-      title: typeof e.title === 'string' ? e.title : undefined,
-      code: typeof e.code === 'number' ? e.code : undefined,
-    }));
+    return record.errors
+      .filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null)
+      .map((e) => ({
+        detail: typeof e.detail === 'string' ? e.detail : undefined,
+        title: typeof e.title === 'string' ? e.title : undefined,
+        code: typeof e.code === 'number' ? e.code : undefined,
+      }));
   }
   if (typeof record.error_code === 'string') {
-    return [{ detail: typeof record.description === 'string' ? record.description : undefined, title: record.error_code, code: typeof record.code === 'number' ? record.code : undefined }];
+    return [
+      {
+        detail: typeof record.description === 'string' ? record.description : undefined,
+        title: record.error_code,
+        code: typeof record.code === 'number' ? record.code : undefined,
+      },
+    ];
   }
   return undefined;
 }
@@ -198,7 +211,9 @@ export class Transport {
 
   /** Resolves a path or absolute URL plus query into the URL to send. */
   resolve(path: string, query?: Query): URL {
-    const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(this.api.pathname.replace(/\/$/, '') + path, this.api.origin);
+    const url = /^https?:\/\//i.test(path)
+      ? new URL(path)
+      : new URL(this.api.pathname.replace(/\/$/, '') + path, this.api.origin);
     const encoded = encodeQuery(query);
     if (encoded) url.search = url.search ? `${url.search}&${encoded}` : `?${encoded}`;
     return url;
@@ -228,12 +243,25 @@ export class Transport {
       const outcome = await this.pacer.run(group, () => this.send(req, url, authorization, n));
       if (outcome.kind !== 'response') {
         const lost = outcome.kind === 'no-answer';
-        const retryable = lost ? isRetryableNetworkError(outcome.error.code, req.method, req.idempotent) : isRetryableUnreadableAnswer(req.method, req.idempotent);
+        const retryable = lost
+          ? isRetryableNetworkError(outcome.error.code, req.method, req.idempotent)
+          : isRetryableUnreadableAnswer(req.method, req.idempotent);
         if (!retryable || retries >= retry.limit) throw outcome.error;
-        const { delayMs } = computeRetryDelay({ attempt: retries, now: this.settings.now(), baseMs: retry.baseMs, capMs: retry.capMs, random: this.settings.random() });
+        const { delayMs } = computeRetryDelay({
+          attempt: retries,
+          now: this.settings.now(),
+          baseMs: retry.baseMs,
+          capMs: retry.capMs,
+          random: this.settings.random(),
+        });
         // The reason, never the body: an unreadable token or /details answer may still hold a credential.
-        const fault = lost ? { code: outcome.error.code } : { status: outcome.error.status, reason: outcome.error.reason };
-        this.log.info({ method: req.method, path: redactedPath(url), ...fault, retryInMs: delayMs, retry: retries + 1 }, lost ? 'network error, retrying' : 'unreadable answer, retrying');
+        const fault = lost
+          ? { code: outcome.error.code }
+          : { status: outcome.error.status, reason: outcome.error.reason };
+        this.log.info(
+          { method: req.method, path: redactedPath(url), ...fault, retryInMs: delayMs, retry: retries + 1 },
+          lost ? 'network error, retrying' : 'unreadable answer, retrying',
+        );
         retries += 1;
         await this.settings.sleep(delayMs);
         continue;
@@ -262,9 +290,24 @@ export class Transport {
           random: this.settings.random(),
         });
         if (delay.source !== 'backoff' && delay.delayMs > retry.maxWaitMs) {
-          throw new RateLimitWaitError({ ...this.errorInit(req.method, url, response), statusText: statusText(response.status), waitMs: delay.delayMs, resetAt: new Date(now + delay.delayMs) });
+          throw new RateLimitWaitError({
+            ...this.errorInit(req.method, url, response),
+            statusText: statusText(response.status),
+            waitMs: delay.delayMs,
+            resetAt: new Date(now + delay.delayMs),
+          });
         }
-        this.log.info({ method: req.method, path: redactedPath(url), status: response.status, code: apiError.code, retryInMs: delay.delayMs, retry: retries + 1 }, 'retrying');
+        this.log.info(
+          {
+            method: req.method,
+            path: redactedPath(url),
+            status: response.status,
+            code: apiError.code,
+            retryInMs: delay.delayMs,
+            retry: retries + 1,
+          },
+          'retrying',
+        );
         retries += 1;
         await this.settings.sleep(delay.delayMs);
         continue;
@@ -289,7 +332,12 @@ export class Transport {
     return new CfApiError({ ...this.errorInit(method, url, response), statusText: statusText(response.status) });
   }
 
-  private async send(req: TransportRequest, url: URL, authorization: string | undefined, n: number): Promise<SendOutcome> {
+  private async send(
+    req: TransportRequest,
+    url: URL,
+    authorization: string | undefined,
+    n: number,
+  ): Promise<SendOutcome> {
     const attempt: SendAttempt = { n, requestId: randomUUID() };
     // Inside the pacer slot and right before got: a rate gate or write-ahead entry here matches the real send.
     await req.hooks?.beforeSend(attempt);
@@ -301,7 +349,11 @@ export class Transport {
     try {
       raw = await this.got(url, {
         method: req.method,
-        headers: { ...req.headers, 'x-vcap-request-id': attempt.requestId, ...(authorization === undefined ? {} : { authorization }) },
+        headers: {
+          ...req.headers,
+          'x-vcap-request-id': attempt.requestId,
+          ...(authorization === undefined ? {} : { authorization }),
+        },
         ...(req.json === undefined ? {} : { json: req.json }),
         ...(req.form === undefined ? {} : { form: req.form }),
       });
@@ -314,19 +366,38 @@ export class Transport {
         // request", Z_BUF_ERROR for a cut gzip body): CC answered, so this is an answer, not a lost request.
         const headers = cut.headers as Headers;
         const answeredId = header(headers, 'x-vcap-request-id');
-        this.log.debug({ ...logged, status: cut.statusCode, code, durationMs: this.settings.now() - started }, 'answer cut short');
+        this.log.debug(
+          { ...logged, status: cut.statusCode, code, durationMs: this.settings.now() - started },
+          'answer cut short',
+        );
         await req.hooks?.afterAnswer(attempt, { status: cut.statusCode, requestId: answeredId ?? null });
         const requestId = answeredId ?? attempt.requestId;
         // An error status keeps its meaning without the body, as a non-JSON error body does below.
-        if (cut.statusCode >= 400) return { kind: 'response', response: { status: cut.statusCode, headers, body: undefined, requestId } };
+        if (cut.statusCode >= 400)
+          return { kind: 'response', response: { status: cut.statusCode, headers, body: undefined, requestId } };
         return {
           kind: 'unreadable',
-          error: new MalformedResponseError({ method: req.method, url: redactUrl(url), status: cut.statusCode, reason: `body cut short (${code ?? 'read error'})`, requestId }),
+          error: new MalformedResponseError({
+            method: req.method,
+            url: redactUrl(url),
+            status: cut.statusCode,
+            reason: `body cut short (${code ?? 'read error'})`,
+            requestId,
+          }),
         };
       }
       this.log.debug({ ...logged, code, durationMs: this.settings.now() - started }, 'request failed');
       await req.hooks?.afterAnswer(attempt, { networkError: code ?? shortMessage(detail) });
-      return { kind: 'no-answer', error: new NetworkError({ method: req.method, url: redactUrl(url), code, detail, requestId: attempt.requestId }) };
+      return {
+        kind: 'no-answer',
+        error: new NetworkError({
+          method: req.method,
+          url: redactUrl(url),
+          code,
+          detail,
+          requestId: attempt.requestId,
+        }),
+      };
     }
     const headers = raw.headers as Headers;
     const answeredId = header(headers, 'x-vcap-request-id');
@@ -343,7 +414,17 @@ export class Transport {
       } catch {
         if (raw.statusCode < 400) {
           // Not the parser's message: it quotes the start of the body, which may be a credential (/details, UAA).
-          return { kind: 'unreadable', error: new MalformedResponseError({ method: req.method, url: redactUrl(url), status: raw.statusCode, reason: 'not JSON', body: text, requestId }) };
+          return {
+            kind: 'unreadable',
+            error: new MalformedResponseError({
+              method: req.method,
+              url: redactUrl(url),
+              status: raw.statusCode,
+              reason: 'not JSON',
+              body: text,
+              requestId,
+            }),
+          };
         }
         body = undefined;
       }
@@ -367,7 +448,15 @@ export class Transport {
   }
 }
 
-const KEPT_HEADERS = ['content-type', 'retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'x-vcap-request-id', 'location'];
+const KEPT_HEADERS = [
+  'content-type',
+  'retry-after',
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+  'x-vcap-request-id',
+  'location',
+];
 
 function pickHeaders(headers: Headers): Headers {
   const kept: Headers = {};
@@ -382,6 +471,18 @@ function shortMessage(message: string): string {
 }
 
 function statusText(status: number): string {
-  const texts: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+  const texts: Record<number, string> = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    409: 'Conflict',
+    422: 'Unprocessable Entity',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+    504: 'Gateway Timeout',
+  };
   return texts[status] ?? 'HTTP error';
 }

@@ -40,12 +40,25 @@ function scrub(text: string | undefined, secrets: readonly string[]): string | u
 function formOf(grant: Grant): { form: Record<string, string>; headers: Record<string, string> } {
   switch (grant.type) {
     case 'password':
-      return { form: { grant_type: 'password', username: grant.auth.username, password: grant.auth.password }, headers: { authorization: CF_CLIENT_BASIC } };
+      return {
+        form: { grant_type: 'password', username: grant.auth.username, password: grant.auth.password },
+        headers: { authorization: CF_CLIENT_BASIC },
+      };
     case 'client_credentials':
       // The cf CLI puts client credentials in the body, not in Basic; UAA accepts both (cc-api.md §10).
-      return { form: { grant_type: 'client_credentials', client_id: grant.auth.clientId, client_secret: grant.auth.clientSecret }, headers: {} };
+      return {
+        form: {
+          grant_type: 'client_credentials',
+          client_id: grant.auth.clientId,
+          client_secret: grant.auth.clientSecret,
+        },
+        headers: {},
+      };
     case 'refresh_token':
-      return { form: { client_id: 'cf', client_secret: '', grant_type: 'refresh_token', refresh_token: grant.refreshToken }, headers: {} };
+      return {
+        form: { client_id: 'cf', client_secret: '', grant_type: 'refresh_token', refresh_token: grant.refreshToken },
+        headers: {},
+      };
   }
 }
 
@@ -70,8 +83,12 @@ export async function requestToken(transport: Transport, tokenEndpoint: string, 
     headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
     ...(origin === undefined ? {} : { query: { login_hint: JSON.stringify({ origin }) } }),
   });
-  const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as Record<string, unknown>;
-  const action = grant.type === 'refresh_token' ? `token refresh for ${who(grant.auth)}` : `login of ${who(grant.auth)}`;
+  const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as Record<
+    string,
+    unknown
+  >;
+  const action =
+    grant.type === 'refresh_token' ? `token refresh for ${who(grant.auth)}` : `login of ${who(grant.auth)}`;
   if (response.status >= 400) {
     const secrets = secretsOf(grant);
     const error = typeof body.error === 'string' ? scrub(body.error, secrets) : undefined;
@@ -85,7 +102,11 @@ export async function requestToken(transport: Transport, tokenEndpoint: string, 
     });
   }
   if (typeof body.access_token !== 'string' || body.access_token === '') {
-    throw new UaaError({ message: `UAA answered the ${action} with ${response.status} but no access_token`, status: response.status, url: redactUrl(url) });
+    throw new UaaError({
+      message: `UAA answered the ${action} with ${response.status} but no access_token`,
+      status: response.status,
+      url: redactUrl(url),
+    });
   }
   return body as unknown as TokenResponse;
 }

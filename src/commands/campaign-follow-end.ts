@@ -7,7 +7,12 @@ import type { FollowEnd } from '../campaign/wait-for-campaign.js';
  * The last lines of a followed campaign and the exit code: 0 only when every item ended in success; a stuck
  * campaign names the command that requeues it; a stopped follow says the campaign goes on without it.
  */
-export function reportFollowEnd(end: FollowEnd, campaignId: string, out: (text: string) => void, stderr: Writable): ExitCode {
+export function reportFollowEnd(
+  end: FollowEnd,
+  campaignId: string,
+  out: (text: string) => void,
+  stderr: Writable,
+): ExitCode {
   if (end.progress) out(progressLine(end.progress));
   switch (end.kind) {
     case 'done':
@@ -20,7 +25,9 @@ export function reportFollowEnd(end: FollowEnd, campaignId: string, out: (text: 
       );
       return ExitCode.Failure;
     case 'stopped':
-      stderr.write(`cf-shares: stopped following; the campaign goes on with any running worker ('cf-shares campaign status ${campaignId} --follow')\n`);
+      stderr.write(
+        `cf-shares: stopped following; the campaign goes on with any running worker ('cf-shares campaign status ${campaignId} --follow')\n`,
+      );
       return ExitCode.Interrupted;
   }
 }

@@ -1,6 +1,11 @@
 import type { CommandModule } from 'yargs';
 import type { CliContext } from '../cli-context.js';
-import { resolveConnectionOptions, resolveOptionalApi, resolveRedisOptions, type ConnectionFlags } from '../config/connection-options.js';
+import {
+  resolveConnectionOptions,
+  resolveOptionalApi,
+  resolveRedisOptions,
+  type ConnectionFlags,
+} from '../config/connection-options.js';
 import { UsageError } from '../usage-error.js';
 import { withConnectionFlags } from './connection-flags.js';
 import { textTable } from '../render/text-table.js';
@@ -16,21 +21,33 @@ interface CampaignArgs extends ConnectionFlags {
 }
 
 /** Redis and prefix only: reading campaign records needs no Cloud Controller credentials. */
-async function openStore(args: CampaignArgs, context: CliContext): Promise<{ store: CampaignStore; redis: import('ioredis').Redis; redisUrl: string; prefix: string }> {
+async function openStore(
+  args: CampaignArgs,
+  context: CliContext,
+): Promise<{ store: CampaignStore; redis: import('ioredis').Redis; redisUrl: string; prefix: string }> {
   const { redisUrl, prefix } = resolveRedisOptions(args, context.env);
-  const [{ assertRedisReachable, createRedisConnection }, { CampaignStore }] = await Promise.all([import('../jobs/redis-connection.js'), import('../campaign/campaign-store.js')]);
+  const [{ assertRedisReachable, createRedisConnection }, { CampaignStore }] = await Promise.all([
+    import('../jobs/redis-connection.js'),
+    import('../campaign/campaign-store.js'),
+  ]);
   await assertRedisReachable(redisUrl);
   const redis = createRedisConnection(redisUrl, { maxRetriesPerRequest: 3 });
   return { store: new CampaignStore(redis, prefix), redis, redisUrl, prefix };
 }
 
 /** Why a running campaign is not moving, when no worker serves its foundation. */
-async function waitingFor(redis: import('ioredis').Redis, prefix: string, meta: CampaignMeta): Promise<string | undefined> {
+async function waitingFor(
+  redis: import('ioredis').Redis,
+  prefix: string,
+  meta: CampaignMeta,
+): Promise<string | undefined> {
   if (meta.status === 'done' || meta.status === 'cancelled') return undefined;
   const { campaignQueues } = await import('../campaign/campaign-queue.js');
   const queues = campaignQueues(redis, prefix, meta.api);
   try {
-    return (await queues.unshare.getWorkersCount()) === 0 ? `waiting for a worker of ${meta.api} (start 'cf-shares worker' logged in to it as an admin)` : undefined;
+    return (await queues.unshare.getWorkersCount()) === 0
+      ? `waiting for a worker of ${meta.api} (start 'cf-shares worker' logged in to it as an admin)`
+      : undefined;
   } finally {
     await queues.close();
   }
@@ -66,7 +83,11 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
                   const p = summarizeCampaign(meta, await store.outcomes(meta.id));
                   rows.push([meta.api, meta.id, meta.status, `${p.finished}/${p.total}`, meta.createdBy]);
                 }
-                out(rows.length === 0 ? `no campaigns under this prefix${api === undefined ? '' : ` for ${api}`}` : textTable(['API', 'ID', 'STATUS', 'FINAL', 'BY'], rows));
+                out(
+                  rows.length === 0
+                    ? `no campaigns under this prefix${api === undefined ? '' : ` for ${api}`}`
+                    : textTable(['API', 'ID', 'STATUS', 'FINAL', 'BY'], rows),
+                );
               } finally {
                 redis.disconnect();
               }
@@ -81,21 +102,40 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
               b
                 .positional('id', { type: 'string', demandOption: true })
                 .option('json', { type: 'boolean', default: false })
-                .option('follow', { type: 'boolean', default: false, describe: 'Follow until the campaign is done (a progress bar on a terminal)' }),
+                .option('follow', {
+                  type: 'boolean',
+                  default: false,
+                  describe: 'Follow until the campaign is done (a progress bar on a terminal)',
+                }),
             handler: async (args) => {
               const { store, redis, prefix } = await openStore(args, context);
               try {
                 const meta = await requireMeta(store, args.id!);
                 const { summarizeCampaign, progressLine } = await import('../campaign/campaign-summary.js');
                 if ((args as { follow?: boolean }).follow) {
-                  const [{ followWithProgress }, { reportFollowEnd }] = await Promise.all([import('../campaign/run-campaign.js'), import('./campaign-follow-end.js')]);
-                  const end = await followWithProgress({ api: meta.api, prefix }, redis, store, meta.id, { log: context.log, stderr: context.stderr, stop: context.stopSignal });
+                  const [{ followWithProgress }, { reportFollowEnd }] = await Promise.all([
+                    import('../campaign/run-campaign.js'),
+                    import('./campaign-follow-end.js'),
+                  ]);
+                  const end = await followWithProgress({ api: meta.api, prefix }, redis, store, meta.id, {
+                    log: context.log,
+                    stderr: context.stderr,
+                    stop: context.stopSignal,
+                  });
                   context.exitCode = reportFollowEnd(end, meta.id, args.json ? () => undefined : out, context.stderr);
                   if (!args.json) return;
                 }
                 const progress = summarizeCampaign((await store.meta(meta.id)) ?? meta, await store.outcomes(meta.id));
                 const waiting = await waitingFor(redis, prefix, meta);
-                if (args.json) out(JSON.stringify({ ...progress, api: meta.api, waiting: waiting ?? null, verification: (await store.verification(meta.id)) ?? null }));
+                if (args.json)
+                  out(
+                    JSON.stringify({
+                      ...progress,
+                      api: meta.api,
+                      waiting: waiting ?? null,
+                      verification: (await store.verification(meta.id)) ?? null,
+                    }),
+                  );
                 else out(waiting === undefined ? progressLine(progress) : `${progressLine(progress)}\n${waiting}`);
               } finally {
                 redis.disconnect();
@@ -107,12 +147,18 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
           sub({
             command: 'report <id>',
             describe: 'Write campaign.json, items.csv and audit-trail.csv into --out',
-            builder: (b) => b.positional('id', { type: 'string', demandOption: true }).option('out', { type: 'string', demandOption: true }),
+            builder: (b) =>
+              b
+                .positional('id', { type: 'string', demandOption: true })
+                .option('out', { type: 'string', demandOption: true }),
             handler: async (args) => {
               const { store, redis } = await openStore(args, context);
               try {
                 const meta = await requireMeta(store, args.id!);
-                const [{ renderCampaignReport }, { writeReportFiles }] = await Promise.all([import('../campaign/campaign-report.js'), import('../report/write-files.js')]);
+                const [{ renderCampaignReport }, { writeReportFiles }] = await Promise.all([
+                  import('../campaign/campaign-report.js'),
+                  import('../report/write-files.js'),
+                ]);
                 const files = renderCampaignReport({
                   meta,
                   items: await store.items(meta.id),
@@ -135,25 +181,42 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
             command: 'resume <id>',
             describe: 'Requeue what is not finished, and work it unless --detach',
             builder: (b) =>
-              b.positional('id', { type: 'string', demandOption: true }).option('detach', { type: 'boolean', default: false }).option('concurrency', { type: 'number', default: 4 }),
+              b
+                .positional('id', { type: 'string', demandOption: true })
+                .option('detach', { type: 'boolean', default: false })
+                .option('concurrency', { type: 'number', default: 4 }),
             handler: async (args) => {
               const { store, redis, prefix } = await openStore(args, context);
               try {
                 const meta = await requireMeta(store, args.id!);
-                if (meta.status === 'cancelled') throw new UsageError(`campaign ${meta.id} was cancelled; start a new one with unshare-all`);
+                if (meta.status === 'cancelled')
+                  throw new UsageError(`campaign ${meta.id} was cancelled; start a new one with unshare-all`);
                 const connection = args.detach ? undefined : resolveConnectionOptions(args, context.env);
-                if (connection && connection.api !== meta.api) throw new UsageError(`campaign ${meta.id} is for ${meta.api}, but you are logged in to ${connection.api}: resume it with CF_API=${meta.api}`);
+                if (connection && connection.api !== meta.api)
+                  throw new UsageError(
+                    `campaign ${meta.id} is for ${meta.api}, but you are logged in to ${connection.api}: resume it with CF_API=${meta.api}`,
+                  );
                 const { campaignQueues, requeueUnfinished } = await import('../campaign/campaign-queue.js');
                 const queues = campaignQueues(redis, prefix, meta.api);
                 try {
                   const requeued = await requeueUnfinished(queues, store, meta);
-                  out(`campaign: ${meta.id}\nrequeued ${requeued} item(s) with no job left; items still queued or running keep their jobs`);
+                  out(
+                    `campaign: ${meta.id}\nrequeued ${requeued} item(s) with no job left; items still queued or running keep their jobs`,
+                  );
                 } finally {
                   await queues.close();
                 }
                 if (!connection) return;
-                const [{ followWithProgress }, { reportFollowEnd }] = await Promise.all([import('../campaign/run-campaign.js'), import('./campaign-follow-end.js')]);
-                const end = await followWithProgress(connection, redis, store, meta.id, { log: context.log.child({ command: 'campaign resume' }), stderr: context.stderr, stop: context.stopSignal, work: { concurrency: args.concurrency ?? 4 } });
+                const [{ followWithProgress }, { reportFollowEnd }] = await Promise.all([
+                  import('../campaign/run-campaign.js'),
+                  import('./campaign-follow-end.js'),
+                ]);
+                const end = await followWithProgress(connection, redis, store, meta.id, {
+                  log: context.log.child({ command: 'campaign resume' }),
+                  stderr: context.stderr,
+                  stop: context.stopSignal,
+                  work: { concurrency: args.concurrency ?? 4 },
+                });
                 context.exitCode = reportFollowEnd(end, meta.id, out, context.stderr);
               } finally {
                 redis.disconnect();

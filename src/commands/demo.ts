@@ -43,32 +43,51 @@ export function demoCommand(context: CliContext): CommandModule<object, DemoArgs
         .option('orgs', { type: 'number', default: 6, describe: 'Organizations to simulate' })
         .option('spaces', { type: 'number', default: 60, describe: 'Spaces to simulate' })
         .option('instances', { type: 'number', default: 600, describe: 'Service instances to simulate' })
-        .option('out', { type: 'string', describe: 'Folder for the default run\'s report files; the other runs go beside it [default ./cf-shares-reports/<time>/]' })
+        .option('out', {
+          type: 'string',
+          describe:
+            "Folder for the default run's report files; the other runs go beside it [default ./cf-shares-reports/<time>/]",
+        })
         .option('redis', { type: 'string', describe: 'Redis URL [env REDIS_URL, default redis://127.0.0.1:6379]' })
         .option('prefix', { type: 'string', describe: 'Redis key prefix [default cf-shares-demo]' }),
     handler: async (args) => {
       for (const name of ['seed', 'orgs', 'spaces', 'instances'] as const) {
-        if (!Number.isInteger(args[name]) || args[name] < 0) throw new UsageError(`--${name} must be a whole number >= 0 (got ${String(args[name])})`);
+        if (!Number.isInteger(args[name]) || args[name] < 0)
+          throw new UsageError(`--${name} must be a whole number >= 0 (got ${String(args[name])})`);
       }
-      const [{ startSim }, { CATALOG }, { runReport }, { assertRedisReachable }, { checkAgainstTruth, truthCheckPassed }, { asgGapTable }, { mkdir, readFile, writeFile }] =
-        await Promise.all([
-          import('../sim/index.js'),
-          import('../sim/catalog.js'),
-          import('../jobs/run-report.js'),
-          import('../jobs/redis-connection.js'),
-          import('../report/truth-check.js'),
-          import('../render/asg-gap-table.js'),
-          import('node:fs/promises'),
-        ]);
-      const { redisUrl, prefix } = resolveRedisOptions({ redis: args.redis, prefix: args.prefix ?? 'cf-shares-demo' }, context.env);
+      const [
+        { startSim },
+        { CATALOG },
+        { runReport },
+        { assertRedisReachable },
+        { checkAgainstTruth, truthCheckPassed },
+        { asgGapTable },
+        { mkdir, readFile, writeFile },
+      ] = await Promise.all([
+        import('../sim/index.js'),
+        import('../sim/catalog.js'),
+        import('../jobs/run-report.js'),
+        import('../jobs/redis-connection.js'),
+        import('../report/truth-check.js'),
+        import('../render/asg-gap-table.js'),
+        import('node:fs/promises'),
+      ]);
+      const { redisUrl, prefix } = resolveRedisOptions(
+        { redis: args.redis, prefix: args.prefix ?? 'cf-shares-demo' },
+        context.env,
+      );
       // Before the simulator starts, so a missing Redis is the first and only line.
       await assertRedisReachable(redisUrl).catch((error: Error) => {
-        throw new Error(`${error.message} (the demo runs its jobs on Redis: start one with 'redis-server --daemonize yes' or pass --redis)`);
+        throw new Error(
+          `${error.message} (the demo runs its jobs on Redis: start one with 'redis-server --daemonize yes' or pass --redis)`,
+        );
       });
       const out = (text = ''): void => void context.stdout.write(`${text}\n`);
       const sim = await startSim({ seed: args.seed, orgs: args.orgs, spaces: args.spaces, instances: args.instances });
       try {
-        out(`Simulated Cloud Controller at ${sim.url} (seed ${args.seed}, ${args.instances} instances in ${args.spaces} spaces)`);
+        out(
+          `Simulated Cloud Controller at ${sim.url} (seed ${args.seed}, ${args.instances} instances in ${args.spaces} spaces)`,
+        );
         const connection = Object.freeze({
           api: sim.url,
           auth: Object.freeze({ clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret }),
@@ -96,7 +115,8 @@ export function demoCommand(context: CliContext): CommandModule<object, DemoArgs
             detach: false,
             stop: context.stopSignal,
             ...(dir !== undefined && { out: dir }),
-            onEnqueued: (jobId) => out(`Report job ${jobId} (${run.label}) queued on Redis; an in-process worker is running it`),
+            onEnqueued: (jobId) =>
+              out(`Report job ${jobId} (${run.label}) queued on Redis; an in-process worker is running it`),
             log: context.log.child({ command: 'demo', run: run.name }),
           });
           const { result } = outcome;
@@ -108,20 +128,31 @@ export function demoCommand(context: CliContext): CommandModule<object, DemoArgs
             base = outcome.out;
           }
           const report = JSON.parse(await readFile(`${outcome.out}/report.json`, 'utf8')) as Report;
-          runs.push({ label: run.label, requests: result.summary.requests, dir: outcome.out, check: checkAgainstTruth(report, truth) });
+          runs.push({
+            label: run.label,
+            requests: result.summary.requests,
+            dir: outcome.out,
+            check: checkAgainstTruth(report, truth),
+          });
         }
 
         const [plain, withCredentials] = runs;
         out();
         out("Checked against the simulator's ground truth:");
-        out(`  shares           ${runs.map((r) => `${r.check.sharesFound}`).join(' / ')} found (${runs.map((r) => r.label).join(' / ')}), ${truth.shares.length} in the foundation`);
+        out(
+          `  shares           ${runs.map((r) => `${r.check.sharesFound}`).join(' / ')} found (${runs.map((r) => r.label).join(' / ')}), ${truth.shares.length} in the foundation`,
+        );
         out(
           `  findings         ${runs.map((r) => `${r.check.certainMatched} of ${r.check.certainExpected}`).join(' / ')} certain findings found, ` +
             `${runs.reduce((sum, r) => sum + r.check.unexpectedFindings.length, 0)} unexpected (an asg_gap is certain when the service's address was known)`,
         );
-        out(`  requests         ${plain!.requests} (lower bound ${truth.lower_bound_requests}); ${withCredentials!.requests} with --inspect-credentials (one credentials read per shared instance with a binding)`);
+        out(
+          `  requests         ${plain!.requests} (lower bound ${truth.lower_bound_requests}); ${withCredentials!.requests} with --inspect-credentials (one credentials read per shared instance with a binding)`,
+        );
         out();
-        out('asg_gap findings against the truth, by where the service\'s address came from (GAPS: in the truth, on the shares checked that way):');
+        out(
+          "asg_gap findings against the truth, by where the service's address came from (GAPS: in the truth, on the shares checked that way):",
+        );
         out(asgGapTable(runs.map((r) => ({ label: r.label, accuracy: r.check.asgGaps }))));
         out('Inferred ones are measured, not required: they are severity info and never trip --fail-on low or above.');
 
@@ -137,8 +168,15 @@ export function demoCommand(context: CliContext): CommandModule<object, DemoArgs
           for (const problem of problems) out(`  ${problem}`);
         }
         out();
-        out(`Open ${safeText(plain!.dir)}/report.md for the readable report; report.json and the CSVs are for machines.`);
-        out(`The other runs are in ${runs.slice(1).map((r) => safeText(r.dir)).join(' and ')}.`);
+        out(
+          `Open ${safeText(plain!.dir)}/report.md for the readable report; report.json and the CSVs are for machines.`,
+        );
+        out(
+          `The other runs are in ${runs
+            .slice(1)
+            .map((r) => safeText(r.dir))
+            .join(' and ')}.`,
+        );
         if (!runs.every((r) => truthCheckPassed(r.check))) context.exitCode = 1;
       } finally {
         await sim.close();
@@ -150,7 +188,13 @@ export function demoCommand(context: CliContext): CommandModule<object, DemoArgs
 /** `'orders-db' (guid) into org/space (guid)`: names for the person, guids to look them up. */
 function describe(mismatch: NamedMismatch): string {
   const parts: string[] = [];
-  if (mismatch.instance_guid) parts.push(`of ${mismatch.instance === null ? '' : `'${safeText(mismatch.instance)}' `}(${safeText(mismatch.instance_guid)})`);
-  if (mismatch.space_guid) parts.push(`into ${mismatch.space === null ? '' : `${safeText(mismatch.space)} `}(${safeText(mismatch.space_guid)})`);
+  if (mismatch.instance_guid)
+    parts.push(
+      `of ${mismatch.instance === null ? '' : `'${safeText(mismatch.instance)}' `}(${safeText(mismatch.instance_guid)})`,
+    );
+  if (mismatch.space_guid)
+    parts.push(
+      `into ${mismatch.space === null ? '' : `${safeText(mismatch.space)} `}(${safeText(mismatch.space_guid)})`,
+    );
   return parts.length > 0 ? parts.join(' ') : '(foundation-wide)';
 }

@@ -24,9 +24,13 @@ const DEFAULT_WINDOW_DAYS = 31;
 export function parseSince(text: string | undefined, now: Date): string {
   if (text === undefined) return new Date(now.getTime() - DEFAULT_WINDOW_DAYS * 86_400_000).toISOString();
   const relative = /^(\d+)([dh])$/.exec(text.trim());
-  const date = relative ? new Date(now.getTime() - Number(relative[1]) * (relative[2] === 'd' ? 86_400_000 : 3_600_000)) : new Date(text);
+  const date = relative
+    ? new Date(now.getTime() - Number(relative[1]) * (relative[2] === 'd' ? 86_400_000 : 3_600_000))
+    : new Date(text);
   if (Number.isNaN(date.getTime()) || (!relative && !/^\d{4}-\d{2}-\d{2}/.test(text.trim()))) {
-    throw new UsageError(`--since must be an ISO-8601 date or time (2026-11-01, 2026-11-01T00:00:00Z) or 7d / 12h (got '${text}')`);
+    throw new UsageError(
+      `--since must be an ISO-8601 date or time (2026-11-01, 2026-11-01T00:00:00Z) or 7d / 12h (got '${text}')`,
+    );
   }
   if (date > now) throw new UsageError(`--since ${text} is in the future`);
   return date.toISOString();
@@ -40,14 +44,29 @@ export function exportCommand(context: CliContext): CommandModule<object, Export
     builder: (y) =>
       withConnectionFlags(y)
         .option('out', { type: 'string', demandOption: true, describe: 'Folder for the bundle' })
-        .option('since', { type: 'string', describe: `Audit events after this time: ISO-8601 or 7d / 12h [default ${DEFAULT_WINDOW_DAYS}d, what CC keeps]` })
-        .option('endpoints', { type: 'string', describe: 'JSON file mapping instances, plans or offerings to "address-or-CIDR:port"' })
-        .option('inspect-credentials', { type: 'boolean', default: false, describe: "Read one binding's credentials per shared instance for its host and port" })
-        .option('detach', { type: 'boolean', default: false, describe: 'Only enqueue the job; fetch the bundle later with `reports get`' })
+        .option('since', {
+          type: 'string',
+          describe: `Audit events after this time: ISO-8601 or 7d / 12h [default ${DEFAULT_WINDOW_DAYS}d, what CC keeps]`,
+        })
+        .option('endpoints', {
+          type: 'string',
+          describe: 'JSON file mapping instances, plans or offerings to "address-or-CIDR:port"',
+        })
+        .option('inspect-credentials', {
+          type: 'boolean',
+          default: false,
+          describe: "Read one binding's credentials per shared instance for its host and port",
+        })
+        .option('detach', {
+          type: 'boolean',
+          default: false,
+          describe: 'Only enqueue the job; fetch the bundle later with `reports get`',
+        })
         .option('keep', { type: 'number', default: 30, describe: 'Reports to keep in Redis' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON line' }),
     handler: async (args) => {
-      if (!Number.isInteger(args.keep) || args.keep < 1) throw new UsageError(`--keep must be a whole number >= 1 (got ${String(args.keep)})`);
+      if (!Number.isInteger(args.keep) || args.keep < 1)
+        throw new UsageError(`--keep must be a whole number >= 1 (got ${String(args.keep)})`);
       const since = parseSince(args.since, new Date());
       const connection = resolveConnectionOptions(args, context.env);
       const { runReport } = await import('../jobs/run-report.js');
@@ -66,7 +85,10 @@ export function exportCommand(context: CliContext): CommandModule<object, Export
       });
       view?.done();
       if (!outcome.result) return;
-      if (args.json) context.stdout.write(`${safeJson(JSON.stringify({ job: outcome.jobId, out: args.out, since, ...outcome.result }))}\n`);
+      if (args.json)
+        context.stdout.write(
+          `${safeJson(JSON.stringify({ job: outcome.jobId, out: args.out, since, ...outcome.result }))}\n`,
+        );
       else {
         const { reportId, summary } = outcome.result;
         context.stdout.write(

@@ -27,16 +27,35 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
     describe: 'Crawl the foundation and write the share report (a job; waits unless --detach)',
     builder: (y) =>
       withConnectionFlags(y)
-        .option('out', { type: 'string', describe: 'Folder for the report files [default ./cf-shares-reports/<time>/]' })
-        .option('detach', { type: 'boolean', default: false, describe: 'Only enqueue the job; a `cf-shares worker` runs it' })
-        .option('fail-on', { choices: SEVERITY_ORDER, describe: 'Exit 3 when a finding of this severity or worse exists' })
-        .option('endpoints', { type: 'string', describe: 'JSON file mapping instances, plans or offerings to "address-or-CIDR:port"' })
-        .option('inspect-credentials', { type: 'boolean', default: false, describe: "Read one binding's credentials per shared instance for its host and port (nothing else is kept)" })
+        .option('out', {
+          type: 'string',
+          describe: 'Folder for the report files [default ./cf-shares-reports/<time>/]',
+        })
+        .option('detach', {
+          type: 'boolean',
+          default: false,
+          describe: 'Only enqueue the job; a `cf-shares worker` runs it',
+        })
+        .option('fail-on', {
+          choices: SEVERITY_ORDER,
+          describe: 'Exit 3 when a finding of this severity or worse exists',
+        })
+        .option('endpoints', {
+          type: 'string',
+          describe: 'JSON file mapping instances, plans or offerings to "address-or-CIDR:port"',
+        })
+        .option('inspect-credentials', {
+          type: 'boolean',
+          default: false,
+          describe: "Read one binding's credentials per shared instance for its host and port (nothing else is kept)",
+        })
         .option('keep', { type: 'number', default: 30, describe: 'Reports to keep in Redis' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON line' }),
     handler: async (args) => {
-      if (!Number.isInteger(args.keep) || args.keep < 1) throw new UsageError(`--keep must be a whole number >= 1 (got ${String(args.keep)})`);
-      if (args.detach && args['fail-on']) throw new UsageError('--fail-on needs the result: it cannot go with --detach');
+      if (!Number.isInteger(args.keep) || args.keep < 1)
+        throw new UsageError(`--keep must be a whole number >= 1 (got ${String(args.keep)})`);
+      if (args.detach && args['fail-on'])
+        throw new UsageError('--fail-on needs the result: it cannot go with --detach');
       const connection = resolveConnectionOptions(args, context.env);
       const { runReport } = await import('../jobs/run-report.js');
       const log = context.log.child({ command: 'report' });

@@ -23,26 +23,38 @@ const DAY_MS = 86_400_000;
 /** Turns `report|export [options]` after `--` into the job data every tick will carry. */
 export async function scheduledJobData(rest: readonly string[]): Promise<ReportJobData> {
   const [kind, ...options] = rest;
-  if (kind !== 'report' && kind !== 'export') throw new UsageError("after '--' name what to run: report or export, with their options");
+  if (kind !== 'report' && kind !== 'export')
+    throw new UsageError("after '--' name what to run: report or export, with their options");
   const parsed = Parser(options, {
     string: ['endpoints', 'since'],
     boolean: ['inspect-credentials'],
     number: ['keep'],
     configuration: { 'unknown-options-as-args': true },
   });
-  const allowed = new Set(['_', 'endpoints', 'inspect-credentials', 'inspectCredentials', 'keep', ...(kind === 'export' ? ['since'] : [])]);
+  const allowed = new Set([
+    '_',
+    'endpoints',
+    'inspect-credentials',
+    'inspectCredentials',
+    'keep',
+    ...(kind === 'export' ? ['since'] : []),
+  ]);
   const unknown = [...Object.keys(parsed).filter((key) => !allowed.has(key)), ...parsed._.map(String)];
   if (unknown.length > 0) {
-    throw new UsageError(`a scheduled ${kind} takes --endpoints, --inspect-credentials, --keep${kind === 'export' ? ', --since' : ''} (not ${unknown.join(' ')}): files go to Redis and the worker's --reports-dir`);
+    throw new UsageError(
+      `a scheduled ${kind} takes --endpoints, --inspect-credentials, --keep${kind === 'export' ? ', --since' : ''} (not ${unknown.join(' ')}): files go to Redis and the worker's --reports-dir`,
+    );
   }
   const keep = parsed.keep === undefined ? 30 : Number(parsed.keep);
-  if (!Number.isInteger(keep) || keep < 1) throw new UsageError(`--keep must be a whole number >= 1 (got ${String(parsed.keep)})`);
+  if (!Number.isInteger(keep) || keep < 1)
+    throw new UsageError(`--keep must be a whole number >= 1 (got ${String(parsed.keep)})`);
   const endpoints = parsed.endpoints === undefined ? undefined : await loadEndpointsFile(String(parsed.endpoints));
   let exportWindowMs: number | undefined;
   if (kind === 'export') {
     const since = parsed.since === undefined ? '31d' : String(parsed.since);
     const match = /^(\d+)([dh])$/.exec(since);
-    if (!match || Number(match[1]) < 1) throw new UsageError(`a scheduled export's --since is a window like 2d or 36h (got '${since}')`);
+    if (!match || Number(match[1]) < 1)
+      throw new UsageError(`a scheduled export's --since is a window like 2d or 36h (got '${since}')`);
     exportWindowMs = Number(match[1]) * (match[2] === 'd' ? DAY_MS : 3_600_000);
   }
   return {
@@ -58,7 +70,10 @@ export async function scheduledJobData(rest: readonly string[]): Promise<ReportJ
 export function scheduleCommand(context: CliContext): CommandModule<object, ScheduleArgs> {
   const connect = async (args: ScheduleArgs) => {
     const connection = resolveRedisOptions(args, context.env);
-    const [{ assertRedisReachable }, schedules] = await Promise.all([import('../jobs/redis-connection.js'), import('../jobs/schedules.js')]);
+    const [{ assertRedisReachable }, schedules] = await Promise.all([
+      import('../jobs/redis-connection.js'),
+      import('../jobs/schedules.js'),
+    ]);
     await assertRedisReachable(connection.redisUrl);
     return { connection, schedules };
   };
@@ -70,11 +85,16 @@ export function scheduleCommand(context: CliContext): CommandModule<object, Sche
         .parserConfiguration({ 'populate--': true })
         .command(<CommandModule<object, ScheduleArgs>>{
           command: 'add <name>',
-          describe: 'Create or replace a schedule: schedule add nightly --cron "0 2 * * *" --tz Europe/Berlin -- report',
+          describe:
+            'Create or replace a schedule: schedule add nightly --cron "0 2 * * *" --tz Europe/Berlin -- report',
           builder: (b) =>
             b
               .positional('name', { type: 'string', demandOption: true })
-              .option('cron', { type: 'string', demandOption: true, describe: 'Cron expression (minute hour day month weekday)' })
+              .option('cron', {
+                type: 'string',
+                demandOption: true,
+                describe: 'Cron expression (minute hour day month weekday)',
+              })
               .option('tz', { type: 'string', describe: 'Time zone of the cron expression [default UTC]' }),
           handler: async (args: ScheduleArgs): Promise<void> => {
             const rest = (args['--'] ?? []).map(String);
@@ -83,11 +103,19 @@ export function scheduleCommand(context: CliContext): CommandModule<object, Sche
             validateCron(args.cron!, args.tz);
             const jobData = await scheduledJobData(rest);
             const api = resolveOptionalApi(args, context.env);
-            if (api === undefined) throw new UsageError('name the foundation the schedule is for: --api URL or CF_API (its workers run it)');
+            if (api === undefined)
+              throw new UsageError('name the foundation the schedule is for: --api URL or CF_API (its workers run it)');
             const data = { ...jobData, schedule: args.name!, api };
             const { connection, schedules } = await connect(args);
-            const info = await schedules.upsertSchedule(connection, args.name!, { cron: args.cron!, ...(args.tz !== undefined && { tz: args.tz }) }, data);
-            context.stdout.write(`schedule ${args.name}: ${rest[0]} at '${args.cron}'${args.tz ? ` (${args.tz})` : ''}, next run ${info?.next ?? 'unknown'}\n`);
+            const info = await schedules.upsertSchedule(
+              connection,
+              args.name!,
+              { cron: args.cron!, ...(args.tz !== undefined && { tz: args.tz }) },
+              data,
+            );
+            context.stdout.write(
+              `schedule ${args.name}: ${rest[0]} at '${args.cron}'${args.tz ? ` (${args.tz})` : ''}, next run ${info?.next ?? 'unknown'}\n`,
+            );
           },
         })
         .command(<CommandModule<object, ScheduleArgs>>{
@@ -102,7 +130,12 @@ export function scheduleCommand(context: CliContext): CommandModule<object, Sche
             } else if (list.length === 0) {
               context.stdout.write('no schedules under this prefix\n');
             } else {
-              context.stdout.write(`${textTable(['API', 'NAME', 'KIND', 'CRON', 'TZ', 'NEXT RUN'], list.map((s) => [s.api, s.name, s.kind, s.cron, s.tz ?? 'UTC', s.next ?? '-']))}\n`);
+              context.stdout.write(
+                `${textTable(
+                  ['API', 'NAME', 'KIND', 'CRON', 'TZ', 'NEXT RUN'],
+                  list.map((s) => [s.api, s.name, s.kind, s.cron, s.tz ?? 'UTC', s.next ?? '-']),
+                )}\n`,
+              );
             }
           },
         })
@@ -112,13 +145,19 @@ export function scheduleCommand(context: CliContext): CommandModule<object, Sche
           builder: (b) => b.positional('name', { type: 'string', demandOption: true }),
           handler: async (args: ScheduleArgs): Promise<void> => {
             const { connection, schedules } = await connect(args);
-            if (!(await schedules.removeSchedule(connection, args.name!, resolveOptionalApi(args, context.env)))) throw new UsageError(`no schedule named '${args.name}' (see cf-shares schedule list)`);
+            if (!(await schedules.removeSchedule(connection, args.name!, resolveOptionalApi(args, context.env))))
+              throw new UsageError(`no schedule named '${args.name}' (see cf-shares schedule list)`);
             context.stdout.write(`schedule ${args.name} removed\n`);
           },
         })
         .option('redis', { type: 'string', describe: 'Redis URL [env REDIS_URL]', global: true })
         .option('prefix', { type: 'string', describe: 'Redis key prefix [env CF_SHARES_PREFIX]', global: true })
-        .option('api', { type: 'string', describe: 'The foundation (Cloud Controller API URL) the schedules are for [env CF_API]; list/remove: all when absent', global: true })
+        .option('api', {
+          type: 'string',
+          describe:
+            'The foundation (Cloud Controller API URL) the schedules are for [env CF_API]; list/remove: all when absent',
+          global: true,
+        })
         .demandCommand(1, 'name an action: add, list or remove'),
     handler: () => undefined,
   };

@@ -29,7 +29,11 @@ export function simCommand(context: CliContext): CommandModule<object, SimArgs> 
     builder: (y) =>
       y
         .option('port', { type: 'number', default: 0, describe: 'Port to listen on (0 = any free port)' })
-        .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on (0.0.0.0 only inside a container)' })
+        .option('host', {
+          type: 'string',
+          default: '127.0.0.1',
+          describe: 'Address to listen on (0.0.0.0 only inside a container)',
+        })
         .option('seed', { type: 'number', default: 1, describe: 'Seed of the generated foundation' })
         .option('orgs', { type: 'number', describe: 'Organizations to generate' })
         .option('spaces', { type: 'number', describe: 'Spaces to generate' })
@@ -42,15 +46,33 @@ export function simCommand(context: CliContext): CommandModule<object, SimArgs> 
         .option('latency-ms', { type: 'number', describe: 'Latency added to every CC request' })
         .option('error-rate', { type: 'number', describe: 'Share of CC requests answered with a 5xx (0..1)' })
         .option('rate-limit', { type: 'number', describe: 'Per-user requests per hour before 429 (admins exempt)' })
-        .option('json', { type: 'boolean', default: false, describe: 'Print one JSON line with the API URL and credentials when ready' }),
+        .option('json', {
+          type: 'boolean',
+          default: false,
+          describe: 'Print one JSON line with the API URL and credentials when ready',
+        }),
     handler: async (args) => {
-      for (const name of ['port', 'seed', 'orgs', 'spaces', 'instances', 'bindings', 'keys', 'security-groups', 'token-ttl', 'latency-ms', 'rate-limit'] as const) {
+      for (const name of [
+        'port',
+        'seed',
+        'orgs',
+        'spaces',
+        'instances',
+        'bindings',
+        'keys',
+        'security-groups',
+        'token-ttl',
+        'latency-ms',
+        'rate-limit',
+      ] as const) {
         const value = args[name];
-        if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw new UsageError(`--${name} must be a whole number >= 0 (got ${String(value)})`);
+        if (value !== undefined && (!Number.isInteger(value) || value < 0))
+          throw new UsageError(`--${name} must be a whole number >= 0 (got ${String(value)})`);
       }
       for (const name of ['shared-ratio', 'error-rate'] as const) {
         const value = args[name];
-        if (value !== undefined && !(value >= 0 && value <= 1)) throw new UsageError(`--${name} must be between 0 and 1 (got ${String(value)})`);
+        if (value !== undefined && !(value >= 0 && value <= 1))
+          throw new UsageError(`--${name} must be between 0 and 1 (got ${String(value)})`);
       }
       const { startSim } = await import('../sim/index.js');
       const sim = await startSim({
@@ -75,7 +97,9 @@ export function simCommand(context: CliContext): CommandModule<object, SimArgs> 
       const { username, password, clientId, clientSecret } = sim.credentials;
       if (args.json) {
         // The simulator's throwaway credentials are meant to be printed: that is how a caller logs in to it.
-        context.stdout.write(`${JSON.stringify({ api: sim.url, username, password, client_id: clientId, client_secret: clientSecret })}\n`);
+        context.stdout.write(
+          `${JSON.stringify({ api: sim.url, username, password, client_id: clientId, client_secret: clientSecret })}\n`,
+        );
       } else {
         context.stdout.write(
           `Cloud Controller simulator listening on ${sim.url}\n` +

@@ -4,7 +4,8 @@ import { UsageError } from '../usage-error.js';
 /** How a command reaches the Cloud Controller and Redis, after flags, environment and defaults are merged. */
 export interface ConnectionOptions {
   readonly api: string;
-  readonly auth: Readonly<{ username: string; password: string }> | Readonly<{ clientId: string; clientSecret: string }>;
+  readonly auth:
+    Readonly<{ username: string; password: string }> | Readonly<{ clientId: string; clientSecret: string }>;
   readonly skipSslValidation: boolean;
   readonly redisUrl: string;
   readonly prefix: string;
@@ -42,7 +43,9 @@ export function resolveConnectionOptions(flags: ConnectionFlags, env: Env = proc
   if (api === undefined) throw new UsageError('no Cloud Controller API given: pass --api URL or set CF_API');
   const apiUrl = parseUrl(api, '--api/CF_API', ['http:', 'https:']);
   if (apiUrl.username || apiUrl.password) {
-    throw new UsageError('--api/CF_API must not carry credentials in the URL: use --username/--password or --client-id/--client-secret');
+    throw new UsageError(
+      '--api/CF_API must not carry credentials in the URL: use --username/--password or --client-id/--client-secret',
+    );
   }
 
   const username = nonEmpty(flags.username) ?? nonEmpty(env.CF_USERNAME);
@@ -52,14 +55,18 @@ export function resolveConnectionOptions(flags: ConnectionFlags, env: Env = proc
 
   let auth: ConnectionOptions['auth'];
   if (clientId !== undefined) {
-    if (clientSecret === undefined) throw new UsageError('--client-id/CF_CLIENT_ID is set but no --client-secret/CF_CLIENT_SECRET');
-    if (username !== undefined) throw new UsageError('give either a user (--username) or a client (--client-id), not both');
+    if (clientSecret === undefined)
+      throw new UsageError('--client-id/CF_CLIENT_ID is set but no --client-secret/CF_CLIENT_SECRET');
+    if (username !== undefined)
+      throw new UsageError('give either a user (--username) or a client (--client-id), not both');
     auth = Object.freeze({ clientId, clientSecret });
   } else if (username !== undefined) {
     if (password === undefined) throw new UsageError('--username/CF_USERNAME is set but no --password/CF_PASSWORD');
     auth = Object.freeze({ username, password });
   } else {
-    throw new UsageError('no credentials: pass --username and --password (or CF_USERNAME/CF_PASSWORD), or --client-id and --client-secret (CF_CLIENT_ID/CF_CLIENT_SECRET)');
+    throw new UsageError(
+      'no credentials: pass --username and --password (or CF_USERNAME/CF_PASSWORD), or --client-id and --client-secret (CF_CLIENT_ID/CF_CLIENT_SECRET)',
+    );
   }
 
   const { redisUrl, prefix } = resolveRedisOptions(flags, env);
@@ -82,7 +89,10 @@ export function resolveOptionalApi(flags: Pick<ConnectionFlags, 'api'>, env: Env
  * Redis and prefix only, for commands that read or steer what is in Redis and need no Cloud Controller credentials
  * (reports, schedules, campaigns); {@link resolveConnectionOptions} uses it too, so both validate alike.
  */
-export function resolveRedisOptions(flags: Pick<ConnectionFlags, 'redis' | 'prefix'>, env: Env = process.env): Readonly<{ redisUrl: string; prefix: string }> {
+export function resolveRedisOptions(
+  flags: Pick<ConnectionFlags, 'redis' | 'prefix'>,
+  env: Env = process.env,
+): Readonly<{ redisUrl: string; prefix: string }> {
   const redisUrl = nonEmpty(flags.redis) ?? nonEmpty(env.REDIS_URL) ?? CONNECTION_DEFAULTS.redisUrl;
   parseUrl(redisUrl, '--redis/REDIS_URL', ['redis:', 'rediss:']);
   const prefix = nonEmpty(flags.prefix) ?? nonEmpty(env.CF_SHARES_PREFIX) ?? CONNECTION_DEFAULTS.prefix;
@@ -100,7 +110,9 @@ function parseUrl(value: string, name: string, protocols: string[]): URL {
     throw new UsageError(`${name} is not a URL: '${redactUserinfo(value)}'`);
   }
   if (!protocols.includes(url.protocol)) {
-    throw new UsageError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')} (got '${url.protocol}')`);
+    throw new UsageError(
+      `${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')} (got '${url.protocol}')`,
+    );
   }
   return url;
 }

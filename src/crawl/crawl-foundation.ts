@@ -35,7 +35,11 @@ export interface CrawlResult {
  * batched listings (see `discoverShares`), plan visibility only for org-restricted plans of shared instances,
  * bindings and keys of shared instances only (guid-batched or listed whole, whichever takes fewer requests).
  */
-export async function crawlFoundation(client: CfClient, api: string, options: CrawlFoundationOptions = {}): Promise<CrawlResult> {
+export async function crawlFoundation(
+  client: CfClient,
+  api: string,
+  options: CrawlFoundationOptions = {},
+): Promise<CrawlResult> {
   const log = options.log ?? silentLogger;
   const limit = pLimit(options.concurrency ?? 8);
   const progress = options.onProgress ?? (() => undefined);
@@ -51,20 +55,33 @@ export async function crawlFoundation(client: CfClient, api: string, options: Cr
     client.securityGroups.listAll(),
   ]);
   progress('collections', 1, 1);
-  log.info({ orgs: orgs.length, spaces: spaces.length, offerings: offerings.length, plans: plans.length, securityGroups: groups.length }, 'listed collections');
+  log.info(
+    {
+      orgs: orgs.length,
+      spaces: spaces.length,
+      offerings: offerings.length,
+      plans: plans.length,
+      securityGroups: groups.length,
+    },
+    'listed collections',
+  );
 
   // Job progress is a Redis write: report every few percent, not every request.
   let reported = '';
-  const discovered = await discoverShares(client, spaces.map((space) => space.guid), {
-    limit,
-    spaceBatchSize: options.spaceBatchSize ?? 200,
-    log,
-    onProgress: (phase, done, total) => {
-      const mark = `${phase} ${Math.floor((done / total) * 20)}`;
-      if (mark !== reported || done === total) progress(phase, done, total);
-      reported = mark;
+  const discovered = await discoverShares(
+    client,
+    spaces.map((space) => space.guid),
+    {
+      limit,
+      spaceBatchSize: options.spaceBatchSize ?? 200,
+      log,
+      onProgress: (phase, done, total) => {
+        const mark = `${phase} ${Math.floor((done / total) * 20)}`;
+        if (mark !== reported || done === total) progress(phase, done, total);
+        reported = mark;
+      },
     },
-  });
+  );
   const shared = discovered.sharedGuids.map((guid) => discovered.instances.get(guid)!);
 
   // Visibility is only worth a request for org-restricted plans that shared instances use (cc-api.md §6).
@@ -96,13 +113,19 @@ export async function crawlFoundation(client: CfClient, api: string, options: Cr
   );
 
   progress('bindings', 0, 1);
-  const { appBindings, keys } = await bindingsOfSharedInstances(client, discovered.sharedGuids, options.guidBatchSize ?? 200, limit);
+  const { appBindings, keys } = await bindingsOfSharedInstances(
+    client,
+    discovered.sharedGuids,
+    options.guidBatchSize ?? 200,
+    limit,
+  );
   progress('bindings', 1, 1);
 
   const offeringByGuid = new Map(offerings.map((offering) => [offering.guid, offering]));
   const endpoints = new Map<string, ServiceEndpoint>();
   const firstBinding = new Map<string, string>();
-  for (const binding of [...appBindings, ...keys]) if (!firstBinding.has(binding.instanceGuid)) firstBinding.set(binding.instanceGuid, binding.guid);
+  for (const binding of [...appBindings, ...keys])
+    if (!firstBinding.has(binding.instanceGuid)) firstBinding.set(binding.instanceGuid, binding.guid);
   await Promise.all(
     shared.map((instance) =>
       limit(async () => {
@@ -120,12 +143,18 @@ export async function crawlFoundation(client: CfClient, api: string, options: Cr
           // A global auditor may not read credentials, and a binding may be gone since it was listed: fall back to
           // the inferred ASG check for this instance rather than fail the whole report.
           if (error instanceof CfApiError && (error.status === 403 || error.status === 404)) {
-            log.warn({ instanceGuid: instance.guid, status: error.status }, 'cannot read binding credentials; ASG check falls back to comparing spaces');
+            log.warn(
+              { instanceGuid: instance.guid, status: error.status },
+              'cannot read binding credentials; ASG check falls back to comparing spaces',
+            );
             return;
           }
           throw error;
         }
-        const fromCredentials = typeof credentials === 'object' && credentials !== null ? endpointFromCredentials(credentials as Record<string, unknown>) : undefined;
+        const fromCredentials =
+          typeof credentials === 'object' && credentials !== null
+            ? endpointFromCredentials(credentials as Record<string, unknown>)
+            : undefined;
         if (fromCredentials) endpoints.set(instance.guid, fromCredentials);
       }),
     ),
@@ -138,11 +167,25 @@ export async function crawlFoundation(client: CfClient, api: string, options: Cr
     generatedAt: (options.now?.() ?? new Date()).toISOString(),
     sharingFlagEnabled: flag.enabled,
     orgs: orgs.map((org) => ({ guid: org.guid, name: org.name })),
-    spaces: spaces.map((space) => ({ guid: space.guid, name: space.name, orgGuid: space.relationships.organization.data?.guid ?? '' })),
-    offerings: offerings.map((offering) => ({ guid: offering.guid, name: offering.name, shareable: shareableForCc(offering) })),
+    spaces: spaces.map((space) => ({
+      guid: space.guid,
+      name: space.name,
+      orgGuid: space.relationships.organization.data?.guid ?? '',
+    })),
+    offerings: offerings.map((offering) => ({
+      guid: offering.guid,
+      name: offering.name,
+      shareable: shareableForCc(offering),
+    })),
     plans: [...planRecords.values()],
     instanceCounts: { all: discovered.instances.size, managed },
-    sharedInstances: shared.map(({ guid, name, spaceGuid, planGuid, dashboardUrl }) => ({ guid, name, spaceGuid, planGuid, dashboardUrl })),
+    sharedInstances: shared.map(({ guid, name, spaceGuid, planGuid, dashboardUrl }) => ({
+      guid,
+      name,
+      spaceGuid,
+      planGuid,
+      dashboardUrl,
+    })),
     shares: discovered.shares,
     appBindings,
     keys,
@@ -161,7 +204,10 @@ export async function crawlFoundation(client: CfClient, api: string, options: Cr
  * Ruby truthiness, while the API's `shareable` is `== true` (cc-api.md §6). A broker that wrote "true" as a string
  * shows shareable:false yet allows sharing; it must not be reported as not shareable.
  */
-function shareableForCc(offering: { shareable: boolean; broker_catalog?: { metadata?: Record<string, unknown> | null } }): boolean {
+function shareableForCc(offering: {
+  shareable: boolean;
+  broker_catalog?: { metadata?: Record<string, unknown> | null };
+}): boolean {
   const raw = offering.broker_catalog?.metadata?.shareable;
   return offering.shareable || (raw !== undefined && raw !== null && raw !== false);
 }
@@ -186,7 +232,13 @@ async function bindingsOfSharedInstances(
   const wanted = new Set(sharedGuids);
   const take = (page: { resources: ServiceCredentialBinding[]; included: Record<string, unknown[]> }): void => {
     const apps = new Map(
-      ((page.included.apps ?? []) as Array<{ guid: string; name: string; relationships?: { space?: { data?: { guid: string } | null } } }>).map((app) => [app.guid, app]),
+      (
+        (page.included.apps ?? []) as Array<{
+          guid: string;
+          name: string;
+          relationships?: { space?: { data?: { guid: string } | null } };
+        }>
+      ).map((app) => [app.guid, app]),
     );
     for (const binding of page.resources) {
       const instanceGuid = binding.relationships.service_instance.data?.guid ?? '';
@@ -197,7 +249,13 @@ async function bindingsOfSharedInstances(
       }
       const appGuid = binding.relationships.app?.data?.guid ?? '';
       const app = apps.get(appGuid);
-      appBindings.push({ guid: binding.guid, instanceGuid, appGuid, appName: app?.name ?? appGuid, appSpaceGuid: app?.relationships?.space?.data?.guid ?? '' });
+      appBindings.push({
+        guid: binding.guid,
+        instanceGuid,
+        appGuid,
+        appName: app?.name ?? appGuid,
+        appSpaceGuid: app?.relationships?.space?.data?.guid ?? '',
+      });
     }
   };
 
@@ -216,7 +274,10 @@ async function bindingsOfSharedInstances(
     Array.from({ length: batches }, (_, index) =>
       limit(async () => {
         const batch = guids.slice(index * batchSize, (index + 1) * batchSize);
-        for await (const page of client.serviceCredentialBindings.list({ service_instance_guids: batch, include: ['app'] }).pages()) take(page);
+        for await (const page of client.serviceCredentialBindings
+          .list({ service_instance_guids: batch, include: ['app'] })
+          .pages())
+          take(page);
       }),
     ),
   );

@@ -31,7 +31,12 @@ export interface DiscoveredShares {
 export async function discoverShares(
   client: CfClient,
   spaceGuids: readonly string[],
-  options: { limit: ReturnType<typeof pLimit>; spaceBatchSize: number; log: Logger; onProgress?: (phase: 'listings' | 'shared_spaces', done: number, total: number) => void },
+  options: {
+    limit: ReturnType<typeof pLimit>;
+    spaceBatchSize: number;
+    log: Logger;
+    onProgress?: (phase: 'listings' | 'shared_spaces', done: number, total: number) => void;
+  },
 ): Promise<DiscoveredShares> {
   const { limit, log } = options;
   const [byRun, byRemainder] = splittingBatchings(spaceGuids, options.spaceBatchSize);
@@ -76,6 +81,8 @@ export async function discoverShares(
       }),
     ),
   );
-  const shares = sharedGuids.flatMap((instanceGuid, index) => targets[index]!.map((targetSpaceGuid) => ({ instanceGuid, targetSpaceGuid })));
+  const shares = sharedGuids.flatMap((instanceGuid, index) =>
+    targets[index]!.map((targetSpaceGuid) => ({ instanceGuid, targetSpaceGuid })),
+  );
   return { instances, sharedGuids, shares };
 }

@@ -20,7 +20,9 @@ export async function connectClient(connection: ConnectionOptions, log: Logger):
     // would silently lower the rate an admin asked for.
     pacing: { writesPerSecond: 0, maxWritesInFlight: 16 },
     // How long the client itself sleeps on a 429 before it hands the wait to the job (which pauses the whole queue).
-    ...(Number(process.env.CF_SHARES_MAX_WAIT_MS) > 0 && { retry: { maxWaitMs: Number(process.env.CF_SHARES_MAX_WAIT_MS) } }),
+    ...(Number(process.env.CF_SHARES_MAX_WAIT_MS) > 0 && {
+      retry: { maxWaitMs: Number(process.env.CF_SHARES_MAX_WAIT_MS) },
+    }),
     log,
   });
   const identity = client.identity;

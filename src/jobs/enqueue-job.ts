@@ -21,18 +21,29 @@ export const JOB_RETENTION: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail
 };
 
 /** Puts one job on a queue of `connection.prefix` (a foundation's: see `queueNameFor`), listening for its events before it is added. */
-export async function enqueueJob<Data, Result>(connection: Pick<ConnectionOptions, 'redisUrl' | 'prefix'>, queueName: string, data: Data, options: JobsOptions = {}): Promise<EnqueuedJob<Result>> {
+export async function enqueueJob<Data, Result>(
+  connection: Pick<ConnectionOptions, 'redisUrl' | 'prefix'>,
+  queueName: string,
+  data: Data,
+  options: JobsOptions = {},
+): Promise<EnqueuedJob<Result>> {
   const prefix = bullPrefix(connection.prefix);
   const queueRedis = createRedisConnection(connection.redisUrl);
   const eventsRedis = createRedisConnection(connection.redisUrl);
   const queue = new Queue(queueName, { connection: queueRedis, prefix });
   // Listen before adding, so a fast worker's completion cannot be missed.
   const events = new QueueEvents(queueName, { connection: eventsRedis, prefix });
-  const close = () => closeAll([() => events.close(), () => queue.close(), () => queueRedis.quit(), () => eventsRedis.quit()]);
+  const close = () =>
+    closeAll([() => events.close(), () => queue.close(), () => queueRedis.quit(), () => eventsRedis.quit()]);
   let job: Awaited<ReturnType<typeof queue.add>>;
   try {
     await events.waitUntilReady();
-    job = await queue.add(queueName, data, { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, ...JOB_RETENTION, ...options });
+    job = await queue.add(queueName, data, {
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 5000 },
+      ...JOB_RETENTION,
+      ...options,
+    });
   } catch (error) {
     // Open connections would keep retrying and the process would never exit.
     await close().catch(() => undefined);

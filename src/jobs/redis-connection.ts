@@ -51,7 +51,9 @@ export function isRedisConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (error.name === 'MaxRetriesPerRequestError') return true;
   if (['CfApiError', 'NetworkError', 'UaaError', 'MalformedResponseError'].includes(error.name)) return false;
-  return /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|LOADING|READONLY|CLUSTERDOWN|TRYAGAIN/.test(error.message);
+  return /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|LOADING|READONLY|CLUSTERDOWN|TRYAGAIN/.test(
+    error.message,
+  );
 }
 
 /** Waits until Redis answers PING again (ioredis reconnects by itself), however long that takes. */

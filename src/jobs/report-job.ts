@@ -54,14 +54,26 @@ export function reportId(generatedAt: string, jobId: string): string {
 }
 
 /** The report processor: crawl, findings, report files, diff with the previous report, all stored in Redis. */
-export function reportProcessor(client: CfClient, api: string, redis: Redis, prefix: string, log: Logger, reportsDir?: string) {
+export function reportProcessor(
+  client: CfClient,
+  api: string,
+  redis: Redis,
+  prefix: string,
+  log: Logger,
+  reportsDir?: string,
+) {
   return async (job: Job<ReportJobData, ReportJobResult>): Promise<ReportJobResult> => {
     const jobLog = log.child({ queue: job.queueName, jobId: job.id });
     if (job.data.api !== undefined && job.data.api !== api) {
-      throw new UnrecoverableError(`this report is for ${job.data.api} but this worker is logged in to ${api}: run a worker for that foundation, or use another --prefix`);
+      throw new UnrecoverableError(
+        `this report is for ${job.data.api} but this worker is logged in to ${api}: run a worker for that foundation, or use another --prefix`,
+      );
     }
     const endpointsFile = job.data.endpoints === undefined ? undefined : parseEndpointsFile(job.data.endpoints);
-    jobLog.info({ requestedAt: job.data.requestedAt, inspectCredentials: job.data.inspectCredentials }, 'report started');
+    jobLog.info(
+      { requestedAt: job.data.requestedAt, inspectCredentials: job.data.inspectCredentials },
+      'report started',
+    );
     const { snapshot, endpoints, requests } = await crawlFoundation(client, api, {
       ...(endpointsFile && { endpointsFile }),
       inspectCredentials: job.data.inspectCredentials,
@@ -78,32 +90,68 @@ export function reportProcessor(client: CfClient, api: string, redis: Redis, pre
     // A scheduled export's window ends at its tick, not when its crawl ended, so consecutive windows abut however
     // long each crawl takes. CC rejects fractional seconds in timestamp filters: whole seconds throughout.
     const tick = job.timestamp;
-    const since = job.data.export?.since ?? (job.data.exportWindowMs === undefined ? undefined : ccTimestamp(tick - job.data.exportWindowMs));
+    const since =
+      job.data.export?.since ??
+      (job.data.exportWindowMs === undefined ? undefined : ccTimestamp(tick - job.data.exportWindowMs));
     if (since !== undefined) {
-      const window = { since: ccTimestamp(Date.parse(since)), until: ccTimestamp(job.data.exportWindowMs === undefined ? Date.parse(report.generated_at) : tick) };
+      const window = {
+        since: ccTimestamp(Date.parse(since)),
+        until: ccTimestamp(job.data.exportWindowMs === undefined ? Date.parse(report.generated_at) : tick),
+      };
       // CC keeps audit events 31 days: nightly exports are the only long history (issue: compliance export).
-      const events = await client.auditEvents.listAll({ types: EXPORT_EVENT_TYPES, created_ats: { gt: window.since, lte: window.until } });
+      const events = await client.auditEvents.listAll({
+        types: EXPORT_EVENT_TYPES,
+        created_ats: { gt: window.since, lte: window.until },
+      });
       // Our own writes too: every campaign's audit trail entries in the window (flag changes, binding deletes, unshares).
       const campaigns = new CampaignStore(redis, prefix);
       const ours: unknown[] = [];
       for (const campaign of await campaigns.list(api)) {
         for (const entry of await campaigns.auditEntries(campaign.id)) {
           const at = Date.parse(entry.at);
-          if (at > Date.parse(window.since) && at <= Date.parse(window.until) + 999) ours.push({ campaign: campaign.id, ...entry });
+          if (at > Date.parse(window.since) && at <= Date.parse(window.until) + 999)
+            ours.push({ campaign: campaign.id, ...entry });
         }
       }
-      files = { ...files, 'bindings.csv': bindingsCsv(snapshot), 'audit-events.ndjson': auditEventsNdjson(events), 'campaign-audit.ndjson': auditEventsNdjson(ours) };
-      files['manifest.json'] = buildManifest({ toolVersion: VERSION, api, generatedAt: report.generated_at, window, files });
+      files = {
+        ...files,
+        'bindings.csv': bindingsCsv(snapshot),
+        'audit-events.ndjson': auditEventsNdjson(events),
+        'campaign-audit.ndjson': auditEventsNdjson(ours),
+      };
+      files['manifest.json'] = buildManifest({
+        toolVersion: VERSION,
+        api,
+        generatedAt: report.generated_at,
+        window,
+        files,
+      });
     }
-    await store.save({ id, api, generatedAt: report.generated_at, shares: report.summary.shares, findings: findings.length, requests }, files);
+    await store.save(
+      { id, api, generatedAt: report.generated_at, shares: report.summary.shares, findings: findings.length, requests },
+      files,
+    );
     if (job.data.schedule !== undefined && reportsDir !== undefined) {
       // Redis holds every report; a worker with --reports-dir also drops scheduled ones where its operators look.
       const out = join(reportsDir, job.data.schedule, id);
       await writeReportFiles(out, files);
       jobLog.info({ out }, 'scheduled report written');
     }
-    const severities = Object.fromEntries(SEVERITY_ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length])) as Record<Severity, number>;
-    jobLog.info({ reportId: id, shares: report.summary.shares, findings: findings.length, requests }, 'report finished');
-    return { reportId: id, api, generatedAt: report.generated_at, summary: report.summary, severities, added: diff.added.length, removed: diff.removed.length };
+    const severities = Object.fromEntries(
+      SEVERITY_ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length]),
+    ) as Record<Severity, number>;
+    jobLog.info(
+      { reportId: id, shares: report.summary.shares, findings: findings.length, requests },
+      'report finished',
+    );
+    return {
+      reportId: id,
+      api,
+      generatedAt: report.generated_at,
+      summary: report.summary,
+      severities,
+      added: diff.added.length,
+      removed: diff.removed.length,
+    };
   };
 }

@@ -52,7 +52,8 @@ export class ReportStore {
       .exec();
     // MULTI reports a failed command in its results, not as a rejection: a report whose files were not stored must fail.
     const failed = results?.find(([error]) => error !== null);
-    if (!results || failed) throw new Error(`storing report ${meta.id} in Redis failed: ${failed?.[0]?.message ?? 'transaction aborted'}`);
+    if (!results || failed)
+      throw new Error(`storing report ${meta.id} in Redis failed: ${failed?.[0]?.message ?? 'transaction aborted'}`);
     await this.prune(meta.api);
   }
 

@@ -19,7 +19,12 @@ export class InterruptedError extends Error {
 function untilStopped<T>(work: Promise<T>, stop: AbortSignal | undefined): Promise<T> {
   if (!stop) return work;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new InterruptedError('interrupted: the job stays on the queue and a worker will finish it (cf-shares reports list)'));
+    const onAbort = (): void =>
+      reject(
+        new InterruptedError(
+          'interrupted: the job stays on the queue and a worker will finish it (cf-shares reports list)',
+        ),
+      );
     if (stop.aborted) return onAbort();
     stop.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => stop.removeEventListener('abort', onAbort));
@@ -63,7 +68,9 @@ export async function runReport(connection: ConnectionOptions, options: RunRepor
     // Log in even when a worker will do the work, so bad credentials fail here and leave no job behind.
     await (await connectClient(connection, options.log)).close();
   }
-  const workers = options.detach ? undefined : await startWorkers(connection, options.log, { inProcess: true, roles: ['report'] });
+  const workers = options.detach
+    ? undefined
+    : await startWorkers(connection, options.log, { inProcess: true, roles: ['report'] });
   const redis = createRedisConnection(connection.redisUrl, { maxRetriesPerRequest: 3 });
   try {
     // So listings can say which foundation a waiting job is for even before any worker of it has run.
@@ -77,14 +84,22 @@ export async function runReport(connection: ConnectionOptions, options: RunRepor
       ...(options.exportSince !== undefined && { export: { since: options.exportSince } }),
     };
     // One attempt: a nightly run that fails should say so, not quietly present a later partial retry.
-    const job = await enqueueJob<ReportJobData, ReportJobResult>(connection, queueNameFor(QueueName.report, connection.api), data, { attempts: 1 });
+    const job = await enqueueJob<ReportJobData, ReportJobResult>(
+      connection,
+      queueNameFor(QueueName.report, connection.api),
+      data,
+      { attempts: 1 },
+    );
     try {
       options.onEnqueued?.(job.jobId);
       if (options.detach) return { jobId: job.jobId };
       if (options.onProgress) job.onProgress(options.onProgress);
       const result = await untilStopped(job.wait(), options.stop);
       const files = await new ReportStore(redis, connection.prefix, options.keep).files(result.reportId);
-      if (!files) throw new Error(`report ${result.reportId} finished but its files are not in Redis (pruned by a run with a smaller --keep?)`);
+      if (!files)
+        throw new Error(
+          `report ${result.reportId} finished but its files are not in Redis (pruned by a run with a smaller --keep?)`,
+        );
       const out = options.out ?? `cf-shares-reports/${result.reportId.split('-')[0]}`;
       await writeReportFiles(out, files);
       return { jobId: job.jobId, result, out };

@@ -72,7 +72,11 @@ function campaignRefusal(client: CfClient): string | undefined {
  * has its own queues (`queueNameFor`), so a worker never takes another foundation's jobs, and a job whose foundation
  * no worker serves waits on its queue. Used by `cf-shares worker` and by commands that work their own job.
  */
-export async function startWorkers(connection: ConnectionOptions, log: Logger, options: StartWorkersOptions = {}): Promise<RunningWorkers> {
+export async function startWorkers(
+  connection: ConnectionOptions,
+  log: Logger,
+  options: StartWorkersOptions = {},
+): Promise<RunningWorkers> {
   const client = await connectClient(connection, log);
   const refusal = campaignRefusal(client);
   let roles = options.roles ?? WORKER_ROLES;
@@ -88,33 +92,74 @@ export async function startWorkers(connection: ConnectionOptions, log: Logger, o
   // Workers block on Redis; data commands wait through a Redis restart instead of failing the job.
   const bullRedis = createRedisConnection(connection.redisUrl);
   const dataRedis = createRedisConnection(connection.redisUrl);
-  for (const redis of [bullRedis, dataRedis]) redis.on('error', (error: Error) => log.warn({ err: { message: error.message } }, 'redis connection error'));
+  for (const redis of [bullRedis, dataRedis])
+    redis.on('error', (error: Error) => log.warn({ err: { message: error.message } }, 'redis connection error'));
   const prefix = bullPrefix(connection.prefix);
   const store = new CampaignStore(dataRedis, connection.prefix);
-  const finalizeQueue = new Queue<FinalizeJobData>(queueNameFor(QueueName.campaign, api), { connection: bullRedis, prefix });
+  const finalizeQueue = new Queue<FinalizeJobData>(queueNameFor(QueueName.campaign, api), {
+    connection: bullRedis,
+    prefix,
+  });
   const unshareQueue = new Queue(queueNameFor(QueueName.unshare, api), { connection: bullRedis, prefix });
   const onFinal = async (campaignId: string): Promise<void> => {
     const meta = await store.meta(campaignId);
-    if (meta && meta.status !== 'done' && (await store.finishedCount(campaignId)) >= meta.total) await enqueueFinalize(finalizeQueue, meta);
+    if (meta && meta.status !== 'done' && (await store.finishedCount(campaignId)) >= meta.total)
+      await enqueueFinalize(finalizeQueue, meta);
   };
   const name = `${client.identity?.userName ?? client.identity?.clientId ?? 'worker'}@${hostname()}:${process.pid}`;
 
   const processors: Array<[WorkerRole, string, Processor, Partial<WorkerOptions>]> = [
-    ['report', queueNameFor(QueueName.report, api), reportProcessor(client, api, dataRedis, connection.prefix, log, options.reportsDir), {}],
+    [
+      'report',
+      queueNameFor(QueueName.report, api),
+      reportProcessor(client, api, dataRedis, connection.prefix, log, options.reportsDir),
+      {},
+    ],
     [
       'campaign',
       queueNameFor(QueueName.unshare, api),
-      unshareProcessor({ client, api, store, redis: dataRedis, log, queue: () => unshareQueue, onFinal, unbindWaitMs: UNBIND_WAIT_MS }),
-      { concurrency: options.unshareConcurrency ?? 4, maxStalledCount: ITEM_MAX_STALLS, settings: { backoffStrategy: campaignBackoff } },
+      unshareProcessor({
+        client,
+        api,
+        store,
+        redis: dataRedis,
+        log,
+        queue: () => unshareQueue,
+        onFinal,
+        unbindWaitMs: UNBIND_WAIT_MS,
+      }),
+      {
+        concurrency: options.unshareConcurrency ?? 4,
+        maxStalledCount: ITEM_MAX_STALLS,
+        settings: { backoffStrategy: campaignBackoff },
+      },
     ],
-    ['campaign', queueNameFor(QueueName.campaign, api), async (job) => finalizeCampaign(client, store, (job.data as FinalizeJobData).campaignId), {}],
+    [
+      'campaign',
+      queueNameFor(QueueName.campaign, api),
+      async (job) => finalizeCampaign(client, store, (job.data as FinalizeJobData).campaignId),
+      {},
+    ],
   ];
   const lockDuration = options.lockMs ?? (Number(process.env.CF_SHARES_LOCK_MS) || 30_000);
   const serving = processors.filter(([role]) => roles.includes(role));
   const workers = serving.map(([, queueName, processor, extra]) => {
-    const worker = new Worker(queueName, processor, { connection: bullRedis, prefix, name, concurrency: 1, lockDuration, stalledInterval: lockDuration, ...extra });
+    const worker = new Worker(queueName, processor, {
+      connection: bullRedis,
+      prefix,
+      name,
+      concurrency: 1,
+      lockDuration,
+      stalledInterval: lockDuration,
+      ...extra,
+    });
     // An in-process worker's command reports the failure itself, as its last line; a standalone worker must log it.
-    worker.on('failed', (job, error) => log[options.inProcess ? 'debug' : 'warn']({ queue: queueName, jobId: job?.id, err: { message: error.message } }, 'job failed'));
+    worker.on('failed', (job, error) =>
+      log[options.inProcess ? 'debug' : 'warn'](
+        { queue: queueName, jobId: job?.id, err: { message: error.message } },
+        'job failed',
+      ),
+    );
     worker.on('error', (error) => log.error({ queue: queueName, err: { message: error.message } }, 'worker error'));
     return worker;
   });
@@ -125,12 +170,16 @@ export async function startWorkers(connection: ConnectionOptions, log: Logger, o
   const reconcile = (): void => {
     reconciling = reconciling
       .then(() => reconcileFailedJobs(unshareQueue, store, onFinal))
-      .then((recorded) => recorded > 0 && log.warn({ recorded }, 'items whose jobs failed without an outcome were recorded failed'))
+      .then(
+        (recorded) =>
+          recorded > 0 && log.warn({ recorded }, 'items whose jobs failed without an outcome were recorded failed'),
+      )
       .catch((error: Error) => log.warn({ err: { message: error.message } }, 'reconciling failed jobs did not finish'));
   };
   const timer = roles.includes('campaign') ? setInterval(reconcile, options.reconcileMs ?? 5000) : undefined;
   timer?.unref();
-  for (const worker of workers) if (worker.name === queueNameFor(QueueName.unshare, api)) worker.on('failed', reconcile);
+  for (const worker of workers)
+    if (worker.name === queueNameFor(QueueName.unshare, api)) worker.on('failed', reconcile);
 
   const close = () =>
     closeAll([
@@ -151,6 +200,9 @@ export async function startWorkers(connection: ConnectionOptions, log: Logger, o
     throw error;
   }
   if (roles.includes('campaign')) reconcile();
-  log.info({ api, roles, queues: serving.map(([, queueName]) => queueName), prefix: connection.prefix }, 'worker ready');
+  log.info(
+    { api, roles, queues: serving.map(([, queueName]) => queueName), prefix: connection.prefix },
+    'worker ready',
+  );
   return { roles, close };
 }

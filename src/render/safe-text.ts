@@ -41,5 +41,8 @@ export function markdownCell(value: string | null | undefined, missing = '?'): s
  * `\uXXXX` escapes. They can only occur inside strings, where the escape is valid JSON.
  */
 export function safeJson(text: string): string {
-  return text.replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(
+    /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

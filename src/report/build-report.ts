@@ -19,10 +19,16 @@ export function buildReport(
   const instanceByGuid = new Map(snapshot.sharedInstances.map((instance) => [instance.guid, instance]));
   const place = (spaceGuid: string): ReportPlace => {
     const space = spaceByGuid.get(spaceGuid);
-    return { org_guid: space?.orgGuid ?? '', org: space ? (orgName.get(space.orgGuid) ?? null) : null, space_guid: spaceGuid, space: space?.name ?? null };
+    return {
+      org_guid: space?.orgGuid ?? '',
+      org: space ? (orgName.get(space.orgGuid) ?? null) : null,
+      space_guid: spaceGuid,
+      space: space?.name ?? null,
+    };
   };
   const keysPerInstance = new Map<string, number>();
-  for (const key of snapshot.keys) keysPerInstance.set(key.instanceGuid, (keysPerInstance.get(key.instanceGuid) ?? 0) + 1);
+  for (const key of snapshot.keys)
+    keysPerInstance.set(key.instanceGuid, (keysPerInstance.get(key.instanceGuid) ?? 0) + 1);
   const bindingsAt = new Map<string, { apps: Map<string, string>; count: number }>();
   for (const binding of snapshot.appBindings) {
     const key = `${binding.instanceGuid} ${binding.appSpaceGuid}`;
@@ -48,7 +54,9 @@ export function buildReport(
       },
       source: place(instance?.spaceGuid ?? ''),
       target: place(targetSpaceGuid),
-      bound_apps: [...(bound?.apps ?? [])].map(([guid, name]) => ({ guid, name })).sort((a, b) => a.name.localeCompare(b.name) || a.guid.localeCompare(b.guid)),
+      bound_apps: [...(bound?.apps ?? [])]
+        .map(([guid, name]) => ({ guid, name }))
+        .sort((a, b) => a.name.localeCompare(b.name) || a.guid.localeCompare(b.guid)),
       binding_count: bound?.count ?? 0,
       key_count: keysPerInstance.get(instanceGuid) ?? 0,
       endpoint_source: usableEndpoint(endpoints, instanceGuid)?.source ?? null,

@@ -7,7 +7,10 @@ import { safeText } from '../render/safe-text.js';
  * terminal, and a newline inside a cell breaks every line-oriented tool. Every row carries the guids, and
  * report.json keeps each name exactly, so nothing is lost for a machine.
  */
-export function toCsv(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number | boolean | null | undefined>>): string {
+export function toCsv(
+  header: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<string | number | boolean | null | undefined>>,
+): string {
   return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 

@@ -27,13 +27,32 @@ export function bindingsCsv(snapshot: FoundationSnapshot): string {
     const instance = instanceByGuid.get(b.instanceGuid);
     const appSpace = spaceByGuid.get(b.appSpaceGuid);
     return [
-      b.guid, b.instanceGuid, instance?.name, b.appGuid, b.appName,
-      appSpace ? orgName.get(appSpace.orgGuid) : undefined, appSpace?.name, b.appSpaceGuid,
+      b.guid,
+      b.instanceGuid,
+      instance?.name,
+      b.appGuid,
+      b.appName,
+      appSpace ? orgName.get(appSpace.orgGuid) : undefined,
+      appSpace?.name,
+      b.appSpaceGuid,
       instance ? (instance.spaceGuid === b.appSpaceGuid ? 'source' : 'target') : undefined,
     ];
   });
   rows.sort((a, b) => String(a[2]).localeCompare(String(b[2])) || String(a[0]).localeCompare(String(b[0])));
-  return toCsv(['binding_guid', 'instance_guid', 'instance', 'app_guid', 'app', 'app_org', 'app_space', 'app_space_guid', 'space_role'], rows);
+  return toCsv(
+    [
+      'binding_guid',
+      'instance_guid',
+      'instance',
+      'app_guid',
+      'app',
+      'app_org',
+      'app_space',
+      'app_space_guid',
+      'space_role',
+    ],
+    rows,
+  );
 }
 
 /** Audit events as NDJSON, one event per line, secrets blanked, safe to `cat` (see safeJson). */
@@ -64,7 +83,15 @@ export function buildManifest(input: ManifestInput): string {
     if (name.endsWith('.ndjson')) rows[name] = content.split('\n').filter(Boolean).length;
   }
   return `${JSON.stringify(
-    { schema: 'cf-shares/export@1', tool: { name: 'cf-shares', version: input.toolVersion }, api: input.api, generated_at: input.generatedAt, window: input.window, rows, files },
+    {
+      schema: 'cf-shares/export@1',
+      tool: { name: 'cf-shares', version: input.toolVersion },
+      api: input.api,
+      generated_at: input.generatedAt,
+      window: input.window,
+      rows,
+      files,
+    },
     null,
     2,
   )}\n`;

@@ -6,14 +6,26 @@ import type { Report } from './report-model.js';
 import type { ShareDiff } from './snapshot-diff.js';
 
 /** The files of one report, by name. Pure: what is stored in Redis and written to --out is exactly this. */
-export function renderReportFiles(report: Report, snapshot: FoundationSnapshot, diff: ShareDiff): Record<string, string> {
+export function renderReportFiles(
+  report: Report,
+  snapshot: FoundationSnapshot,
+  diff: ShareDiff,
+): Record<string, string> {
   return {
     'report.json': `${safeJson(JSON.stringify(report, null, 2))}\n`,
     'shares.csv': sharesCsv(report),
     // New columns go last, so scripts that read columns by position keep working.
     'findings.csv': toCsv(
       ['severity', 'kind', 'instance_guid', 'space_guid', 'message', 'confidence', 'endpoint_source'],
-      report.findings.map((f) => [f.severity, f.kind, f.instance_guid, f.space_guid, f.message, f.confidence, f.endpoint_source]),
+      report.findings.map((f) => [
+        f.severity,
+        f.kind,
+        f.instance_guid,
+        f.space_guid,
+        f.message,
+        f.confidence,
+        f.endpoint_source,
+      ]),
     ),
     'keys.csv': keysCsv(snapshot),
     'diff.json': `${safeJson(JSON.stringify(diff, null, 2))}\n`,
@@ -23,15 +35,43 @@ export function renderReportFiles(report: Report, snapshot: FoundationSnapshot, 
 
 function sharesCsv(report: Report): string {
   return toCsv(
-    ['instance_guid', 'instance', 'offering', 'plan', 'source_org', 'source_space', 'source_org_guid', 'source_space_guid',
-      'target_org', 'target_space', 'target_org_guid', 'target_space_guid', 'bound_app_count', 'binding_count', 'key_count',
-      'offering_guid', 'endpoint_source'],
+    [
+      'instance_guid',
+      'instance',
+      'offering',
+      'plan',
+      'source_org',
+      'source_space',
+      'source_org_guid',
+      'source_space_guid',
+      'target_org',
+      'target_space',
+      'target_org_guid',
+      'target_space_guid',
+      'bound_app_count',
+      'binding_count',
+      'key_count',
+      'offering_guid',
+      'endpoint_source',
+    ],
     report.shares.map((s) => [
-      s.instance.guid, s.instance.name, s.instance.offering, s.instance.plan,
-      s.source.org, s.source.space, s.source.org_guid, s.source.space_guid,
-      s.target.org, s.target.space, s.target.org_guid, s.target.space_guid,
-      s.bound_apps.length, s.binding_count, s.key_count,
-      s.instance.offering_guid, s.endpoint_source,
+      s.instance.guid,
+      s.instance.name,
+      s.instance.offering,
+      s.instance.plan,
+      s.source.org,
+      s.source.space,
+      s.source.org_guid,
+      s.source.space_guid,
+      s.target.org,
+      s.target.space,
+      s.target.org_guid,
+      s.target.space_guid,
+      s.bound_apps.length,
+      s.binding_count,
+      s.key_count,
+      s.instance.offering_guid,
+      s.endpoint_source,
     ]),
   );
 }
@@ -43,7 +83,14 @@ function keysCsv(snapshot: FoundationSnapshot): string {
   const rows = snapshot.keys.map((key) => {
     const instance = instanceByGuid.get(key.instanceGuid);
     const space = instance ? spaceByGuid.get(instance.spaceGuid) : undefined;
-    return [key.guid, key.name, key.instanceGuid, instance?.name, space ? orgName.get(space.orgGuid) : undefined, space?.name];
+    return [
+      key.guid,
+      key.name,
+      key.instanceGuid,
+      instance?.name,
+      space ? orgName.get(space.orgGuid) : undefined,
+      space?.name,
+    ];
   });
   rows.sort((a, b) => String(a[3]).localeCompare(String(b[3])) || String(a[0]).localeCompare(String(b[0])));
   return toCsv(['key_guid', 'key', 'instance_guid', 'instance', 'source_org', 'source_space'], rows);

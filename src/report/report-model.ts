@@ -11,7 +11,14 @@ export interface ReportPlace {
 
 /** One share of report.json. */
 export interface ReportShare {
-  instance: { guid: string; name: string; offering: string | null; offering_guid: string | null; plan: string | null; plan_guid: string | null };
+  instance: {
+    guid: string;
+    name: string;
+    offering: string | null;
+    offering_guid: string | null;
+    plan: string | null;
+    plan_guid: string | null;
+  };
   source: ReportPlace;
   target: ReportPlace;
   bound_apps: { guid: string; name: string }[];

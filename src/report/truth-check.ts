@@ -31,7 +31,8 @@ export interface TruthCheck {
   readonly asgGaps: AsgGapAccuracy;
 }
 
-const key = (kind: string, instance: string | null | undefined, space: string | null | undefined): string => `${kind} ${instance ?? ''} ${space ?? ''}`;
+const key = (kind: string, instance: string | null | undefined, space: string | null | undefined): string =>
+  `${kind} ${instance ?? ''} ${space ?? ''}`;
 
 /**
  * Compares a report with the simulator's truth. Exact match is required only of what the tool claims with
@@ -43,9 +44,14 @@ export function checkAgainstTruth(report: Report, truth: TruthToCheck): TruthChe
   const placeName = new Map<string, string>();
   for (const share of report.shares) {
     instanceName.set(share.instance.guid, share.instance.name);
-    for (const place of [share.source, share.target]) placeName.set(place.space_guid, `${place.org ?? '?'}/${place.space ?? '?'}`);
+    for (const place of [share.source, share.target])
+      placeName.set(place.space_guid, `${place.org ?? '?'}/${place.space ?? '?'}`);
   }
-  const named = (kind: string, instance: string | null | undefined, space: string | null | undefined): NamedMismatch => ({
+  const named = (
+    kind: string,
+    instance: string | null | undefined,
+    space: string | null | undefined,
+  ): NamedMismatch => ({
     kind,
     instance_guid: instance ?? null,
     space_guid: space ?? null,
@@ -54,8 +60,12 @@ export function checkAgainstTruth(report: Report, truth: TruthToCheck): TruthChe
   });
 
   const reported = new Set(report.shares.map((share) => key('share', share.instance.guid, share.target.space_guid)));
-  const expectedShares = new Set(truth.shares.map((share) => key('share', share.instance_guid, share.target_space_guid)));
-  const missingShares = truth.shares.filter((s) => !reported.has(key('share', s.instance_guid, s.target_space_guid))).map((s) => named('share', s.instance_guid, s.target_space_guid));
+  const expectedShares = new Set(
+    truth.shares.map((share) => key('share', share.instance_guid, share.target_space_guid)),
+  );
+  const missingShares = truth.shares
+    .filter((s) => !reported.has(key('share', s.instance_guid, s.target_space_guid)))
+    .map((s) => named('share', s.instance_guid, s.target_space_guid));
   const unexpectedShares = report.shares
     .filter((s) => !expectedShares.has(key('share', s.instance.guid, s.target.space_guid)))
     .map((s) => named('share', s.instance.guid, s.target.space_guid));
@@ -67,9 +77,13 @@ export function checkAgainstTruth(report: Report, truth: TruthToCheck): TruthChe
     ...certainFound.filter((f) => f.kind === 'asg_gap').map((f) => key(f.kind, f.instance_guid, f.space_guid)),
   ]);
   const inferredShares = new Set(
-    report.shares.map((s) => key('asg_gap', s.instance.guid, s.target.space_guid)).filter((k) => !endpointChecked.has(k)),
+    report.shares
+      .map((s) => key('asg_gap', s.instance.guid, s.target.space_guid))
+      .filter((k) => !endpointChecked.has(k)),
   );
-  const certainTruth = truth.expected_findings.filter((f) => !inferredShares.has(key(f.kind, f.instance_guid, f.space_guid)));
+  const certainTruth = truth.expected_findings.filter(
+    (f) => !inferredShares.has(key(f.kind, f.instance_guid, f.space_guid)),
+  );
   const foundKeys = new Set(certainFound.map((f) => key(f.kind, f.instance_guid, f.space_guid)));
   const truthKeys = new Set(certainTruth.map((f) => key(f.kind, f.instance_guid, f.space_guid)));
 
@@ -80,10 +94,18 @@ export function checkAgainstTruth(report: Report, truth: TruthToCheck): TruthChe
     unexpectedShares,
     certainExpected: truthKeys.size,
     certainMatched: [...truthKeys].filter((k) => foundKeys.has(k)).length,
-    unexpectedFindings: certainFound.filter((f) => !truthKeys.has(key(f.kind, f.instance_guid, f.space_guid))).map((f) => named(f.kind, f.instance_guid, f.space_guid)),
-    missedFindings: certainTruth.filter((f) => !foundKeys.has(key(f.kind, f.instance_guid, f.space_guid))).map((f) => named(f.kind, f.instance_guid, f.space_guid)),
+    unexpectedFindings: certainFound
+      .filter((f) => !truthKeys.has(key(f.kind, f.instance_guid, f.space_guid)))
+      .map((f) => named(f.kind, f.instance_guid, f.space_guid)),
+    missedFindings: certainTruth
+      .filter((f) => !foundKeys.has(key(f.kind, f.instance_guid, f.space_guid)))
+      .map((f) => named(f.kind, f.instance_guid, f.space_guid)),
     asgGaps: scoreAsgGaps(
-      report.shares.map((s) => ({ instance_guid: s.instance.guid, space_guid: s.target.space_guid, endpoint_source: s.endpoint_source })),
+      report.shares.map((s) => ({
+        instance_guid: s.instance.guid,
+        space_guid: s.target.space_guid,
+        endpoint_source: s.endpoint_source,
+      })),
       report.findings,
       truth.expected_findings,
     ),
@@ -92,5 +114,11 @@ export function checkAgainstTruth(report: Report, truth: TruthToCheck): TruthChe
 
 /** Whether the report holds exactly what the truth says, for everything it claims with confidence. */
 export function truthCheckPassed(check: TruthCheck): boolean {
-  return check.missingShares.length + check.unexpectedShares.length + check.unexpectedFindings.length + check.missedFindings.length === 0;
+  return (
+    check.missingShares.length +
+      check.unexpectedShares.length +
+      check.unexpectedFindings.length +
+      check.missedFindings.length ===
+    0
+  );
 }

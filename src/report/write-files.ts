@@ -7,7 +7,8 @@ export async function writeReportFiles(dir: string, files: Readonly<Record<strin
   const paths: string[] = [];
   for (const [name, content] of Object.entries(files)) {
     // Names come from our own renderer, never from the API; refuse anything that could leave the folder anyway.
-    if (name.includes('/') || name.includes('\\') || name.startsWith('.')) throw new Error(`refusing to write report file '${name}'`);
+    if (name.includes('/') || name.includes('\\') || name.startsWith('.'))
+      throw new Error(`refusing to write report file '${name}'`);
     const path = join(dir, name);
     await writeFile(path, content);
     paths.push(path);

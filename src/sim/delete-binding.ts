@@ -25,8 +25,15 @@ export function deleteBindingWithJob(state: SimState, actor: Actor, b: Binding):
   }
   const now = state.now();
   const job: Job = {
-    guid: state.newGuid(), createdAt: now, updatedAt: now, operation: b.type === 'app' ? 'service_bindings.delete' : 'service_keys.delete',
-    state: 'PROCESSING', errors: [], warnings: [], resourceType: 'service_credential_binding', resourceGuid: b.guid,
+    guid: state.newGuid(),
+    createdAt: now,
+    updatedAt: now,
+    operation: b.type === 'app' ? 'service_bindings.delete' : 'service_keys.delete',
+    state: 'PROCESSING',
+    errors: [],
+    warnings: [],
+    resourceType: 'service_credential_binding',
+    resourceGuid: b.guid,
   };
   f.jobs.set(job.guid, job);
   const finish = (jobState: Job['state']): void => {
@@ -39,7 +46,14 @@ export function deleteBindingWithJob(state: SimState, actor: Actor, b: Binding):
   };
   // The broker's concurrency error leaves the binding's last operation alone (ServiceBindingDelete skips
   // ConcurrencyError when recording failures); every other answer starts a delete operation.
-  if (b.behaviour.unbind !== 'busy') b.lastOperation = { type: 'delete', state: 'in progress', description: 'Unbinding in progress', createdAt: now, updatedAt: now };
+  if (b.behaviour.unbind !== 'busy')
+    b.lastOperation = {
+      type: 'delete',
+      state: 'in progress',
+      description: 'Unbinding in progress',
+      createdAt: now,
+      updatedAt: now,
+    };
   switch (b.behaviour.unbind) {
     case 'sync':
       state.later(JOB_STEP_MS, () => {

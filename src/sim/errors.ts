@@ -34,17 +34,20 @@ export const badQuery = (message: string): CcError =>
 /** 422 CF-UnprocessableEntity. */
 export const unprocessable = (message: string): CcError => new CcError(422, 'CF-UnprocessableEntity', 10008, message);
 /** 404 CF-ResourceNotFound, e.g. `Service instance not found`. */
-export const resourceNotFound = (what: string): CcError => new CcError(404, 'CF-ResourceNotFound', 10010, `${what} not found`);
+export const resourceNotFound = (what: string): CcError =>
+  new CcError(404, 'CF-ResourceNotFound', 10010, `${what} not found`);
 /** 400 CF-MessageParseError for a body that is not JSON. */
 export const parseError = (): CcError =>
   new CcError(400, 'CF-MessageParseError', 1001, 'Request invalid due to parse error: invalid request body');
 /** 403 CF-FeatureDisabled (cc-api.md §1.1 check 1). */
-export const featureDisabled = (text: string): CcError => new CcError(403, 'CF-FeatureDisabled', 330002, `Feature Disabled: ${text}`);
+export const featureDisabled = (text: string): CcError =>
+  new CcError(403, 'CF-FeatureDisabled', 330002, `Feature Disabled: ${text}`);
 /** 502 CF-ServiceInstanceUnshareFailed (cc-api.md §1.2), message template `Unshare of service instance failed: \n\n%s`. */
 export const unshareFailed = (inner: string): CcError =>
   new CcError(502, 'CF-ServiceInstanceUnshareFailed', 390001, `Unshare of service instance failed: \n\n${inner}`);
 /** 503 CF-ServiceUnavailable, the way v3 reports a database disconnect. */
-export const serviceUnavailable = (): CcError => new CcError(503, 'CF-ServiceUnavailable', 10015, 'Database connection failure');
+export const serviceUnavailable = (): CcError =>
+  new CcError(503, 'CF-ServiceUnavailable', 10015, 'Database connection failure');
 /** 500 UnknownError. */
 export const unknownError = (): CcError => new CcError(500, 'UnknownError', 10001, 'An unknown error occurred.');
 /** 429 CF-RateLimitExceeded (cc-api.md §8.1). */

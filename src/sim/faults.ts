@@ -30,7 +30,16 @@ export interface FaultOptions {
   routes?: string[];
 }
 
-const FAULT_KEYS = new Set(['latencyMs', 'errorRate', 'resetRate', 'malformedRate', 'resetFirst', 'malformedFirst', 'rateLimit', 'routes']);
+const FAULT_KEYS = new Set([
+  'latencyMs',
+  'errorRate',
+  'resetRate',
+  'malformedRate',
+  'resetFirst',
+  'malformedFirst',
+  'rateLimit',
+  'routes',
+]);
 const RATE_KEYS = new Set(['limit', 'windowSeconds', 'exemptAdmins']);
 
 /** Validates a FaultOptions value (from code or from `PUT /_sim/faults`); throws a RangeError naming the key. */
@@ -50,29 +59,34 @@ export function normaliseFaults(input: unknown): FaultOptions {
   for (const key of ['errorRate', 'resetRate', 'malformedRate'] as const) {
     const value = raw[key];
     if (value === undefined) continue;
-    if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new RangeError(`${key} must be a number between 0 and 1`);
+    if (typeof value !== 'number' || !(value >= 0 && value <= 1))
+      throw new RangeError(`${key} must be a number between 0 and 1`);
     out[key] = value;
   }
   if (raw.rateLimit !== undefined) {
     const rl = raw.rateLimit;
     if (typeof rl !== 'object' || rl === null) throw new RangeError('rateLimit must be an object');
     const r = rl as Record<string, unknown>;
-    for (const key of Object.keys(r)) if (!RATE_KEYS.has(key)) throw new RangeError(`unknown rateLimit option '${key}'`);
+    for (const key of Object.keys(r))
+      if (!RATE_KEYS.has(key)) throw new RangeError(`unknown rateLimit option '${key}'`);
     const limit = nonNegative('rateLimit.limit', r.limit);
     const windowSeconds = nonNegative('rateLimit.windowSeconds', r.windowSeconds);
     if (windowSeconds <= 0) throw new RangeError('rateLimit.windowSeconds must be > 0');
-    if (r.exemptAdmins !== undefined && typeof r.exemptAdmins !== 'boolean') throw new RangeError('rateLimit.exemptAdmins must be a boolean');
+    if (r.exemptAdmins !== undefined && typeof r.exemptAdmins !== 'boolean')
+      throw new RangeError('rateLimit.exemptAdmins must be a boolean');
     out.rateLimit = { limit, windowSeconds, exemptAdmins: r.exemptAdmins !== false };
   }
   if (raw.routes !== undefined) {
-    if (!Array.isArray(raw.routes) || raw.routes.some((r) => typeof r !== 'string')) throw new RangeError('routes must be an array of strings');
+    if (!Array.isArray(raw.routes) || raw.routes.some((r) => typeof r !== 'string'))
+      throw new RangeError('routes must be an array of strings');
     out.routes = [...(raw.routes as string[])];
   }
   return out;
 }
 
 function nonNegative(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a number >= 0`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw new RangeError(`${name} must be a number >= 0`);
   return value;
 }
 

@@ -1,4 +1,17 @@
-import type { App, AuditEvent, Binding, FeatureFlag, Instance, Job, Offering, Org, Plan, Principal, SecurityGroup, Space } from './model.js';
+import type {
+  App,
+  AuditEvent,
+  Binding,
+  FeatureFlag,
+  Instance,
+  Job,
+  Offering,
+  Org,
+  Plan,
+  Principal,
+  SecurityGroup,
+  Space,
+} from './model.js';
 
 /**
  * The simulator's whole state with the indexes that let a 5000-item page be built without scanning everything:

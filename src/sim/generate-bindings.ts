@@ -33,8 +33,14 @@ export function generateBindings(f: Foundation, knobs: Knobs, ids: Prng, rng: Pr
     seen.add(key);
     const at = stamp(2_000_000 + made * 3);
     f.addBinding({
-      guid: ids.guid(), name: rng.chance(0.5) ? null : `binding-${made + 1}`, type: 'app', instanceGuid: instance.guid, appGuid: app.guid,
-      createdAt: at, lastOperation: succeeded(at), behaviour: sync,
+      guid: ids.guid(),
+      name: rng.chance(0.5) ? null : `binding-${made + 1}`,
+      type: 'app',
+      instanceGuid: instance.guid,
+      appGuid: app.guid,
+      createdAt: at,
+      lastOperation: succeeded(at),
+      behaviour: sync,
     });
     made++;
   }
@@ -44,8 +50,14 @@ export function generateBindings(f: Foundation, knobs: Knobs, ids: Prng, rng: Pr
     const instance = shared.length > 0 && (k === 0 || rng.chance(0.5)) ? rng.pick(shared) : rng.pick(f.instances);
     const at = stamp(3_000_000 + k * 3);
     f.addBinding({
-      guid: ids.guid(), name: `key-${k + 1}`, type: 'key', instanceGuid: instance.guid, appGuid: null, createdAt: at,
-      lastOperation: succeeded(at), behaviour: sync,
+      guid: ids.guid(),
+      name: `key-${k + 1}`,
+      type: 'key',
+      instanceGuid: instance.guid,
+      appGuid: null,
+      createdAt: at,
+      lastOperation: succeeded(at),
+      behaviour: sync,
     });
   }
   // A deterministic few app bindings in target spaces get scripted brokers, each on a different share edge.

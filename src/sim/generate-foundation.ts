@@ -2,7 +2,12 @@ import { CATALOG, SPACE_WORDS } from './catalog.js';
 import { DEFAULT_FLAGS } from './feature-flag-defaults.js';
 import { Foundation } from './foundation.js';
 import { generateBindings } from './generate-bindings.js';
-import { generateIdentities, generateShareEvents, type GeneratedIdentities, type ScriptedBindings } from './generate-identities.js';
+import {
+  generateIdentities,
+  generateShareEvents,
+  type GeneratedIdentities,
+  type ScriptedBindings,
+} from './generate-identities.js';
 import { instanceLabels } from './generate-labels.js';
 import { generateSecurityGroups } from './generate-security-groups.js';
 import type { Instance, Plan, Space } from './model.js';
@@ -35,7 +40,13 @@ export function generateFoundation(knobs: Knobs): Generated {
   for (let i = 0; i < knobs.spaces; i++) {
     const org = f.orgs[i % knobs.orgs]!;
     const word = SPACE_WORDS[i % SPACE_WORDS.length]!;
-    f.addSpace({ guid: ids.guid(), name: `${word}-${String(i + 1).padStart(4, '0')}`, orgGuid: org.guid, index: i, createdAt: stamp(100 + i) });
+    f.addSpace({
+      guid: ids.guid(),
+      name: `${word}-${String(i + 1).padStart(4, '0')}`,
+      orgGuid: org.guid,
+      index: i,
+      createdAt: stamp(100 + i),
+    });
   }
 
   // Marketplace: per offering a public plan and an org-restricted plan; the first offering also has an inactive
@@ -45,19 +56,45 @@ export function generateFoundation(knobs: Knobs): Generated {
   CATALOG.forEach((entry, i) => {
     const offeringGuid = ids.guid();
     f.addOffering({
-      guid: offeringGuid, name: entry.name, description: entry.description, tags: entry.tags, brokerGuid, brokerName: 'sim-broker',
-      catalogId: ids.guid(), shareable: entry.shareable, host: entry.host, port: entry.port, hostKey: entry.hostKey, scheme: entry.scheme,
-      hasDashboard: entry.hasDashboard, index: i, createdAt: stamp(50 + i),
+      guid: offeringGuid,
+      name: entry.name,
+      description: entry.description,
+      tags: entry.tags,
+      brokerGuid,
+      brokerName: 'sim-broker',
+      catalogId: ids.guid(),
+      shareable: entry.shareable,
+      host: entry.host,
+      port: entry.port,
+      hostKey: entry.hostKey,
+      scheme: entry.scheme,
+      hasDashboard: entry.hasDashboard,
+      index: i,
+      createdAt: stamp(50 + i),
     });
     const plan = (name: string, visibilityType: Plan['visibilityType'], active: boolean, orgs: string[] = []): void => {
       f.addPlan({
-        guid: ids.guid(), name, offeringGuid, visibilityType, visibleOrgGuids: new Set(orgs), spaceGuid: null, active,
-        free: name === 'small', catalogId: ids.guid(), index: f.plans.length, createdAt: stamp(60 + f.plans.length),
+        guid: ids.guid(),
+        name,
+        offeringGuid,
+        visibilityType,
+        visibleOrgGuids: new Set(orgs),
+        spaceGuid: null,
+        active,
+        free: name === 'small',
+        catalogId: ids.guid(),
+        index: f.plans.length,
+        createdAt: stamp(60 + f.plans.length),
       });
     };
     plan('small', 'public', true);
     // Visible to the first half of the orgs only: shares into the other orgs are "plan no longer visible".
-    plan('large', 'organization', true, f.orgs.slice(0, half).map((o) => o.guid));
+    plan(
+      'large',
+      'organization',
+      true,
+      f.orgs.slice(0, half).map((o) => o.guid),
+    );
     if (i === 0) {
       plan('legacy', 'public', false);
       plan('internal', 'admin', true);
@@ -79,7 +116,12 @@ export function generateFoundation(knobs: Knobs): Generated {
     f.featureFlags.set(name, { name, enabled, updatedAt: null, customErrorMessage: null });
   }
   // The generated foundation has sharing switched on, as a foundation needing an audit would.
-  f.featureFlags.set('service_instance_sharing', { name: 'service_instance_sharing', enabled: true, updatedAt: stamp(90), customErrorMessage: null });
+  f.featureFlags.set('service_instance_sharing', {
+    name: 'service_instance_sharing',
+    enabled: true,
+    updatedAt: stamp(90),
+    customErrorMessage: null,
+  });
 
   const identities = generateIdentities(f, ids, rng);
   generateShareEvents(f, ids, identities.users.admin);
@@ -98,7 +140,9 @@ function generateInstances(f: Foundation, knobs: Knobs, ids: Prng, rng: Prng): v
   ];
   const visibleOrgs = new Set(f.plans.find((p) => p.visibilityType === 'organization')?.visibleOrgGuids ?? []);
   const visibleSpaces = f.spaces.filter((s) => visibleOrgs.has(s.orgGuid));
-  const plansByOffering = new Map(f.offerings.map((o) => [o.guid, f.plans.filter((p) => p.offeringGuid === o.guid && p.visibilityType !== 'admin')]));
+  const plansByOffering = new Map(
+    f.offerings.map((o) => [o.guid, f.plans.filter((p) => p.offeringGuid === o.guid && p.visibilityType !== 'admin')]),
+  );
   for (let i = 0; i < knobs.instances; i++) {
     const createdAt = stamp(10_000 + i * 7);
     const scenario = forced[i];
@@ -107,10 +151,25 @@ function generateInstances(f: Foundation, knobs: Knobs, ids: Prng, rng: Prng): v
     const guid = ids.guid();
     if (!managed) {
       f.addInstance({
-        guid, name: `ups-${i + 1}`, type: 'user-provided', spaceGuid: space.guid, planGuid: null, dashboardUrl: null, tags: ['ups'],
-        credentials: { uri: `https://legacy-api.example.org:8443/${i + 1}`, username: `svc-${i + 1}`, password: 'ups-secret' },
-        syslogDrainUrl: i % 3 === 0 ? `syslog-tls://logs.example.org:6514` : '', routeServiceUrl: '',
-        sharedSpaceGuids: [], labels: instanceLabels(i), index: i, createdAt, lastOperation: succeeded(createdAt),
+        guid,
+        name: `ups-${i + 1}`,
+        type: 'user-provided',
+        spaceGuid: space.guid,
+        planGuid: null,
+        dashboardUrl: null,
+        tags: ['ups'],
+        credentials: {
+          uri: `https://legacy-api.example.org:8443/${i + 1}`,
+          username: `svc-${i + 1}`,
+          password: 'ups-secret',
+        },
+        syslogDrainUrl: i % 3 === 0 ? `syslog-tls://logs.example.org:6514` : '',
+        routeServiceUrl: '',
+        sharedSpaceGuids: [],
+        labels: instanceLabels(i),
+        index: i,
+        createdAt,
+        lastOperation: succeeded(createdAt),
       });
       continue;
     }
@@ -123,9 +182,20 @@ function generateInstances(f: Foundation, knobs: Knobs, ids: Prng, rng: Prng): v
       if (!plan.visibleOrgGuids.has(space.orgGuid)) plan = plans.find((p) => p.visibilityType === 'public')!;
     }
     f.addInstance({
-      guid, name: `${offering.name.replace(/^p\./, '')}-${i + 1}`, type: 'managed', spaceGuid: space.guid, planGuid: plan.guid,
-      dashboardUrl: offering.hasDashboard ? `https://dashboard.sys.example.org/${offering.name}/${guid}` : null, tags: [],
-      credentials: null, syslogDrainUrl: '', routeServiceUrl: '', sharedSpaceGuids: [], labels: instanceLabels(i), index: i, createdAt,
+      guid,
+      name: `${offering.name.replace(/^p\./, '')}-${i + 1}`,
+      type: 'managed',
+      spaceGuid: space.guid,
+      planGuid: plan.guid,
+      dashboardUrl: offering.hasDashboard ? `https://dashboard.sys.example.org/${offering.name}/${guid}` : null,
+      tags: [],
+      credentials: null,
+      syslogDrainUrl: '',
+      routeServiceUrl: '',
+      sharedSpaceGuids: [],
+      labels: instanceLabels(i),
+      index: i,
+      createdAt,
       lastOperation: succeeded(createdAt),
     });
   }
@@ -148,7 +218,9 @@ function generateShares(f: Foundation, knobs: Knobs, rng: Prng): void {
     for (let attempt = 0; targets.size < count && attempt < count * 4; attempt++) {
       let target: Space;
       if (crossOnly) {
-        const others = f.spaces.filter((s) => s.orgGuid !== source.orgGuid && (n !== 2 || !planOf(f, instance)?.visibleOrgGuids.has(s.orgGuid)));
+        const others = f.spaces.filter(
+          (s) => s.orgGuid !== source.orgGuid && (n !== 2 || !planOf(f, instance)?.visibleOrgGuids.has(s.orgGuid)),
+        );
         if (others.length === 0) break;
         target = rng.pick(others);
       } else {
@@ -163,4 +235,3 @@ function generateShares(f: Foundation, knobs: Knobs, rng: Prng): void {
 function planOf(f: Foundation, instance: Instance): Plan | undefined {
   return instance.planGuid ? f.planByGuid.get(instance.planGuid) : undefined;
 }
-

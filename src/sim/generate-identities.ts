@@ -6,7 +6,10 @@ import { stamp } from './timestamps.js';
 /** Identities the simulator accepts, generated with the foundation so their guids are stable too. */
 export interface GeneratedIdentities {
   adminClient: { clientId: string; clientSecret: string };
-  users: Record<'admin' | 'admin_read_only' | 'global_auditor' | 'space_developer', { guid: string; username: string; password: string }>;
+  users: Record<
+    'admin' | 'admin_read_only' | 'global_auditor' | 'space_developer',
+    { guid: string; username: string; password: string }
+  >;
 }
 
 /** Binding guids given a scripted unbind behaviour at generation time. */
@@ -16,8 +19,18 @@ export type ScriptedBindings = Array<{ bindingGuid: string } & UnbindBehaviour>;
 export function generateIdentities(f: Foundation, ids: Prng, rng: Prng): GeneratedIdentities {
   const secret = (): string => `s${rng.uint32().toString(36)}${rng.uint32().toString(36)}`;
   const base = ['openid', 'uaa.user', 'scim.read'];
-  const mk = (username: string, scopes: string[], developerSpaces: string[] = []): { guid: string; username: string; password: string } => {
-    const principal = { guid: ids.guid(), username, password: secret(), scopes, developerSpaceGuids: new Set(developerSpaces) };
+  const mk = (
+    username: string,
+    scopes: string[],
+    developerSpaces: string[] = [],
+  ): { guid: string; username: string; password: string } => {
+    const principal = {
+      guid: ids.guid(),
+      username,
+      password: secret(),
+      scopes,
+      developerSpaceGuids: new Set(developerSpaces),
+    };
     f.addPrincipal(principal);
     return { guid: principal.guid, username, password: principal.password };
   };
@@ -28,7 +41,12 @@ export function generateIdentities(f: Foundation, ids: Prng, rng: Prng): Generat
   const hub = f.instances.find((i) => i.sharedSpaceGuids.length > 0);
   if (hub) {
     developerSpaces.push(hub.spaceGuid);
-    const other = f.instances.find((i) => i !== hub && i.spaceGuid !== hub.spaceGuid && i.sharedSpaceGuids.some((s) => s !== hub.spaceGuid && !hub.sharedSpaceGuids.includes(s)));
+    const other = f.instances.find(
+      (i) =>
+        i !== hub &&
+        i.spaceGuid !== hub.spaceGuid &&
+        i.sharedSpaceGuids.some((s) => s !== hub.spaceGuid && !hub.sharedSpaceGuids.includes(s)),
+    );
     const target = other?.sharedSpaceGuids.find((s) => s !== hub.spaceGuid && !hub.sharedSpaceGuids.includes(s));
     if (target) developerSpaces.push(target);
   } else if (f.spaces[0]) {
@@ -38,11 +56,21 @@ export function generateIdentities(f: Foundation, ids: Prng, rng: Prng): Generat
     admin: mk('admin', [...base, 'cloud_controller.admin', 'cloud_controller.read', 'cloud_controller.write']),
     admin_read_only: mk('admin-read-only', [...base, 'cloud_controller.admin_read_only']),
     global_auditor: mk('global-auditor', [...base, 'cloud_controller.global_auditor']),
-    space_developer: mk('space-developer', [...base, 'cloud_controller.read', 'cloud_controller.write'], developerSpaces),
+    space_developer: mk(
+      'space-developer',
+      [...base, 'cloud_controller.read', 'cloud_controller.write'],
+      developerSpaces,
+    ),
   };
   // The admin client's user guid is its client_id, as CC does for client-credentials tokens (cc-api.md §10).
   const clientSecret = secret();
-  f.addPrincipal({ guid: 'cf-shares-admin', username: 'cf-shares-admin', password: clientSecret, scopes: ['cloud_controller.admin', 'uaa.none'], developerSpaceGuids: new Set() });
+  f.addPrincipal({
+    guid: 'cf-shares-admin',
+    username: 'cf-shares-admin',
+    password: clientSecret,
+    scopes: ['cloud_controller.admin', 'uaa.none'],
+    developerSpaceGuids: new Set(),
+  });
   return { adminClient: { clientId: 'cf-shares-admin', clientSecret }, users };
 }
 
@@ -53,10 +81,14 @@ export function generateShareEvents(f: Foundation, ids: Prng, admin: { guid: str
     if (instance.sharedSpaceGuids.length === 0) continue;
     const space = f.spaceByGuid.get(instance.spaceGuid)!;
     f.addEvent({
-      guid: ids.guid(), createdAt: stamp(1_000_000 + n++), type: 'audit.service_instance.share',
+      guid: ids.guid(),
+      createdAt: stamp(1_000_000 + n++),
+      type: 'audit.service_instance.share',
       actor: { guid: admin.guid, type: 'user', name: admin.username },
       target: { guid: instance.guid, type: 'service_instance', name: instance.name },
-      data: { target_space_guids: [...instance.sharedSpaceGuids] }, spaceGuid: space.guid, orgGuid: space.orgGuid,
+      data: { target_space_guids: [...instance.sharedSpaceGuids] },
+      spaceGuid: space.guid,
+      orgGuid: space.orgGuid,
     });
   }
 }

@@ -11,10 +11,24 @@ import { stamp } from './timestamps.js';
  */
 export function generateSecurityGroups(f: Foundation, knobs: Knobs, ids: Prng, rng: Prng): void {
   let index = 0;
-  const add = (name: string, rules: typeof DNS_RULES, running: boolean, staging: boolean, runningSpaces: Iterable<string>, stagingSpaces: Iterable<string>): void => {
+  const add = (
+    name: string,
+    rules: typeof DNS_RULES,
+    running: boolean,
+    staging: boolean,
+    runningSpaces: Iterable<string>,
+    stagingSpaces: Iterable<string>,
+  ): void => {
     f.addSecurityGroup({
-      guid: ids.guid(), name, globallyRunning: running, globallyStaging: staging, rules: rules.map((r) => ({ ...r })),
-      runningSpaceGuids: new Set(runningSpaces), stagingSpaceGuids: new Set(stagingSpaces), index, createdAt: stamp(20 + index),
+      guid: ids.guid(),
+      name,
+      globallyRunning: running,
+      globallyStaging: staging,
+      rules: rules.map((r) => ({ ...r })),
+      runningSpaceGuids: new Set(runningSpaces),
+      stagingSpaceGuids: new Set(stagingSpaces),
+      index,
+      createdAt: stamp(20 + index),
     });
     index++;
   };

@@ -40,4 +40,8 @@ export function actorOf(ctx: RouteContext): Actor {
 }
 
 /** 200 with a JSON body. */
-export const ok = (body: unknown, headers?: Record<string, string>): SimResponse => ({ status: 200, body, ...(headers && { headers }) });
+export const ok = (body: unknown, headers?: Record<string, string>): SimResponse => ({
+  status: 200,
+  body,
+  ...(headers && { headers }),
+});

@@ -31,11 +31,21 @@ export async function startSim(options: SimOptions = {}): Promise<RunningSim> {
   const server = new SimServer(normalised);
   await server.listen();
   const ids = server.state.identities;
-  const strip = ({ username, password }: { username: string; password: string }): { username: string; password: string } => ({ username, password });
+  const strip = ({
+    username,
+    password,
+  }: {
+    username: string;
+    password: string;
+  }): { username: string; password: string } => ({ username, password });
   normalised.log?.info({ url: server.url, seed: normalised.knobs.seed }, 'simulator listening');
   return {
     url: server.url,
-    credentials: { ...strip(ids.users.admin), clientId: ids.adminClient.clientId, clientSecret: ids.adminClient.clientSecret },
+    credentials: {
+      ...strip(ids.users.admin),
+      clientId: ids.adminClient.clientId,
+      clientSecret: ids.adminClient.clientSecret,
+    },
     users: {
       admin: strip(ids.users.admin),
       admin_read_only: strip(ids.users.admin_read_only),

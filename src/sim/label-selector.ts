@@ -71,7 +71,8 @@ function textError(text: string): string | null {
 export function parseLabelSelector(selector: string): { requirements: LabelRequirement[]; errors: string[] } {
   const parsed = (selector.match(SPLITTER) ?? []).map(parseRequirement);
   if (parsed.length === 0) return { requirements: [], errors: ['Missing label_selector value'] };
-  if (parsed.length > MAX_REQUIREMENTS) return { requirements: [], errors: [`Too many label_selector requirements (maximum is ${MAX_REQUIREMENTS})`] };
+  if (parsed.length > MAX_REQUIREMENTS)
+    return { requirements: [], errors: [`Too many label_selector requirements (maximum is ${MAX_REQUIREMENTS})`] };
   const errors: string[] = [];
   const requirements: LabelRequirement[] = [];
   for (const r of parsed) {
@@ -79,7 +80,8 @@ export function parseLabelSelector(selector: string): { requirements: LabelRequi
       errors.push('Invalid label_selector value');
       continue;
     }
-    const error = keyError(r.key) ?? r.values.map((v) => (v === '' ? null : textError(v))).find((e) => e !== null) ?? null;
+    const error =
+      keyError(r.key) ?? r.values.map((v) => (v === '' ? null : textError(v))).find((e) => e !== null) ?? null;
     if (error) errors.push(error);
     else requirements.push(r);
   }
@@ -87,7 +89,10 @@ export function parseLabelSelector(selector: string): { requirements: LabelRequi
 }
 
 /** Whether `labels` satisfy every requirement. */
-export function matchesLabels(labels: Readonly<Record<string, string>>, requirements: readonly LabelRequirement[]): boolean {
+export function matchesLabels(
+  labels: Readonly<Record<string, string>>,
+  requirements: readonly LabelRequirement[],
+): boolean {
   return requirements.every((r) => {
     const has = Object.hasOwn(labels, r.key);
     switch (r.operator) {

@@ -10,7 +10,8 @@ export function splitListValue(raw: string): string[] {
 }
 
 const isHex = (byte: number | undefined): boolean =>
-  byte !== undefined && ((byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66));
+  byte !== undefined &&
+  ((byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66));
 
 /** `Addressable::URI.unescape`: every valid `%XX` becomes its byte, anything else stays, the bytes are read as UTF-8. */
 export function unescapeOnce(value: string): string {

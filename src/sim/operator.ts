@@ -30,7 +30,13 @@ const bad = (message: string, status = 400): OperatorResponse => ({ status, body
  * The `/_sim` operator endpoints (no auth): request counts, the write log, ground truth, reset, faults, scripted
  * brokers and out-of-band changes. Returns null for a path it does not know.
  */
-export function handleOperator(hooks: OperatorHooks, method: string, path: string, body: unknown, search: URLSearchParams): OperatorResponse | null {
+export function handleOperator(
+  hooks: OperatorHooks,
+  method: string,
+  path: string,
+  body: unknown,
+  search: URLSearchParams,
+): OperatorResponse | null {
   const key = `${method} ${path}`;
   if (key === 'GET /_sim/requests') return { status: 200, body: hooks.counter.snapshot() };
   if (key === 'POST /_sim/requests/reset') {
@@ -67,10 +73,12 @@ export function handleOperator(hooks: OperatorHooks, method: string, path: strin
     if (!binding) return bad('binding not found', 404);
     const raw = (body ?? {}) as Record<string, unknown>;
     const unbind = raw.unbind;
-    if (unbind !== 'sync' && unbind !== 'async' && unbind !== 'fail' && unbind !== 'busy') return bad("unbind must be one of 'sync', 'async', 'fail', 'busy'");
+    if (unbind !== 'sync' && unbind !== 'async' && unbind !== 'fail' && unbind !== 'busy')
+      return bad("unbind must be one of 'sync', 'async', 'fail', 'busy'");
     const seconds = raw.asyncSeconds ?? (unbind === 'async' ? 2 : 0);
     // No upper bound: CC may poll an async unbind for a week (cc-api.md §13).
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return bad('asyncSeconds must be a number >= 0');
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0)
+      return bad('asyncSeconds must be a number >= 0');
     const next: UnbindBehaviour = { unbind, asyncSeconds: seconds };
     binding.behaviour = next;
     return { status: 200, body: { binding_guid: binding.guid, ...next } };

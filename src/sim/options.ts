@@ -63,21 +63,38 @@ export interface NormalisedOptions {
 }
 
 const KNOWN = new Set([
-  'port', 'host', 'seed', 'orgs', 'spaces', 'instances', 'userProvidedRatio', 'sharedRatio', 'maxSharesPerInstance',
-  'bindings', 'keys', 'securityGroups', 'apps', 'tokenTtlSeconds', 'faults', 'log',
+  'port',
+  'host',
+  'seed',
+  'orgs',
+  'spaces',
+  'instances',
+  'userProvidedRatio',
+  'sharedRatio',
+  'maxSharesPerInstance',
+  'bindings',
+  'keys',
+  'securityGroups',
+  'apps',
+  'tokenTtlSeconds',
+  'faults',
+  'log',
 ]);
 
 /** Applies defaults and rejects unknown keys and out-of-range values with a RangeError naming the option. */
 export function normaliseOptions(options: SimOptions = {}): NormalisedOptions {
-  for (const key of Object.keys(options)) if (!KNOWN.has(key)) throw new RangeError(`unknown simulator option '${key}'`);
+  for (const key of Object.keys(options))
+    if (!KNOWN.has(key)) throw new RangeError(`unknown simulator option '${key}'`);
   const whole = (name: keyof SimOptions, value: number | undefined, fallback: number, min = 0): number => {
     const v = value ?? fallback;
-    if (!Number.isInteger(v) || v < min) throw new RangeError(`${name} must be a whole number >= ${min} (got ${String(v)})`);
+    if (!Number.isInteger(v) || v < min)
+      throw new RangeError(`${name} must be a whole number >= ${min} (got ${String(v)})`);
     return v;
   };
   const ratio = (name: keyof SimOptions, value: number | undefined, fallback: number): number => {
     const v = value ?? fallback;
-    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new RangeError(`${name} must be between 0 and 1 (got ${String(v)})`);
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1))
+      throw new RangeError(`${name} must be between 0 and 1 (got ${String(v)})`);
     return v;
   };
   const instances = whole('instances', options.instances, 200);

@@ -23,7 +23,11 @@ function cgiEscape(text: string): string {
  * the pairs.
  */
 export function pageHref(baseUrl: string, path: string, query: ParsedQuery, page: number): string {
-  const params: Array<[string, string]> = [...query.linkParams, ['per_page', String(query.perPage)], ['page', String(page)]];
+  const params: Array<[string, string]> = [
+    ...query.linkParams,
+    ['per_page', String(query.perPage)],
+    ['page', String(page)],
+  ];
   if (query.orderBy) params.push(['order_by', `${query.orderBy.desc ? '-' : '+'}${query.orderBy.key}`]);
   const pairs = params.map(([k, v]) => `${cgiEscape(k)}=${cgiEscape(v)}`).sort();
   return `${baseUrl}${path}?${pairs.join('&')}`;
@@ -40,7 +44,13 @@ export interface PageOptions {
 }
 
 /** Slices one page of `items` (already filtered and ordered) and builds its pagination object. */
-export function paginate<T>(items: readonly T[], query: ParsedQuery, baseUrl: string, path: string, options: PageOptions = {}): { pagination: Pagination; page: T[] } {
+export function paginate<T>(
+  items: readonly T[],
+  query: ParsedQuery,
+  baseUrl: string,
+  path: string,
+  options: PageOptions = {},
+): { pagination: Pagination; page: T[] } {
   const start = (query.page - 1) * query.perPage;
   const page = items.slice(start, start + query.perPage);
   const total = options.totalFromPage === false || page.length > 0 ? items.length : 0;
@@ -61,7 +71,10 @@ export function paginate<T>(items: readonly T[], query: ParsedQuery, baseUrl: st
 }
 
 /** Orders records by `order_by` (created_at / updated_at / name), default order by index (the database id). */
-export function orderRecords<T extends { index: number; createdAt: string; name?: string | null }>(items: T[], orderBy: ParsedQuery['orderBy']): T[] {
+export function orderRecords<T extends { index: number; createdAt: string; name?: string | null }>(
+  items: T[],
+  orderBy: ParsedQuery['orderBy'],
+): T[] {
   if (!orderBy) return items;
   const dir = orderBy.desc ? -1 : 1;
   const key = orderBy.key;

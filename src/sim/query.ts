@@ -81,8 +81,16 @@ export function parseQuery(search: URLSearchParams, spec: ListSpec): ParsedQuery
 
   const errors: string[] = [];
   const q: ParsedQuery = {
-    page: 1, perPage: 50, orderBy: null, lists: new Map(), singles: new Map(), timestamps: new Map(), include: [], fields: new Map(),
-    labelSelector: null, linkParams: [],
+    page: 1,
+    perPage: 50,
+    orderBy: null,
+    lists: new Map(),
+    singles: new Map(),
+    timestamps: new Map(),
+    include: [],
+    fields: new Map(),
+    labelSelector: null,
+    linkParams: [],
   };
   if (spec.paginated !== false) parsePagination(plain, q, errors);
   parseOrderBy(plain.get('order_by'), spec, q, errors);
@@ -94,8 +102,12 @@ export function parseQuery(search: URLSearchParams, spec: ListSpec): ParsedQuery
     q.labelSelector = parsed.requirements;
     q.linkParams.push(['label_selector', selector]);
   }
-  if (unknown.length > 0) errors.push(`Unknown query parameter(s): '${unknown.join("', '")}'. Valid parameters are: '${allowed.join("', '")}'`);
-  for (const [key, message] of Object.entries(spec.refused ?? {})) if (plain.has(key) || nested.has(key)) errors.push(message);
+  if (unknown.length > 0)
+    errors.push(
+      `Unknown query parameter(s): '${unknown.join("', '")}'. Valid parameters are: '${allowed.join("', '")}'`,
+    );
+  for (const [key, message] of Object.entries(spec.refused ?? {}))
+    if (plain.has(key) || nested.has(key)) errors.push(message);
 
   for (const key of spec.lists ?? []) {
     const value = plain.get(key);
@@ -106,7 +118,8 @@ export function parseQuery(search: URLSearchParams, spec: ListSpec): ParsedQuery
   }
   for (const [key, kind] of Object.entries(spec.singles ?? {})) parseSingle(key, kind, plain.get(key), q, errors);
   if (spec.includes && plain.has('include')) parseInclude(plain.get('include')!, spec.includes, q, errors);
-  if (spec.fields && (plain.has('fields') || nested.has('fields'))) parseFields(nested.get('fields'), spec.fields, q, errors);
+  if (spec.fields && (plain.has('fields') || nested.has('fields')))
+    parseFields(nested.get('fields'), spec.fields, q, errors);
   for (const key of spec.ignored ?? []) {
     if (plain.has(key)) q.linkParams.push([key, plain.get(key)!]);
     for (const [sub, value] of nested.get(key) ?? []) q.linkParams.push([`${key}[${sub}]`, value]);
@@ -171,7 +184,13 @@ function parseOrderBy(value: string | undefined, spec: ListSpec, q: ParsedQuery,
 }
 
 /** `TimestampValidator`: a list (equality) or a hash of relational operators with one value each. */
-function parseTimestamps(key: string, flat: string | undefined, ops: Map<string, string> | undefined, q: ParsedQuery, errors: string[]): void {
+function parseTimestamps(
+  key: string,
+  flat: string | undefined,
+  ops: Map<string, string> | undefined,
+  q: ParsedQuery,
+  errors: string[],
+): void {
   const name = humanise(key);
   const formatError = `${name} has an invalid timestamp format. Timestamps should be formatted as 'YYYY-MM-DDThh:mm:ssZ'`;
   // CC checks the format only; the date must also parse here because the simulator compares instants.
@@ -197,10 +216,18 @@ function parseTimestamps(key: string, flat: string | undefined, ops: Map<string,
   if (filters.length > 0) q.timestamps.set(key, filters);
 }
 
-function parseSingle(key: string, kind: string[] | 'boolean' | null, value: string | undefined, q: ParsedQuery, errors: string[]): void {
+function parseSingle(
+  key: string,
+  kind: string[] | 'boolean' | null,
+  value: string | undefined,
+  q: ParsedQuery,
+  errors: string[],
+): void {
   if (value === undefined) return;
-  if (Array.isArray(kind) && !kind.includes(value)) errors.push(`${humanise(key)} must be one of '${kind.join("', '")}'`);
-  else if (kind === 'boolean' && value !== 'true' && value !== 'false') errors.push(`${humanise(key)} must be 'true' or 'false'`);
+  if (Array.isArray(kind) && !kind.includes(value))
+    errors.push(`${humanise(key)} must be one of '${kind.join("', '")}'`);
+  else if (kind === 'boolean' && value !== 'true' && value !== 'false')
+    errors.push(`${humanise(key)} must be 'true' or 'false'`);
   else q.singles.set(key, value);
   q.linkParams.push([key, value]);
 }
@@ -223,7 +250,12 @@ function parseInclude(value: string, valid: string[], q: ParsedQuery, errors: st
 }
 
 /** `FieldsValidator`: `fields[resource]=key,key`. */
-function parseFields(byResource: Map<string, string> | undefined, allowed: Record<string, string[]>, q: ParsedQuery, errors: string[]): void {
+function parseFields(
+  byResource: Map<string, string> | undefined,
+  allowed: Record<string, string[]>,
+  q: ParsedQuery,
+  errors: string[],
+): void {
   if (!byResource) {
     errors.push('Fields must be an object');
     return;
@@ -232,7 +264,8 @@ function parseFields(byResource: Map<string, string> | undefined, allowed: Recor
     const keys = allowed[resource];
     const wanted = splitListValue(value);
     if (!keys) errors.push(`Fields [${resource}] valid resources are: '${Object.keys(allowed).join("', '")}'`);
-    else if (wanted.some((w) => !keys.includes(w))) errors.push(`Fields valid keys for '${resource}' are: '${keys.join("', '")}'`);
+    else if (wanted.some((w) => !keys.includes(w)))
+      errors.push(`Fields valid keys for '${resource}' are: '${keys.join("', '")}'`);
     else q.fields.set(resource, wanted);
     q.linkParams.push([`fields[${resource}]`, wanted.join(',')]);
   }
@@ -250,11 +283,16 @@ export function matchesTimestamps(at: string, filters: TimestampFilter[] | undef
   return filters.every((f) => {
     const v = f.values.map((x) => Date.parse(x));
     switch (f.op) {
-      case 'eq': return v.includes(t);
-      case 'lt': return t < v[0]!;
-      case 'lte': return t <= v[0]!;
-      case 'gt': return t > v[0]!;
-      case 'gte': return t >= v[0]!;
+      case 'eq':
+        return v.includes(t);
+      case 'lt':
+        return t < v[0]!;
+      case 'lte':
+        return t <= v[0]!;
+      case 'gt':
+        return t > v[0]!;
+      case 'gte':
+        return t >= v[0]!;
     }
   });
 }

@@ -28,7 +28,7 @@ export class RateLimiter {
     const limit = this.options.limit;
     const limited = entry.count > limit;
     const ratio = limit > 0 ? Math.max(0, (limit - entry.count) / limit) : 0;
-    const remaining = Math.floor(Math.floor(ratio * 10) / 10 * limit);
+    const remaining = Math.floor((Math.floor(ratio * 10) / 10) * limit);
     const resetSeconds = Math.ceil(windowEnd / 1000);
     const headers: Record<string, string> = {
       'X-RateLimit-Limit': String(limit),

@@ -13,8 +13,15 @@ export function recordEvent(
   const f = state.foundation;
   const org = spaceGuid ? (f.spaceByGuid.get(spaceGuid)?.orgGuid ?? null) : null;
   f.addEvent({
-    guid: state.newGuid(), createdAt: state.now(), type,
-    actor: actor ? { guid: actor.guid, type: 'user', name: actor.principal.username } : { guid: 'system', type: 'system', name: 'system' },
-    target, data, spaceGuid, orgGuid: org,
+    guid: state.newGuid(),
+    createdAt: state.now(),
+    type,
+    actor: actor
+      ? { guid: actor.guid, type: 'user', name: actor.principal.username }
+      : { guid: 'system', type: 'system', name: 'system' },
+    target,
+    data,
+    spaceGuid,
+    orgGuid: org,
   });
 }

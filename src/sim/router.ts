@@ -41,6 +41,9 @@ function split(path: string): string[] {
 
 /** A normalised name for a path no route knows: ids replaced by `:guid` so counts stay readable. */
 export function normaliseUnknown(method: string, path: string): string {
-  const norm = path.split('/').map((s) => (/^[0-9a-f-]{16,}$/i.test(s) ? ':guid' : s)).join('/');
+  const norm = path
+    .split('/')
+    .map((s) => (/^[0-9a-f-]{16,}$/i.test(s) ? ':guid' : s))
+    .join('/');
   return `${method} ${norm || '/'}`;
 }

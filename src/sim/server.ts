@@ -2,7 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Actor } from './actor.js';
-import { CcError, invalidAuthToken, notAuthenticated, notAuthorized, parseError, rateLimitExceeded, serviceUnavailable, unknownError, unknownRoute } from './errors.js';
+import {
+  CcError,
+  invalidAuthToken,
+  notAuthenticated,
+  notAuthorized,
+  parseError,
+  rateLimitExceeded,
+  serviceUnavailable,
+  unknownError,
+  unknownRoute,
+} from './errors.js';
 import { FaultInjector, type FaultDecision, type FaultOptions } from './faults.js';
 import type { SimResponse } from './http-types.js';
 import { verifyJwt } from './jwt.js';
@@ -55,7 +65,9 @@ export class SimServer {
    */
   private requestBase(req: IncomingMessage): string {
     const host = req.headers.host;
-    return host && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? `http://${host}` : this.baseUrl;
+    return host && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)
+      ? `http://${host}`
+      : this.baseUrl;
   }
 
   /** Listens on the configured host (127.0.0.1 unless told otherwise). */
@@ -99,7 +111,8 @@ export class SimServer {
     let routeName = `${method} ${path}`;
     const log = this.options.log;
     // Route names only: query strings may carry guids, never secrets, but keep the line short.
-    if (log?.isLevelEnabled('debug')) res.on('finish', () => log.debug({ route: routeName, status: res.statusCode }, 'sim request'));
+    if (log?.isLevelEnabled('debug'))
+      res.on('finish', () => log.debug({ route: routeName, status: res.statusCode }, 'sim request'));
     const match = this.router.match(method, path);
     const routeKey = match ? `${method} ${match.route.pattern}` : normaliseUnknown(method, path);
     if (WriteLog.covers(method, path)) {
@@ -120,7 +133,11 @@ export class SimServer {
       }
       const answer = handleOperator(
         {
-          state: this.state, counter: this.counter, writes: this.writes, getFaults: () => this.faults.options, setFaults: (f) => this.setFaults(f),
+          state: this.state,
+          counter: this.counter,
+          writes: this.writes,
+          getFaults: () => this.faults.options,
+          setFaults: (f) => this.setFaults(f),
           reset: () => {
             this.state.regenerate();
             this.counter.reset();
@@ -128,7 +145,10 @@ export class SimServer {
             this.setFaults(this.options.faults);
           },
         },
-        method, path, body, url.searchParams,
+        method,
+        path,
+        body,
+        url.searchParams,
       );
       return send(res, answer ?? { status: 404, body: { error: `unknown operator route ${method} ${path}` } });
     }
@@ -137,7 +157,13 @@ export class SimServer {
       this.counter.count(TOKEN_ROUTE);
       const fault = this.faults.decide(TOKEN_ROUTE);
       if (await this.applyFaults(fault, req, res)) return;
-      const answer = tokenEndpoint(this.state, this.secret, `${baseUrl}/uaa/oauth/token`, req.headers, new URLSearchParams(raw));
+      const answer = tokenEndpoint(
+        this.state,
+        this.secret,
+        `${baseUrl}/uaa/oauth/token`,
+        req.headers,
+        new URLSearchParams(raw),
+      );
       return send(res, answer, fault.malformed);
     }
 
@@ -156,7 +182,11 @@ export class SimServer {
           const decision = this.limiter.check(actor.guid, actor.isAdminish);
           if (decision?.limited) {
             // The 429 says text/plain but carries a JSON body (cc-api.md §8.1).
-            return send(res, { status: 429, body: rateLimitExceeded().toBody(), headers: { ...decision.headers, 'Content-Type': 'text/plain; charset=utf-8' } });
+            return send(res, {
+              status: 429,
+              body: rateLimitExceeded().toBody(),
+              headers: { ...decision.headers, 'Content-Type': 'text/plain; charset=utf-8' },
+            });
           }
           Object.assign(extraHeaders, decision?.headers ?? {});
         }
@@ -170,7 +200,15 @@ export class SimServer {
           throw parseError();
         }
       }
-      const answer = await match.route.handler({ state: this.state, actor, params: match.params, search: url.searchParams, body, baseUrl, method });
+      const answer = await match.route.handler({
+        state: this.state,
+        actor,
+        params: match.params,
+        search: url.searchParams,
+        body,
+        baseUrl,
+        method,
+      });
       send(res, { ...answer, headers: { ...extraHeaders, ...answer.headers } }, fault.malformed);
     } catch (error) {
       if (!(error instanceof CcError)) throw error;
@@ -223,7 +261,8 @@ function send(res: ServerResponse, answer: SimResponse, malformed = false): void
     text = JSON.stringify(answer.body);
     // Fault: a truncated 200 JSON body.
     if (malformed && answer.status === 200) text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json; charset=utf-8';
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+      headers['Content-Type'] = 'application/json; charset=utf-8';
   }
   headers['Content-Length'] = String(Buffer.byteLength(text));
   res.writeHead(answer.status, headers);

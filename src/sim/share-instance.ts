@@ -39,8 +39,14 @@ export function shareInstance(state: SimState, actor: Actor, instanceGuid: strin
   const readOnly = guids.filter((g) => f.spaceByGuid.has(g) && actor.canReadSpace(g) && !actor.canWriteSpace(g));
   const messages: string[] = [];
   const list = (gs: string[]): string => `['${gs.join("', '")}']`;
-  if (missing.length > 0) messages.push(`Unable to share service instance ${si.name} with spaces ${list(missing)}. Ensure the spaces exist and that you have access to them.`);
-  if (readOnly.length > 0) messages.push(`Unable to share service instance ${si.name} with spaces ${list(readOnly)}. Write permission is required in order to share a service instance with a space.`);
+  if (missing.length > 0)
+    messages.push(
+      `Unable to share service instance ${si.name} with spaces ${list(missing)}. Ensure the spaces exist and that you have access to them.`,
+    );
+  if (readOnly.length > 0)
+    messages.push(
+      `Unable to share service instance ${si.name} with spaces ${list(readOnly)}. Write permission is required in order to share a service instance with a space.`,
+    );
   if (messages.length > 0) throw unprocessable(messages.join('\n'));
   const targets = guids.map((g) => f.spaceByGuid.get(g)!);
 
@@ -48,29 +54,43 @@ export function shareInstance(state: SimState, actor: Actor, instanceGuid: strin
   const plan = f.planByGuid.get(si.planGuid ?? '')!;
   const offering = f.offeringByGuid.get(plan.offeringGuid)!;
   // Service#shareable? is a truthiness test on the catalog metadata (cc-api.md §6).
-  if (!offering.shareable) throw unprocessable(`The ${offering.name} service does not support service instance sharing.`);
+  if (!offering.shareable)
+    throw unprocessable(`The ${offering.name} service does not support service instance sharing.`);
   if (targets.some((t) => t.guid === si.spaceGuid)) {
-    throw unprocessable(`Unable to share service instance '${si.name}' with space '${si.spaceGuid}'. Service instances cannot be shared into the space where they were created.`);
+    throw unprocessable(
+      `Unable to share service instance '${si.name}' with space '${si.spaceGuid}'. Service instances cannot be shared into the space where they were created.`,
+    );
   }
-  if (!plan.active) throw unprocessable(`The service instance could not be shared as the ${plan.name} plan is inactive.`);
+  if (!plan.active)
+    throw unprocessable(`The service instance could not be shared as the ${plan.name} plan is inactive.`);
   for (const t of targets) {
     if (!f.planVisibleInSpace(plan, t)) {
       const org = f.orgByGuid.get(t.orgGuid)!;
-      throw unprocessable(`Access to service ${offering.name} and plan ${plan.name} is not enabled in ${org.name}/${t.name}.`);
+      throw unprocessable(
+        `Access to service ${offering.name} and plan ${plan.name} is not enabled in ${org.name}/${t.name}.`,
+      );
     }
   }
   for (const t of targets) checkNames(state, si, t);
   if (si.lastOperation.type === 'create' && si.lastOperation.state === 'in progress') {
     throw unprocessable('Service instance is currently being created. It can be shared after its creation succeeded.');
   }
-  if (si.lastOperation.type === 'delete' && si.lastOperation.state === 'in progress') throw unprocessable('The service instance is getting deleted.');
+  if (si.lastOperation.type === 'delete' && si.lastOperation.state === 'in progress')
+    throw unprocessable('The service instance is getting deleted.');
   if (si.lastOperation.type === 'create' && si.lastOperation.state === 'failed') {
     throw new CcError(404, 'CF-ServiceInstanceNotFound', 60004, `The service instance could not be found: ${si.name}`);
   }
   for (const t of targets) f.share(si, t.guid);
-  recordEvent(state, actor, 'audit.service_instance.share', { guid: si.guid, type: 'service_instance', name: si.name }, si.spaceGuid, {
-    target_space_guids: targets.map((t) => t.guid),
-  });
+  recordEvent(
+    state,
+    actor,
+    'audit.service_instance.share',
+    { guid: si.guid, type: 'service_instance', name: si.name },
+    si.spaceGuid,
+    {
+      target_space_guids: targets.map((t) => t.guid),
+    },
+  );
   return si;
 }
 
@@ -81,6 +101,7 @@ function checkNames(state: SimState, si: Instance, target: Space): void {
   }
   // Re-sharing the same instance lands here too (cc-api.md §1.1).
   for (const o of f.sharedInto.get(target.guid) ?? []) {
-    if (o.name === si.name) throw unprocessable(`A service instance called ${si.name} has already been shared with ${target.name}.`);
+    if (o.name === si.name)
+      throw unprocessable(`A service instance called ${si.name} has already been shared with ${target.name}.`);
   }
 }

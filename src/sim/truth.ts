@@ -4,7 +4,14 @@ import type { Instance, Offering, SecurityGroup } from './model.js';
 
 /** A finding the auditor is expected to report. */
 export interface ExpectedFinding {
-  kind: 'asg_gap' | 'plan_not_visible' | 'offering_not_shareable' | 'keys_on_shared_instance' | 'cross_org_share' | 'dashboard_exposed' | 'sharing_flag_enabled';
+  kind:
+    | 'asg_gap'
+    | 'plan_not_visible'
+    | 'offering_not_shareable'
+    | 'keys_on_shared_instance'
+    | 'cross_org_share'
+    | 'dashboard_exposed'
+    | 'sharing_flag_enabled';
   instance_guid?: string;
   space_guid?: string;
 }
@@ -12,16 +19,39 @@ export interface ExpectedFinding {
 /** `GET /_sim/truth`. */
 export interface Truth {
   shares: Array<{
-    instance_guid: string; instance_name: string; source_space_guid: string; source_org_guid: string;
-    target_space_guid: string; target_org_guid: string; bound_app_guids: string[]; binding_guids: string[];
+    instance_guid: string;
+    instance_name: string;
+    source_space_guid: string;
+    source_org_guid: string;
+    target_space_guid: string;
+    target_org_guid: string;
+    bound_app_guids: string[];
+    binding_guids: string[];
   }>;
   shared_instance_guids: string[];
   keys_on_shared_instances: Array<{ instance_guid: string; key_guid: string }>;
   expected_findings: ExpectedFinding[];
   lower_bound_requests: number;
   lower_bound_breakdown: Record<string, number>;
-  counts: Record<'orgs' | 'spaces' | 'instances' | 'managed_instances' | 'shared_instances' | 'shares' | 'app_bindings' | 'keys' | 'security_groups', number>;
-  scripted_bindings: Array<{ binding_guid: string; unbind: string; asyncSeconds: number; instance_guid: string; space_guid: string }>;
+  counts: Record<
+    | 'orgs'
+    | 'spaces'
+    | 'instances'
+    | 'managed_instances'
+    | 'shared_instances'
+    | 'shares'
+    | 'app_bindings'
+    | 'keys'
+    | 'security_groups',
+    number
+  >;
+  scripted_bindings: Array<{
+    binding_guid: string;
+    unbind: string;
+    asyncSeconds: number;
+    instance_guid: string;
+    space_guid: string;
+  }>;
   space_developer_space_guids: string[];
   /** Spaces marked "being deleted" (`PUT /_sim/spaces/:guid/deleting`): unshares from them refuse non-admins. */
   deleting_space_guids: string[];
@@ -48,14 +78,22 @@ export function computeTruth(f: Foundation, developerSpaces: Iterable<string>): 
   const globalRunning = f.securityGroups.filter((g) => g.globallyRunning);
   const running = (spaceGuid: string): SecurityGroup[] => {
     let groups = runningBySpace.get(spaceGuid);
-    if (!groups) runningBySpace.set(spaceGuid, (groups = [...globalRunning, ...f.securityGroups.filter((g) => !g.globallyRunning && g.runningSpaceGuids.has(spaceGuid))]));
+    if (!groups)
+      runningBySpace.set(
+        spaceGuid,
+        (groups = [
+          ...globalRunning,
+          ...f.securityGroups.filter((g) => !g.globallyRunning && g.runningSpaceGuids.has(spaceGuid)),
+        ]),
+      );
     return groups;
   };
   const reach = new Map<string, boolean>();
   const reaches = (spaceGuid: string, o: Offering): boolean => {
     const key = `${spaceGuid}|${o.guid}`;
     let ok = reach.get(key);
-    if (ok === undefined) reach.set(key, (ok = running(spaceGuid).some((g) => g.rules.some((r) => ruleAllowsTcp(r, o.host, o.port)))));
+    if (ok === undefined)
+      reach.set(key, (ok = running(spaceGuid).some((g) => g.rules.some((r) => ruleAllowsTcp(r, o.host, o.port)))));
     return ok;
   };
   const restrictedPlans = new Set<string>();
@@ -68,13 +106,21 @@ export function computeTruth(f: Foundation, developerSpaces: Iterable<string>): 
       const target = f.spaceByGuid.get(targetGuid)!;
       const bindings = f.appBindingsIn(si, targetGuid);
       shares.push({
-        instance_guid: si.guid, instance_name: si.name, source_space_guid: source.guid, source_org_guid: source.orgGuid,
-        target_space_guid: target.guid, target_org_guid: target.orgGuid,
-        bound_app_guids: [...new Set(bindings.map((b) => b.appGuid!))], binding_guids: bindings.map((b) => b.guid),
+        instance_guid: si.guid,
+        instance_name: si.name,
+        source_space_guid: source.guid,
+        source_org_guid: source.orgGuid,
+        target_space_guid: target.guid,
+        target_org_guid: target.orgGuid,
+        bound_app_guids: [...new Set(bindings.map((b) => b.appGuid!))],
+        binding_guids: bindings.map((b) => b.guid),
       });
-      if (offering && !reaches(target.guid, offering)) findings.push({ kind: 'asg_gap', instance_guid: si.guid, space_guid: target.guid });
-      if (plan && !f.planVisibleInSpace(plan, target)) findings.push({ kind: 'plan_not_visible', instance_guid: si.guid, space_guid: target.guid });
-      if (target.orgGuid !== source.orgGuid) findings.push({ kind: 'cross_org_share', instance_guid: si.guid, space_guid: target.guid });
+      if (offering && !reaches(target.guid, offering))
+        findings.push({ kind: 'asg_gap', instance_guid: si.guid, space_guid: target.guid });
+      if (plan && !f.planVisibleInSpace(plan, target))
+        findings.push({ kind: 'plan_not_visible', instance_guid: si.guid, space_guid: target.guid });
+      if (target.orgGuid !== source.orgGuid)
+        findings.push({ kind: 'cross_org_share', instance_guid: si.guid, space_guid: target.guid });
     }
     if (offering && !offering.shareable) findings.push({ kind: 'offering_not_shareable', instance_guid: si.guid });
     const siKeys = (f.bindingsByInstance.get(si.guid) ?? []).filter((b) => b.type === 'key');
@@ -106,14 +152,26 @@ export function computeTruth(f: Foundation, developerSpaces: Iterable<string>): 
     lower_bound_requests: Object.values(breakdown).reduce((a, b) => a + b, 0),
     lower_bound_breakdown: breakdown,
     counts: {
-      orgs: f.orgs.length, spaces: f.spaces.length, instances: f.instances.length,
-      managed_instances: f.instances.filter((si) => si.type === 'managed').length, shared_instances: sharedInstances.length,
-      shares: shares.length, app_bindings: appBindings, keys: f.bindings.length - appBindings, security_groups: f.securityGroups.length,
+      orgs: f.orgs.length,
+      spaces: f.spaces.length,
+      instances: f.instances.length,
+      managed_instances: f.instances.filter((si) => si.type === 'managed').length,
+      shared_instances: sharedInstances.length,
+      shares: shares.length,
+      app_bindings: appBindings,
+      keys: f.bindings.length - appBindings,
+      security_groups: f.securityGroups.length,
     },
     // Every binding whose broker is scripted (generated or set through PUT /_sim/bindings/:guid/behaviour).
     scripted_bindings: f.bindings
       .filter((b) => b.behaviour.unbind !== 'sync')
-      .map((b) => ({ binding_guid: b.guid, unbind: b.behaviour.unbind, asyncSeconds: b.behaviour.asyncSeconds, instance_guid: b.instanceGuid, space_guid: f.bindingSpaceGuid(b) ?? '' })),
+      .map((b) => ({
+        binding_guid: b.guid,
+        unbind: b.behaviour.unbind,
+        asyncSeconds: b.behaviour.asyncSeconds,
+        instance_guid: b.instanceGuid,
+        space_guid: f.bindingSpaceGuid(b) ?? '',
+      })),
     space_developer_space_guids: [...developerSpaces],
     deleting_space_guids: [...f.deletingSpaceGuids],
   };

@@ -12,7 +12,10 @@ export interface UaaResponse {
   body: Record<string, unknown>;
 }
 
-const badCredentials = (): UaaResponse => ({ status: 401, body: { error: 'unauthorized', error_description: 'Bad credentials' } });
+const badCredentials = (): UaaResponse => ({
+  status: 401,
+  body: { error: 'unauthorized', error_description: 'Bad credentials' },
+});
 
 /** Client id and secret from `Authorization: Basic` or, failing that, the form body (UAA accepts both). */
 function clientOf(headers: IncomingHttpHeaders, form: URLSearchParams): { id: string; secret: string } | null {
@@ -31,24 +34,50 @@ function clientOf(headers: IncomingHttpHeaders, form: URLSearchParams): { id: st
  * `POST /uaa/oauth/token`: password grant with client `cf` and an empty secret (what `cf login` sends),
  * client_credentials (body or Basic) and refresh_token. Tokens are HS256 JWTs carrying the claims CC reads.
  */
-export function tokenEndpoint(state: SimState, secret: Buffer, issuer: string, headers: IncomingHttpHeaders, form: URLSearchParams): UaaResponse {
+export function tokenEndpoint(
+  state: SimState,
+  secret: Buffer,
+  issuer: string,
+  headers: IncomingHttpHeaders,
+  form: URLSearchParams,
+): UaaResponse {
   const f = state.foundation;
   const grant = form.get('grant_type');
   const client = clientOf(headers, form);
-  if (!client) return { status: 401, body: { error: 'unauthorized', error_description: 'Full authentication is required to access this resource' } };
+  if (!client)
+    return {
+      status: 401,
+      body: { error: 'unauthorized', error_description: 'Full authentication is required to access this resource' },
+    };
   const issue = (principal: Principal, grantType: string, withRefresh: boolean, isClient: boolean): UaaResponse => {
     const iat = Math.floor(Date.now() / 1000);
     const jti = state.newGuid().replace(/-/g, '');
     const claims: TokenClaims = {
-      jti, sub: principal.guid, scope: principal.scopes, client_id: client.id, cid: client.id, grant_type: grantType,
+      jti,
+      sub: principal.guid,
+      scope: principal.scopes,
+      client_id: client.id,
+      cid: client.id,
+      grant_type: grantType,
       ...(!isClient && { user_id: principal.guid, user_name: principal.username, origin: 'uaa' }),
-      iat, exp: iat + state.tokenTtlSeconds, iss: issuer, aud: ['cloud_controller', 'openid', client.id], token_use: 'access',
+      iat,
+      exp: iat + state.tokenTtlSeconds,
+      iss: issuer,
+      aud: ['cloud_controller', 'openid', client.id],
+      token_use: 'access',
     };
     const body: Record<string, unknown> = {
-      access_token: signJwt(claims, secret), token_type: 'bearer', expires_in: state.tokenTtlSeconds, scope: principal.scopes.join(' '), jti,
+      access_token: signJwt(claims, secret),
+      token_type: 'bearer',
+      expires_in: state.tokenTtlSeconds,
+      scope: principal.scopes.join(' '),
+      jti,
     };
     if (withRefresh) {
-      body.refresh_token = signJwt({ ...claims, jti: `${jti}-r`, exp: iat + REFRESH_TTL_SECONDS, revocable: true, token_use: 'refresh' }, secret);
+      body.refresh_token = signJwt(
+        { ...claims, jti: `${jti}-r`, exp: iat + REFRESH_TTL_SECONDS, revocable: true, token_use: 'refresh' },
+        secret,
+      );
     }
     return { status: 200, body };
   };
@@ -61,18 +90,23 @@ export function tokenEndpoint(state: SimState, secret: Buffer, issuer: string, h
     }
     case 'client_credentials': {
       const principal = f.principalByGuid.get(client.id);
-      if (!principal || principal.username !== client.id || principal.password !== client.secret) return badCredentials();
+      if (!principal || principal.username !== client.id || principal.password !== client.secret)
+        return badCredentials();
       // No refresh token for client credentials (TokenEndpointDocs.java).
       return issue(principal, 'client_credentials', false, true);
     }
     case 'refresh_token': {
       if (client.id !== 'cf' || client.secret !== '') return badCredentials();
       const claims = verifyJwt(form.get('refresh_token') ?? '', secret);
-      const user = claims?.token_use === 'refresh' && claims.user_id ? f.principalByGuid.get(claims.user_id) : undefined;
+      const user =
+        claims?.token_use === 'refresh' && claims.user_id ? f.principalByGuid.get(claims.user_id) : undefined;
       if (!user) return { status: 401, body: { error: 'invalid_token', error_description: 'Invalid refresh token' } };
       return issue(user, 'refresh_token', true, false);
     }
     default:
-      return { status: 400, body: { error: 'unsupported_grant_type', error_description: `Unsupported grant type: ${grant ?? ''}` } };
+      return {
+        status: 400,
+        body: { error: 'unsupported_grant_type', error_description: `Unsupported grant type: ${grant ?? ''}` },
+      };
   }
 }

@@ -12,10 +12,12 @@ export type UnbindOutcome =
   | { kind: 'blocked' };
 
 /** What CC says when the broker answers an unbind with 422 ConcurrencyError (`V3::ServiceBindingDelete`). */
-export const BROKER_BUSY_ERROR = 'The service broker rejected the request due to an operation being in progress for the service binding.';
+export const BROKER_BUSY_ERROR =
+  'The service broker rejected the request due to an operation being in progress for the service binding.';
 
 /** Broker error text used for scripted `fail` unbinds. */
-export const BROKER_ERROR = 'Status Code: 500 Internal Server Error, Body: {"description":"unbind failed (simulated broker error)"}';
+export const BROKER_ERROR =
+  'Status Code: 500 Internal Server Error, Body: {"description":"unbind failed (simulated broker error)"}';
 
 /**
  * Blocking operation per `ServiceBindingDelete#blocking_operation_in_progress?` (cc-api.md §1.2): create/initial or
@@ -33,9 +35,16 @@ export function finishDelete(state: SimState, binding: Binding, actor: Actor | n
   const spaceGuid = f.bindingSpaceGuid(binding) ?? null;
   f.removeBinding(binding);
   const type = binding.type === 'app' ? 'audit.service_binding.delete' : 'audit.service_key.delete';
-  recordEvent(state, actor, type, { guid: binding.guid, type: binding.type === 'app' ? 'service_binding' : 'service_key', name: binding.name ?? '' }, spaceGuid, {
-    request: { app_guid: binding.appGuid, service_instance_guid: binding.instanceGuid },
-  });
+  recordEvent(
+    state,
+    actor,
+    type,
+    { guid: binding.guid, type: binding.type === 'app' ? 'service_binding' : 'service_key', name: binding.name ?? '' },
+    spaceGuid,
+    {
+      request: { app_guid: binding.appGuid, service_instance_guid: binding.instanceGuid },
+    },
+  );
 }
 
 /**
@@ -43,7 +52,12 @@ export function finishDelete(state: SimState, binding: Binding, actor: Actor | n
  * deletes it after `asyncSeconds` (CC keeps polling in a DeleteBindingJob); `fail` leaves it delete/failed;
  * `busy` is the broker's 422 ConcurrencyError and changes nothing.
  */
-export function unbind(state: SimState, binding: Binding, actor: Actor | null, onAsyncDone?: () => void): UnbindOutcome {
+export function unbind(
+  state: SimState,
+  binding: Binding,
+  actor: Actor | null,
+  onAsyncDone?: () => void,
+): UnbindOutcome {
   if (isBlocking(binding)) return { kind: 'blocked' };
   const now = state.now();
   switch (binding.behaviour.unbind) {
@@ -51,14 +65,26 @@ export function unbind(state: SimState, binding: Binding, actor: Actor | null, o
       finishDelete(state, binding, actor);
       return { kind: 'deleted' };
     case 'async':
-      binding.lastOperation = { type: 'delete', state: 'in progress', description: 'Unbinding in progress', createdAt: now, updatedAt: now };
+      binding.lastOperation = {
+        type: 'delete',
+        state: 'in progress',
+        description: 'Unbinding in progress',
+        createdAt: now,
+        updatedAt: now,
+      };
       state.later(binding.behaviour.asyncSeconds * 1000, () => {
         finishDelete(state, binding, actor);
         onAsyncDone?.();
       });
       return { kind: 'async' };
     case 'fail':
-      binding.lastOperation = { type: 'delete', state: 'failed', description: BROKER_ERROR, createdAt: now, updatedAt: now };
+      binding.lastOperation = {
+        type: 'delete',
+        state: 'failed',
+        description: BROKER_ERROR,
+        createdAt: now,
+        updatedAt: now,
+      };
       return { kind: 'failed', brokerError: BROKER_ERROR };
     case 'busy':
       return { kind: 'busy' };

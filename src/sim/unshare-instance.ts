@@ -19,7 +19,8 @@ export function unshareInstance(state: SimState, actor: Actor, instanceGuid: str
   if (!actor.canWriteSpace(si.spaceGuid)) throw notAuthorized();
   requireWritableSpace(f, actor, si.spaceGuid);
   const target = f.spaceByGuid.get(spaceGuid);
-  if (!target) throw unprocessable(`Unable to unshare service instance from space ${spaceGuid}. Ensure the space exists.`);
+  if (!target)
+    throw unprocessable(`Unable to unshare service instance from space ${spaceGuid}. Ensure the space exists.`);
   if (!si.sharedSpaceGuids.includes(target.guid)) return;
 
   const errors: string[] = [];
@@ -29,7 +30,9 @@ export function unshareInstance(state: SimState, actor: Actor, instanceGuid: str
       case 'deleted':
         break;
       case 'async':
-        errors.push(`The binding between an application and service instance ${si.name} in space ${target.name} is being deleted asynchronously.`);
+        errors.push(
+          `The binding between an application and service instance ${si.name} in space ${target.name} is being deleted asynchronously.`,
+        );
         break;
       case 'failed':
         errors.push(`Service broker failed to delete service binding for instance ${si.name}: ${outcome.brokerError}`);
@@ -45,10 +48,19 @@ export function unshareInstance(state: SimState, actor: Actor, instanceGuid: str
   if (errors.length > 0) {
     // Verbatim shape from spec/request/service_instances_spec.rb: each error prefixed with a tab, joined by blank lines.
     const joined = errors.map((e) => `\t${e}`).join('\n\n');
-    throw unshareFailed(`Unshare of service instance failed because one or more bindings could not be deleted.\n\n ${joined}`);
+    throw unshareFailed(
+      `Unshare of service instance failed because one or more bindings could not be deleted.\n\n ${joined}`,
+    );
   }
   f.unshare(si, target.guid);
-  recordEvent(state, actor, 'audit.service_instance.unshare', { guid: si.guid, type: 'service_instance', name: si.name }, si.spaceGuid, {
-    target_space_guid: target.guid,
-  });
+  recordEvent(
+    state,
+    actor,
+    'audit.service_instance.unshare',
+    { guid: si.guid, type: 'service_instance', name: si.name },
+    si.spaceGuid,
+    {
+      target_space_guid: target.guid,
+    },
+  );
 }

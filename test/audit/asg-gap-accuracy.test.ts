@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { scoreAsgGaps, type CheckedShare, type ScoredFinding } from '../../src/audit/asg-gap-accuracy.js';
 
-const share = (instance: string, space: string, endpoint_source: CheckedShare['endpoint_source']): CheckedShare => ({ instance_guid: instance, space_guid: space, endpoint_source });
-const gap = (instance: string, space: string, extra: Partial<ScoredFinding> = {}): ScoredFinding => ({ kind: 'asg_gap', instance_guid: instance, space_guid: space, ...extra });
+const share = (instance: string, space: string, endpoint_source: CheckedShare['endpoint_source']): CheckedShare => ({
+  instance_guid: instance,
+  space_guid: space,
+  endpoint_source,
+});
+const gap = (instance: string, space: string, extra: Partial<ScoredFinding> = {}): ScoredFinding => ({
+  kind: 'asg_gap',
+  instance_guid: instance,
+  space_guid: space,
+  ...extra,
+});
 const inferred = { confidence: 'inferred' } as const;
 
 describe('scoreAsgGaps', () => {
@@ -30,12 +39,35 @@ describe('scoreAsgGaps', () => {
 
   it('scores each source on the shares it checked', () => {
     const { bySource, all } = scoreAsgGaps(shares, findings, truth);
-    expect(bySource.credentials).toMatchObject({ shares: 2, expected: 1, found: 1, correct: 1, precision: 1, recall: 1, unexpected: [], missed: [] });
-    expect(bySource.inferred).toMatchObject({ shares: 3, expected: 2, found: 2, correct: 1, precision: 0.5, recall: 0.5 });
+    expect(bySource.credentials).toMatchObject({
+      shares: 2,
+      expected: 1,
+      found: 1,
+      correct: 1,
+      precision: 1,
+      recall: 1,
+      unexpected: [],
+      missed: [],
+    });
+    expect(bySource.inferred).toMatchObject({
+      shares: 3,
+      expected: 2,
+      found: 2,
+      correct: 1,
+      precision: 0.5,
+      recall: 0.5,
+    });
     expect(bySource.inferred.unexpected).toEqual([{ instance_guid: 'si-2', space_guid: 'c' }]);
     expect(bySource.inferred.missed).toEqual([{ instance_guid: 'si-2', space_guid: 'b' }]);
     // The endpoints file claimed nothing: no precision to speak of, and it missed its one gap.
-    expect(bySource.endpoints_file).toMatchObject({ shares: 1, expected: 1, found: 0, correct: 0, precision: null, recall: 0 });
+    expect(bySource.endpoints_file).toMatchObject({
+      shares: 1,
+      expected: 1,
+      found: 0,
+      correct: 0,
+      precision: null,
+      recall: 0,
+    });
     expect(all).toMatchObject({ shares: 6, expected: 4, found: 3, correct: 2, precision: 2 / 3, recall: 0.5 });
   });
 

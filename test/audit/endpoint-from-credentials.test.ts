@@ -4,8 +4,14 @@ import { ccTimestamp } from '../../src/jobs/report-job.js';
 
 describe('endpointFromCredentials', () => {
   it.each([
-    [{ host: '10.0.0.5', port: 5432, password: 'x' }, { destination: '10.0.0.5', port: 5432 }],
-    [{ hostname: '10.0.0.6', port: '6379' }, { destination: '10.0.0.6', port: 6379 }],
+    [
+      { host: '10.0.0.5', port: 5432, password: 'x' },
+      { destination: '10.0.0.5', port: 5432 },
+    ],
+    [
+      { hostname: '10.0.0.6', port: '6379' },
+      { destination: '10.0.0.6', port: 6379 },
+    ],
     [{ uri: 'postgres://u:p@10.0.0.7:5433/db' }, { destination: '10.0.0.7', port: 5433 }],
     [{ uri: 'https://u:p@10.0.20.100/x' }, { destination: '10.0.20.100', port: 443 }], // URL drops default ports
     [{ url: 'http://10.0.0.5/' }, { destination: '10.0.0.5', port: 80 }],
@@ -15,9 +21,12 @@ describe('endpointFromCredentials', () => {
     expect(endpointFromCredentials(credentials)).toEqual({ ...expected, source: 'credentials' });
   });
 
-  it.each([[{ host: 'db.internal', port: 5432 }], [{ uri: 'not a url' }], [{ host: '10.0.0.5' }], [{}]])('gives nothing for %j (no address an ASG can match)', (credentials) => {
-    expect(endpointFromCredentials(credentials)).toBeUndefined();
-  });
+  it.each([[{ host: 'db.internal', port: 5432 }], [{ uri: 'not a url' }], [{ host: '10.0.0.5' }], [{}]])(
+    'gives nothing for %j (no address an ASG can match)',
+    (credentials) => {
+      expect(endpointFromCredentials(credentials)).toBeUndefined();
+    },
+  );
 });
 
 describe('ccTimestamp', () => {

@@ -36,7 +36,10 @@ describe('splittingBatchings', () => {
   });
 
   it('needs about 2·√S batches when the URL limit allows it', () => {
-    const [a, b] = splittingBatchings(Array.from({ length: 10_000 }, (_, i) => i), 200);
+    const [a, b] = splittingBatchings(
+      Array.from({ length: 10_000 }, (_, i) => i),
+      200,
+    );
     expect(a.length + b.length).toBe(200);
   });
 

@@ -3,7 +3,14 @@ import { selectsEverything, shareSelected } from '../../src/campaign/selectors.j
 import type { ReportShare } from '../../src/report/report-model.js';
 
 const share: ReportShare = {
-  instance: { guid: 'si-1', name: 'orders-db', offering: 'postgres', offering_guid: 'off-pg', plan: 'small', plan_guid: 'plan-1' },
+  instance: {
+    guid: 'si-1',
+    name: 'orders-db',
+    offering: 'postgres',
+    offering_guid: 'off-pg',
+    plan: 'small',
+    plan_guid: 'plan-1',
+  },
   source: { org_guid: 'org-a', org: 'alpha', space_guid: 'sp-src', space: 'data' },
   target: { org_guid: 'org-b', org: 'beta', space_guid: 'sp-tgt', space: 'web' },
   bound_apps: [],

@@ -30,8 +30,24 @@ interface SimWrite {
 interface CampaignJson {
   campaign: { id: string; total: number; status: string };
   verification: { still_shared: Array<{ instance_guid: string; space_guid: string }> } | null;
-  items: Array<{ item: string; instance_guid: string; target_space_guid: string; outcome: string; reason: string | null; inferred: string | null; blocking: string[] }>;
-  audit_trail: Array<{ id: string; method: string; path: string; send: number; itemId?: string; result: string; answer: { status?: number; requestId?: string | null; networkError?: string } | null }>;
+  items: Array<{
+    item: string;
+    instance_guid: string;
+    target_space_guid: string;
+    outcome: string;
+    reason: string | null;
+    inferred: string | null;
+    blocking: string[];
+  }>;
+  audit_trail: Array<{
+    id: string;
+    method: string;
+    path: string;
+    send: number;
+    itemId?: string;
+    result: string;
+    answer: { status?: number; requestId?: string | null; networkError?: string } | null;
+  }>;
 }
 
 const UNSHARE_ROUTE = 'DELETE /v3/service_instances/:guid/relationships/shared_spaces/:space_guid';
@@ -71,13 +87,39 @@ function freePort(): Promise<number> {
 
 /** A Redis of the test's own, append-only with fsync on every write, in a folder that outlives a restart. */
 async function startRedis(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--dir', dir], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'always',
+      '--save',
+      '',
+      '--dir',
+      dir,
+    ],
+    { stdio: 'ignore' },
+  );
   const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on('error', () => undefined);
   try {
     for (let i = 0; i < 100; i++) {
       // PONG only once the append-only file is loaded (LOADING errors before).
-      if (await probe.connect().then(() => probe.ping(), () => undefined).catch(() => undefined) === 'PONG') return child;
+      if (
+        (await probe
+          .connect()
+          .then(
+            () => probe.ping(),
+            () => undefined,
+          )
+          .catch(() => undefined)) === 'PONG'
+      )
+        return child;
       probe.disconnect();
       await sleep(100);
     }
@@ -91,12 +133,19 @@ async function startRedis(port: number, dir: string): Promise<ChildProcess> {
  * Keeps `count` `cf-shares worker` processes alive: whichever exits (killed, or refused at start while Redis is
  * down) is replaced.
  */
-function superviseWorkers(count: number, env: Record<string, string>): { kill(random: () => number): boolean; stop(): Promise<void>; logs(): string } {
+function superviseWorkers(
+  count: number,
+  env: Record<string, string>,
+): { kill(random: () => number): boolean; stop(): Promise<void>; logs(): string } {
   const live = new Set<ChildProcess>();
   let running = true;
   let log = '';
   const start = (): void => {
-    const child = spawn(process.execPath, ['bin/cf-shares.js', 'worker', '--log-level', 'warn'], { cwd: REPO_ROOT, env: cliEnv({ ...env, CF_SHARES_LOCK_MS: '1500' }), stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/cf-shares.js', 'worker', '--log-level', 'warn'], {
+      cwd: REPO_ROOT,
+      env: cliEnv({ ...env, CF_SHARES_LOCK_MS: '1500' }),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     live.add(child);
     child.stderr!.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-30_000)));
     child.once('exit', () => {
@@ -139,25 +188,58 @@ describe('a campaign under chaos', () => {
     let redisServer = await startRedis(port, dir);
     cleanups.push(async () => redisServer.kill('SIGKILL'));
     // seed 5, 40 spaces, 800 instances: 263 shares; four carry scripted bindings (async 2 s, fail, busy, async 5 s).
-    const sim: SimProcess = await startSimProcess(['--seed', '5', '--spaces', '40', '--instances', '800', '--orgs', '4']);
+    const sim: SimProcess = await startSimProcess([
+      '--seed',
+      '5',
+      '--spaces',
+      '40',
+      '--instances',
+      '800',
+      '--orgs',
+      '4',
+    ]);
     cleanups.push(() => sim.stop());
     const planned = (await (await fetch(`${sim.api}/_sim/truth`)).json()) as Truth;
     expect(planned.shares.length).toBe(263);
     const redisUrl = `redis://127.0.0.1:${port}`;
-    const env = { CF_API: sim.api, CF_USERNAME: sim.username, CF_PASSWORD: sim.password, REDIS_URL: redisUrl, CF_SHARES_PREFIX: 'chaos' };
+    const env = {
+      CF_API: sim.api,
+      CF_USERNAME: sim.username,
+      CF_PASSWORD: sim.password,
+      REDIS_URL: redisUrl,
+      CF_SHARES_PREFIX: 'chaos',
+    };
     // The test reads progress itself; this connection waits out the Redis restart like any other client.
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
     redis.on('error', () => undefined);
     cleanups.push(async () => redis.disconnect());
     const store = new CampaignStore(redis, 'chaos');
 
-    const started = await runCli(['unshare-all', '--yes', '--disable-flag', '--detach', '--rate', '20', '--retry-delay', '1', '--max-attempts', '4'], { env });
+    const started = await runCli(
+      [
+        'unshare-all',
+        '--yes',
+        '--disable-flag',
+        '--detach',
+        '--rate',
+        '20',
+        '--retry-delay',
+        '1',
+        '--max-attempts',
+        '4',
+      ],
+      { env },
+    );
     expect(started.code, started.stderr).toBe(0);
     const id = /^campaign: (\S+)$/m.exec(started.stdout)![1]!;
     const startedAt = Date.now();
 
     // One follower across the whole thing: it must see the end, through the Redis restart, and exit by itself.
-    const follower = spawn(process.execPath, ['bin/cf-shares.js', 'campaign', 'status', id, '--follow', '--json'], { cwd: REPO_ROOT, env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const follower = spawn(process.execPath, ['bin/cf-shares.js', 'campaign', 'status', id, '--follow', '--json'], {
+      cwd: REPO_ROOT,
+      env: cliEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let followerOut = '';
     let followerErr = '';
     follower.stdout!.on('data', (chunk: Buffer) => (followerOut += chunk.toString()));
@@ -204,7 +286,11 @@ describe('a campaign under chaos', () => {
 
     // The follower ended by itself, 0 or 3 (blocked items), with the final JSON line saying done.
     expect([0, 3], context).toContain(followerCode);
-    const last = JSON.parse(followerOut.trim().split('\n').at(-1)!) as { status: string; finished: number; total: number };
+    const last = JSON.parse(followerOut.trim().split('\n').at(-1)!) as {
+      status: string;
+      finished: number;
+      total: number;
+    };
     expect(last).toMatchObject({ status: 'done', finished: planned.shares.length, total: planned.shares.length });
 
     const out = join(dir, 'report');
@@ -220,10 +306,16 @@ describe('a campaign under chaos', () => {
     expect(report.campaign.total).toBe(planned.shares.length);
     expect(new Set(report.items.map((item) => edge(item.instance_guid, item.target_space_guid)))).toEqual(plannedEdges);
     expect(new Set(report.items.map((item) => item.item)).size).toBe(report.items.length);
-    expect(Object.keys(await redis.hgetall(`{chaos}:campaigns:${id}:outcomes`)).sort()).toEqual(report.items.map((item) => item.item).sort());
+    expect(Object.keys(await redis.hgetall(`{chaos}:campaigns:${id}:outcomes`)).sort()).toEqual(
+      report.items.map((item) => item.item).sort(),
+    );
     const failed = report.items.filter((item) => item.outcome === 'failed');
-    expect(failed.map((item) => item.reason), context).toEqual([]);
-    for (const item of report.items) expect(['unshared', 'already_unshared', 'blocked'], `${item.item}: ${item.reason}`).toContain(item.outcome);
+    expect(
+      failed.map((item) => item.reason),
+      context,
+    ).toEqual([]);
+    for (const item of report.items)
+      expect(['unshared', 'already_unshared', 'blocked'], `${item.item}: ${item.reason}`).toContain(item.outcome);
 
     // CC's truth agrees: every share in scope is gone except exactly the blocked ones.
     const remaining = new Set(truth.shares.map((s) => edge(s.instance_guid, s.target_space_guid)));
@@ -231,24 +323,37 @@ describe('a campaign under chaos', () => {
     expect(blocked.length).toBeGreaterThan(0); // the scripted failing and busy bindings
     expect(new Set(blocked.map((item) => edge(item.instance_guid, item.target_space_guid)))).toEqual(remaining);
     for (const item of blocked) expect(item.blocking.length).toBeGreaterThan(0);
-    expect(new Set(report.verification!.still_shared.map((s) => edge(s.instance_guid, s.space_guid)))).toEqual(remaining);
+    expect(new Set(report.verification!.still_shared.map((s) => edge(s.instance_guid, s.space_guid)))).toEqual(
+      remaining,
+    );
 
     // No DELETE CC received touches a share outside the plan (and no binding was deleted: not asked for here).
     const deletes = writes.filter((write) => write.method === 'DELETE');
     expect(deletes.filter((write) => write.route !== UNSHARE_ROUTE)).toEqual([]);
-    const unshares = deletes.map((write) => ({ write, match: /^\/v3\/service_instances\/([^/]+)\/relationships\/shared_spaces\/([^/]+)$/.exec(write.path) }));
-    expect(unshares.filter(({ match }) => match === null || !plannedEdges.has(edge(match[1]!, match[2]!))).map(({ write }) => write.path)).toEqual([]);
+    const unshares = deletes.map((write) => ({
+      write,
+      match: /^\/v3\/service_instances\/([^/]+)\/relationships\/shared_spaces\/([^/]+)$/.exec(write.path),
+    }));
+    expect(
+      unshares
+        .filter(({ match }) => match === null || !plannedEdges.has(edge(match[1]!, match[2]!)))
+        .map(({ write }) => write.path),
+    ).toEqual([]);
     expect(unshares.length).toBeGreaterThanOrEqual(planned.shares.length - remaining.size);
 
     // Every unshare CC received was written to the audit trail before it left: CC answers `<sent id>::<uuid>`.
     const trail = new Map(report.audit_trail.map((entry) => [entry.id, entry]));
     const missing = deletes.filter((write) => !trail.has(write.request_id.split('::')[0]!));
-    expect(missing.map((write) => `${write.path} ${write.request_id}`), context).toEqual([]);
+    expect(
+      missing.map((write) => `${write.path} ${write.request_id}`),
+      context,
+    ).toEqual([]);
     for (const write of deletes) {
       const entry = trail.get(write.request_id.split('::')[0]!)!;
       expect(entry).toMatchObject({ method: 'DELETE', path: write.path });
       // An answer the trail recorded is the one CC gave.
-      if (entry.answer && 'status' in entry.answer && write.status !== null) expect(entry.answer).toMatchObject({ status: write.status, requestId: write.request_id });
+      if (entry.answer && 'status' in entry.answer && write.status !== null)
+        expect(entry.answer).toMatchObject({ status: write.status, requestId: write.request_id });
     }
     // Entries never answered (the worker died in between) say so; no entry is a write CC did not log.
     for (const entry of report.audit_trail) {
@@ -256,7 +361,9 @@ describe('a campaign under chaos', () => {
       else expect(entry.result).not.toBe('sent, answer unknown');
     }
     const received = new Set(writes.map((write) => write.request_id.split('::')[0]));
-    const unlogged = report.audit_trail.filter((entry) => entry.answer !== null && 'status' in entry.answer && !received.has(entry.id));
+    const unlogged = report.audit_trail.filter(
+      (entry) => entry.answer !== null && 'status' in entry.answer && !received.has(entry.id),
+    );
     expect(unlogged).toEqual([]);
     console.info(
       `${note}: ${report.items.length} items ${JSON.stringify(Object.fromEntries(['unshared', 'already_unshared', 'blocked'].map((o) => [o, report.items.filter((i) => i.outcome === o).length])))}, ` +

@@ -63,27 +63,64 @@ afterAll(async () => {
 const UNSHARE_ROUTE = 'DELETE /v3/service_instances/:guid/relationships/shared_spaces/:space_guid';
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const getJson = async <T>(url: string): Promise<T> => (await (await fetch(url)).json()) as T;
-const putJson = (url: string, body: unknown): Promise<Response> => fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const putJson = (url: string, body: unknown): Promise<Response> =>
+  fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-async function setup(label: string, simArgs = ['--seed', '21', '--spaces', '16', '--instances', '90']): Promise<{ sim: SimProcess; env: Record<string, string>; dir: string; truth: Truth }> {
+async function setup(
+  label: string,
+  simArgs = ['--seed', '21', '--spaces', '16', '--instances', '90'],
+): Promise<{ sim: SimProcess; env: Record<string, string>; dir: string; truth: Truth }> {
   const sim = await startSimProcess(simArgs);
   const prefix = uniquePrefix(label);
   const dir = await mkdtemp(join(tmpdir(), `cf-shares-${label}-`));
-  cleanups.push(() => sim.stop(), () => dropPrefix(redis, prefix), () => rm(dir, { recursive: true, force: true }));
-  const env = { CF_API: sim.api, CF_USERNAME: sim.username, CF_PASSWORD: sim.password, REDIS_URL, CF_SHARES_PREFIX: prefix };
+  cleanups.push(
+    () => sim.stop(),
+    () => dropPrefix(redis, prefix),
+    () => rm(dir, { recursive: true, force: true }),
+  );
+  const env = {
+    CF_API: sim.api,
+    CF_USERNAME: sim.username,
+    CF_PASSWORD: sim.password,
+    REDIS_URL,
+    CF_SHARES_PREFIX: prefix,
+  };
   return { sim, env, dir, truth: await getJson<Truth>(`${sim.api}/_sim/truth`) };
 }
 
 /** A share whose target bindings unbind synchronously (no scripted broker), with at least `minBindings` of them. */
 function plainShare(truth: Truth, minBindings: number): TruthShare {
   const scripted = new Set(truth.scripted_bindings.map((b) => b.binding_guid));
-  const share = truth.shares.find((s) => s.binding_guids.length >= minBindings && s.binding_guids.every((g) => !scripted.has(g)));
+  const share = truth.shares.find(
+    (s) => s.binding_guids.length >= minBindings && s.binding_guids.every((g) => !scripted.has(g)),
+  );
   if (!share) throw new Error(`the seed has no share with ${minBindings}+ plain bindings`);
   return share;
 }
 
-async function planOne(env: Record<string, string>, share: TruthShare, extra: string[] = [], maxAttempts = 3): Promise<string> {
-  const args = ['unshare-all', '--yes', '--disable-flag', '--detach', '--instance', share.instance_guid, '--target-space', share.target_space_guid, '--rate', '20', '--retry-delay', '1', '--max-attempts', String(maxAttempts), ...extra];
+async function planOne(
+  env: Record<string, string>,
+  share: TruthShare,
+  extra: string[] = [],
+  maxAttempts = 3,
+): Promise<string> {
+  const args = [
+    'unshare-all',
+    '--yes',
+    '--disable-flag',
+    '--detach',
+    '--instance',
+    share.instance_guid,
+    '--target-space',
+    share.target_space_guid,
+    '--rate',
+    '20',
+    '--retry-delay',
+    '1',
+    '--max-attempts',
+    String(maxAttempts),
+    ...extra,
+  ];
   const started = await runCli(args, { env });
   expect(started.code, started.stderr).toBe(0);
   return /^campaign: (\S+)$/m.exec(started.stdout)![1]!;
@@ -96,8 +133,15 @@ async function report(env: Record<string, string>, id: string, dir: string): Pro
   return JSON.parse(await readFile(join(out, 'campaign.json'), 'utf8')) as CampaignJson;
 }
 
-function startWorker(env: Record<string, string>, extra: Record<string, string> = {}): ChildProcess & { log: () => string } {
-  const child = spawn(process.execPath, ['bin/cf-shares.js', 'worker', '--log-level', 'info'], { cwd: REPO_ROOT, env: cliEnv({ ...env, ...extra }), stdio: ['ignore', 'ignore', 'pipe'] });
+function startWorker(
+  env: Record<string, string>,
+  extra: Record<string, string> = {},
+): ChildProcess & { log: () => string } {
+  const child = spawn(process.execPath, ['bin/cf-shares.js', 'worker', '--log-level', 'info'], {
+    cwd: REPO_ROOT,
+    env: cliEnv({ ...env, ...extra }),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let log = '';
   child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
   cleanups.push(async () => child.kill('SIGKILL'));
@@ -123,7 +167,14 @@ describe('outcomes are recorded from evidence', () => {
     const resumed = await runCli(['campaign', 'resume', id], { env, timeoutMs: 60_000 });
     expect(resumed.code, resumed.stderr).toBe(0);
     const [item] = (await report(env, id, dir)).items;
-    expect(item).toMatchObject({ outcome: 'instance_gone', confirmed_by: { status: 404, code: 10010, request: `GET /v3/service_instances/${share.instance_guid}/relationships/shared_spaces` } });
+    expect(item).toMatchObject({
+      outcome: 'instance_gone',
+      confirmed_by: {
+        status: 404,
+        code: 10010,
+        request: `GET /v3/service_instances/${share.instance_guid}/relationships/shared_spaces`,
+      },
+    });
     expect(item!.confirmed_by!.requestId).toMatch(/\S/);
   }, 90_000);
 
@@ -163,7 +214,11 @@ describe('outcomes are recorded from evidence', () => {
     // CC carries on with a request whose client went away: the share and its bindings go.
     await waitFor('the simulator to finish the unshare', async () => {
       const now = await getJson<Truth>(`${sim.api}/_sim/truth`);
-      return now.shares.some((s) => s.instance_guid === share.instance_guid && s.target_space_guid === share.target_space_guid) ? undefined : true;
+      return now.shares.some(
+        (s) => s.instance_guid === share.instance_guid && s.target_space_guid === share.target_space_guid,
+      )
+        ? undefined
+        : true;
     });
     const during = await report(env, id, dir);
     const unshares = during.audit_trail.filter((entry) => entry.method === 'DELETE');
@@ -171,7 +226,10 @@ describe('outcomes are recorded from evidence', () => {
     expect(unshares[0]).toMatchObject({ answer: null, result: 'sent, answer unknown' });
 
     await putJson(`${sim.api}/_sim/faults`, {});
-    const resumed = await runCli(['campaign', 'resume', id], { env: { ...env, CF_SHARES_LOCK_MS: '1500' }, timeoutMs: 60_000 });
+    const resumed = await runCli(['campaign', 'resume', id], {
+      env: { ...env, CF_SHARES_LOCK_MS: '1500' },
+      timeoutMs: 60_000,
+    });
     expect(resumed.code, resumed.stderr).toBe(0);
     const after = await report(env, id, dir);
     const [item] = after.items;
@@ -191,9 +249,14 @@ describe('--delete-bindings-first and unbinds that take hours', () => {
     const [binding] = share.binding_guids;
     await putJson(`${sim.api}/_sim/bindings/${binding}/behaviour`, { unbind: 'async', asyncSeconds: 36_000 });
     const id = await planOne(env, share, ['--delete-bindings-first'], 2);
-    const resumed = await runCli(['campaign', 'resume', id], { env: { ...env, CF_SHARES_UNBIND_WAIT_MS: '1500' }, timeoutMs: 60_000 });
+    const resumed = await runCli(['campaign', 'resume', id], {
+      env: { ...env, CF_SHARES_UNBIND_WAIT_MS: '1500' },
+      timeoutMs: 60_000,
+    });
     expect(resumed.code).toBe(3);
-    const [item] = (await report(env, id, dir)).items as Array<CampaignJson['items'][number] & { blocking: string[]; binding_deletes: Array<{ guid: string; result: string }> }>;
+    const [item] = (await report(env, id, dir)).items as Array<
+      CampaignJson['items'][number] & { blocking: string[]; binding_deletes: Array<{ guid: string; result: string }> }
+    >;
     expect(item!.outcome).toBe('blocked');
     expect(item!.blocking.join(' ')).toContain(`binding ${binding} is being deleted`);
     expect(item!.binding_deletes).toEqual([expect.objectContaining({ guid: binding, result: 'deleting' })]);
@@ -212,7 +275,9 @@ describe('the right worker for the job', () => {
     const id = await planOne(a.env, share);
     const envB = { ...a.env, CF_API: b.api, CF_USERNAME: b.username, CF_PASSWORD: b.password };
     const other = startWorker(envB);
-    await waitFor('the other worker to be ready', async () => (other.log().includes('worker ready') ? true : undefined));
+    await waitFor('the other worker to be ready', async () =>
+      other.log().includes('worker ready') ? true : undefined,
+    );
     await sleep(2000);
     const status = await runCli(['campaign', 'status', id], { env: a.env });
     expect(status.stdout).toContain(`waiting for a worker of ${a.sim.api.replace(/\/$/, '')}`);
@@ -232,7 +297,11 @@ describe('the right worker for the job', () => {
     const followed = await runCli(['campaign', 'status', id, '--follow', '--json'], { env: a.env, timeoutMs: 60_000 });
     own.kill('SIGTERM');
     other.kill('SIGTERM');
-    expect(JSON.parse(followed.stdout.trim().split('\n').at(-1)!)).toMatchObject({ status: 'done', finished: 1, counts: { unshared: 1 } });
+    expect(JSON.parse(followed.stdout.trim().split('\n').at(-1)!)).toMatchObject({
+      status: 'done',
+      finished: 1,
+      counts: { unshared: 1 },
+    });
   }, 90_000);
 
   it('a read-only identity never serves campaign work', async () => {
@@ -241,13 +310,24 @@ describe('the right worker for the job', () => {
     const prefix = uniquePrefix('ro-worker');
     cleanups.push(() => dropPrefix(redis, prefix));
     const user = sim.users.admin_read_only;
-    const env = { CF_API: sim.url, CF_USERNAME: user.username, CF_PASSWORD: user.password, REDIS_URL, CF_SHARES_PREFIX: prefix };
+    const env = {
+      CF_API: sim.url,
+      CF_USERNAME: user.username,
+      CF_PASSWORD: user.password,
+      REDIS_URL,
+      CF_SHARES_PREFIX: prefix,
+    };
     const refused = await runCli(['worker', '--serve', 'campaign'], { env });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/is admin_read_only: campaign work needs cloud_controller\.admin\n$/);
     const worker = startWorker(env);
     await waitFor('the worker to be ready', async () => (worker.log().includes('worker ready') ? true : undefined));
-    const ready = JSON.parse(worker.log().split('\n').find((line) => line.includes('worker ready'))!) as { roles: string[]; queues: string[] };
+    const ready = JSON.parse(
+      worker
+        .log()
+        .split('\n')
+        .find((line) => line.includes('worker ready'))!,
+    ) as { roles: string[]; queues: string[] };
     expect(ready.roles).toEqual(['report']);
     expect(ready.queues.every((queue) => queue.startsWith('report-'))).toBe(true);
     expect(worker.log()).toContain('not serving campaign queues');

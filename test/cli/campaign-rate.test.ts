@@ -57,7 +57,10 @@ function achievedRate(times: readonly number[]): number {
 }
 
 /** `cf-shares worker` processes, resolved once each is ready (so their start-up is not in the measured seconds). */
-async function startWorkers(count: number, env: Record<string, string>): Promise<{ stop(): Promise<void>; logs(): string }> {
+async function startWorkers(
+  count: number,
+  env: Record<string, string>,
+): Promise<{ stop(): Promise<void>; logs(): string }> {
   const children: ChildProcess[] = [];
   let log = '';
   const ready = Array.from({ length: count }, () => {
@@ -70,7 +73,13 @@ async function startWorkers(count: number, env: Record<string, string>): Promise
     return new Promise<void>((resolve, reject) => {
       child.stderr!.on('data', (chunk: Buffer) => {
         const text = chunk.toString();
-        log = (log + text.split('\n').filter((line) => !line.includes('"level":30')).join('\n')).slice(-20_000);
+        log = (
+          log +
+          text
+            .split('\n')
+            .filter((line) => !line.includes('"level":30'))
+            .join('\n')
+        ).slice(-20_000);
         if (text.includes('"msg":"worker ready"')) resolve();
       });
       child.once('exit', (code) => reject(new Error(`worker exited ${code} before it was ready: ${log}`)));
@@ -103,13 +112,24 @@ describe('--rate caps the unshares the Cloud Controller receives', () => {
   beforeAll(async () => {
     sim = await startSimProcess(['--seed', '5', '--spaces', '40', '--instances', '800', '--orgs', '4']);
     const prefix = uniquePrefix('rate');
-    cleanups.push(() => sim.stop(), () => dropPrefix(redis, prefix));
-    env = { CF_API: sim.api, CF_USERNAME: sim.username, CF_PASSWORD: sim.password, REDIS_URL, CF_SHARES_PREFIX: prefix };
+    cleanups.push(
+      () => sim.stop(),
+      () => dropPrefix(redis, prefix),
+    );
+    env = {
+      CF_API: sim.api,
+      CF_USERNAME: sim.username,
+      CF_PASSWORD: sim.password,
+      REDIS_URL,
+      CF_SHARES_PREFIX: prefix,
+    };
     store = new CampaignStore(redis, prefix);
   });
 
   const detach = async (args: string[]): Promise<string> => {
-    const result = await runCli(['unshare-all', '--yes', '--disable-flag', '--detach', '--retry-delay', '1', ...args], { env });
+    const result = await runCli(['unshare-all', '--yes', '--disable-flag', '--detach', '--retry-delay', '1', ...args], {
+      env,
+    });
     expect(result.code, result.stderr).toBe(0);
     return /^campaign: (\S+)$/m.exec(result.stdout)![1]!;
   };
@@ -119,7 +139,8 @@ describe('--rate caps the unshares the Cloud Controller receives', () => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const meta = await store.meta(id);
-      if ((meta?.status === 'done' || meta?.status === 'cancelled') && (await store.verification(id))) return meta.status;
+      if ((meta?.status === 'done' || meta?.status === 'cancelled') && (await store.verification(id)))
+        return meta.status;
       if (Date.now() > deadline) return meta?.status ?? 'missing';
       await sleep(250);
     }
@@ -127,12 +148,19 @@ describe('--rate caps the unshares the Cloud Controller receives', () => {
 
   /** Arrival times of the unshare DELETEs of one campaign's planned shares, retries included. */
   const arrivalsOf = async (id: string): Promise<number[]> => {
-    const planned = new Set((await store.items(id)).map((item) => `/v3/service_instances/${item.instance.guid}/relationships/shared_spaces/${item.target.space_guid}`));
+    const planned = new Set(
+      (await store.items(id)).map(
+        (item) => `/v3/service_instances/${item.instance.guid}/relationships/shared_spaces/${item.target.space_guid}`,
+      ),
+    );
     const { writes } = (await (await fetch(`${sim.api}/_sim/writes`)).json()) as { writes: Write[] };
     return writes.filter((write) => write.route === UNSHARE_ROUTE && planned.has(write.path)).map((write) => write.at);
   };
 
-  for (const [workers, org] of [[1, 'org-004'], [4, 'org-003']] as const) {
+  for (const [workers, org] of [
+    [1, 'org-004'],
+    [4, 'org-003'],
+  ] as const) {
     it(`at --rate 8 with ${workers} worker process(es): never more than 8 in any second, retries included`, async () => {
       const pool = await startWorkers(workers, env);
       const id = await detach(['--rate', '8', '--max-attempts', '3', '--target-org', org]);
@@ -141,7 +169,9 @@ describe('--rate caps the unshares the Cloud Controller receives', () => {
       const total = (await store.meta(id))!.total;
       const times = await arrivalsOf(id);
       const max = windowMax(times);
-      console.info(`rate 8, ${workers} worker(s): ${times.length} DELETEs for ${total} items, max ${max} in a second, ${achievedRate(times).toFixed(2)}/s`);
+      console.info(
+        `rate 8, ${workers} worker(s): ${times.length} DELETEs for ${total} items, max ${max} in a second, ${achievedRate(times).toFixed(2)}/s`,
+      );
       expect(times.length).toBeGreaterThan(total); // the blocked item's retries are in
       expect(max).toBeLessThanOrEqual(8);
       // The cap is reached, not just respected: 7 fit in a second at the test's margin.
@@ -216,7 +246,9 @@ describe('the write gate itself (several clients of one Redis, no CC in between)
 
   it('tells callers asking at once to hold one by one, and gives the others their own place in line', async () => {
     // At 2 per second (a send every 512.5 ms), only one of ten callers asking together should hold a worker slot.
-    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => rateGate(clients[i % 3]!, `${key}:b`, 2).waitMs()));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => rateGate(clients[i % 3]!, `${key}:b`, 2).waitMs()),
+    );
     const sorted = [...answers].sort((a, b) => a - b);
     expect(sorted.filter((wait) => wait <= 250)).toHaveLength(1);
     // The rest come back one spacing apart (told to return a little before their turn), not all at once.
@@ -229,7 +261,8 @@ describe('the write gate itself (several clients of one Redis, no CC in between)
     const rate = 3;
     const times: number[] = [];
     let sleeps = 0;
-    const sleepy = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms + (++sleeps === 2 ? 400 : 0)));
+    const sleepy = (ms: number): Promise<void> =>
+      new Promise((resolve) => setTimeout(resolve, ms + (++sleeps === 2 ? 400 : 0)));
     await Promise.all(
       Array.from({ length: 6 }, async (_, i) => {
         for (let round = 0; round < 2; round++) {

@@ -24,7 +24,24 @@ function freePort(): Promise<number> {
 
 /** A Redis of the test's own, append-only with fsync on every write, in a folder that outlives a restart. */
 async function startRedis(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--dir', dir], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'always',
+      '--save',
+      '',
+      '--dir',
+      dir,
+    ],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 100; i++) {
     const ok = await new Promise<boolean>((resolve) => {
       const probe = createServer();
@@ -47,13 +64,37 @@ describe('a campaign survives a Redis restart', () => {
     const sim: SimProcess = await startSimProcess(['--seed', '33', '--spaces', '16', '--instances', '90']);
     cleanups.push(() => sim.stop());
     const planned = (await (await fetch(`${sim.api}/_sim/truth`)).json()) as { shares: unknown[] };
-    const env = { CF_API: sim.api, CF_USERNAME: sim.username, CF_PASSWORD: sim.password, REDIS_URL: `redis://127.0.0.1:${port}`, CF_SHARES_PREFIX: 'aof' };
+    const env = {
+      CF_API: sim.api,
+      CF_USERNAME: sim.username,
+      CF_PASSWORD: sim.password,
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+      CF_SHARES_PREFIX: 'aof',
+    };
 
-    const started = await runCli(['unshare-all', '--yes', '--disable-flag', '--detach', '--rate', '10', '--retry-delay', '1', '--max-attempts', '4'], { env });
+    const started = await runCli(
+      [
+        'unshare-all',
+        '--yes',
+        '--disable-flag',
+        '--detach',
+        '--rate',
+        '10',
+        '--retry-delay',
+        '1',
+        '--max-attempts',
+        '4',
+      ],
+      { env },
+    );
     expect(started.code, started.stderr).toBe(0);
     const id = /^campaign: (\S+)$/m.exec(started.stdout)![1]!;
     const startWorker = (): ChildProcess =>
-      spawn(process.execPath, ['bin/cf-shares.js', 'worker', '--log-level', 'warn'], { cwd: REPO_ROOT, env: cliEnv({ ...env, CF_SHARES_LOCK_MS: '1500' }), stdio: 'ignore' });
+      spawn(process.execPath, ['bin/cf-shares.js', 'worker', '--log-level', 'warn'], {
+        cwd: REPO_ROOT,
+        env: cliEnv({ ...env, CF_SHARES_LOCK_MS: '1500' }),
+        stdio: 'ignore',
+      });
     let worker = startWorker();
     cleanups.push(async () => worker.kill('SIGKILL'));
     await new Promise((r) => setTimeout(r, 2500));
@@ -76,9 +117,21 @@ describe('a campaign survives a Redis restart', () => {
     expect(status).toMatchObject({ status: 'done', total: planned.shares.length, finished: planned.shares.length });
     const out = join(dir, 'report');
     expect((await runCli(['campaign', 'report', id, '--out', out], { env })).code).toBe(0);
-    const report = JSON.parse(await readFile(join(out, 'campaign.json'), 'utf8')) as { items: Array<{ outcome: string; instance_guid: string; target_space_guid: string }> };
-    const remaining = new Set(((await (await fetch(`${sim.api}/_sim/truth`)).json()) as { shares: Array<{ instance_guid: string; target_space_guid: string }> }).shares.map((s) => `${s.instance_guid} ${s.target_space_guid}`));
-    expect(new Set(report.items.filter((i) => i.outcome === 'blocked').map((i) => `${i.instance_guid} ${i.target_space_guid}`))).toEqual(remaining);
+    const report = JSON.parse(await readFile(join(out, 'campaign.json'), 'utf8')) as {
+      items: Array<{ outcome: string; instance_guid: string; target_space_guid: string }>;
+    };
+    const remaining = new Set(
+      (
+        (await (await fetch(`${sim.api}/_sim/truth`)).json()) as {
+          shares: Array<{ instance_guid: string; target_space_guid: string }>;
+        }
+      ).shares.map((s) => `${s.instance_guid} ${s.target_space_guid}`),
+    );
+    expect(
+      new Set(
+        report.items.filter((i) => i.outcome === 'blocked').map((i) => `${i.instance_guid} ${i.target_space_guid}`),
+      ),
+    ).toEqual(remaining);
     expect(report.items.every((i) => ['unshared', 'already_unshared', 'blocked'].includes(i.outcome))).toBe(true);
   }, 120_000);
 });

@@ -18,24 +18,48 @@ describe('transient faults are retried, not reported as failures', () => {
     const sim = await startSimProcess(['--seed', '8', '--spaces', '12', '--instances', '60']);
     const prefix = uniquePrefix('transient');
     const dir = await mkdtemp(join(tmpdir(), 'cf-shares-transient-'));
-    cleanups.push(() => sim.stop(), () => dropPrefix(redis, prefix), () => rm(dir, { recursive: true, force: true }));
+    cleanups.push(
+      () => sim.stop(),
+      () => dropPrefix(redis, prefix),
+      () => rm(dir, { recursive: true, force: true }),
+    );
     const truth = (await (await fetch(`${sim.api}/_sim/truth`)).json()) as { shares: unknown[] };
-    const setFaults = (faults: unknown): Promise<Response> => fetch(`${sim.api}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+    const setFaults = (faults: unknown): Promise<Response> =>
+      fetch(`${sim.api}/_sim/faults`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(faults),
+      });
     // The first two token requests lose their connection; then the first three listings come back cut mid-JSON.
     await setFaults({ resetFirst: 2, routes: ['POST /uaa/oauth/token'] });
-    const env = { CF_API: sim.api, CF_CLIENT_ID: sim.clientId, CF_CLIENT_SECRET: sim.clientSecret, REDIS_URL, CF_SHARES_PREFIX: prefix };
+    const env = {
+      CF_API: sim.api,
+      CF_CLIENT_ID: sim.clientId,
+      CF_CLIENT_SECRET: sim.clientSecret,
+      REDIS_URL,
+      CF_SHARES_PREFIX: prefix,
+    };
     // Its own prefix: the queued job must not be run by the report below.
     const loginPrefix = uniquePrefix('transient-login');
     cleanups.push(() => dropPrefix(redis, loginPrefix));
-    const login = await runCli(['report', '--detach'], { env: { ...env, CF_SHARES_PREFIX: loginPrefix }, timeoutMs: 60_000 });
+    const login = await runCli(['report', '--detach'], {
+      env: { ...env, CF_SHARES_PREFIX: loginPrefix },
+      timeoutMs: 60_000,
+    });
     expect(login.code, login.stderr).toBe(0);
-    const countsOf = async (): Promise<Record<string, number>> => ((await (await fetch(`${sim.api}/_sim/requests`)).json()) as { byRoute: Record<string, number> }).byRoute;
+    const countsOf = async (): Promise<Record<string, number>> =>
+      ((await (await fetch(`${sim.api}/_sim/requests`)).json()) as { byRoute: Record<string, number> }).byRoute;
     expect((await countsOf())['POST /uaa/oauth/token']).toBe(1 + 2);
     await fetch(`${sim.api}/_sim/requests/reset`, { method: 'POST' });
-    await setFaults({ malformedFirst: 3, routes: ['GET /v3/service_instances', 'GET /v3/spaces', 'GET /v3/organizations'] });
+    await setFaults({
+      malformedFirst: 3,
+      routes: ['GET /v3/service_instances', 'GET /v3/spaces', 'GET /v3/organizations'],
+    });
     const result = await runCli(['report', '--out', join(dir, 'out')], { env, timeoutMs: 90_000 });
     expect(result.code, result.stderr).toBe(0);
-    const report = JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8')) as { summary: { shares: number } };
+    const report = JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8')) as {
+      summary: { shares: number };
+    };
     expect(report.summary.shares).toBe(truth.shares.length);
     // The cut listings were retried: three listing requests more than the same report makes without faults.
     const listings = ['GET /v3/service_instances', 'GET /v3/spaces', 'GET /v3/organizations'];
@@ -44,7 +68,8 @@ describe('transient faults are retried, not reported as failures', () => {
     await fetch(`${sim.api}/_sim/requests/reset`, { method: 'POST' });
     expect((await runCli(['report', '--out', join(dir, 'again')], { env, timeoutMs: 90_000 })).code).toBe(0);
     const clean = await countsOf();
-    const sum = (counts: Record<string, number>): number => listings.reduce((total, route) => total + (counts[route] ?? 0), 0);
+    const sum = (counts: Record<string, number>): number =>
+      listings.reduce((total, route) => total + (counts[route] ?? 0), 0);
     expect(sum(faulty) - sum(clean)).toBe(3);
   }, 120_000);
 });

@@ -15,10 +15,16 @@ interface Truth {
 }
 
 const suite = cliSuite('report', () => startSimProcess(['--seed', '11', '--spaces', '30', '--instances', '250']));
-const env = (prefix: string) => ({ CF_API: suite.sim.api, CF_CLIENT_ID: suite.sim.clientId, CF_CLIENT_SECRET: suite.sim.clientSecret, REDIS_URL, CF_SHARES_PREFIX: prefix });
+const env = (prefix: string) => ({
+  CF_API: suite.sim.api,
+  CF_CLIENT_ID: suite.sim.clientId,
+  CF_CLIENT_SECRET: suite.sim.clientSecret,
+  REDIS_URL,
+  CF_SHARES_PREFIX: prefix,
+});
 const truth = async (): Promise<Truth> => (await (await fetch(`${suite.sim.api}/_sim/truth`)).json()) as Truth;
-const findingKey = (f: { kind: string; instance_guid?: string | null; space_guid?: string }) => `${f.kind} ${f.instance_guid ?? ''} ${f.space_guid ?? ''}`;
-
+const findingKey = (f: { kind: string; instance_guid?: string | null; space_guid?: string }) =>
+  `${f.kind} ${f.instance_guid ?? ''} ${f.space_guid ?? ''}`;
 
 describe('cf-shares report', () => {
   it('reports exactly the shares and findings the simulator holds, near the lower bound of requests', async () => {
@@ -30,10 +36,23 @@ describe('cf-shares report', () => {
     const expected = await truth();
     const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
     expect(report.schema).toBe('cf-shares/report@1');
-    expect(report.shares.map((s: { instance: { guid: string }; target: { space_guid: string } }) => `${s.instance.guid} ${s.target.space_guid}`).sort())
-      .toEqual(expected.shares.map((s) => `${s.instance_guid} ${s.target_space_guid}`).sort());
+    expect(
+      report.shares
+        .map(
+          (s: { instance: { guid: string }; target: { space_guid: string } }) =>
+            `${s.instance.guid} ${s.target.space_guid}`,
+        )
+        .sort(),
+    ).toEqual(expected.shares.map((s) => `${s.instance_guid} ${s.target_space_guid}`).sort());
     expect(report.findings.map(findingKey).sort()).toEqual(expected.expected_findings.map(findingKey).sort());
-    expect((await readdir(out)).sort()).toEqual(['diff.json', 'findings.csv', 'keys.csv', 'report.json', 'report.md', 'shares.csv']);
+    expect((await readdir(out)).sort()).toEqual([
+      'diff.json',
+      'findings.csv',
+      'keys.csv',
+      'report.json',
+      'report.md',
+      'shares.csv',
+    ]);
     const sharesCsv = (await readFile(join(out, 'shares.csv'), 'utf8')).trim().split('\r\n');
     expect(sharesCsv).toHaveLength(expected.shares.length + 1);
 
@@ -77,18 +96,29 @@ describe('cf-shares report', () => {
     const prefix = suite.prefix('endpoints');
     const out = join(suite.dir, 'endpoints');
     const file = join(suite.dir, 'endpoints.json');
-    await writeFile(file, JSON.stringify({ offerings: Object.fromEntries(CATALOG.map((entry) => [entry.name, `${entry.host}:${entry.port}`])) }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        offerings: Object.fromEntries(CATALOG.map((entry) => [entry.name, `${entry.host}:${entry.port}`])),
+      }),
+    );
     const result = await runCli(['report', '--endpoints', file, '--out', out], { env: env(prefix) });
     expect(result.stderr).not.toMatch(/^cf-shares:/m); // progress lines only
     expect(result.code).toBe(0);
     const expected = await truth();
     const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as Report;
     expect(report.findings.map(findingKey).sort()).toEqual(expected.expected_findings.map(findingKey).sort());
-    for (const gap of report.findings.filter((f) => f.kind === 'asg_gap')) expect(gap).toMatchObject({ confidence: 'endpoint', endpoint_source: 'endpoints_file' });
+    for (const gap of report.findings.filter((f) => f.kind === 'asg_gap'))
+      expect(gap).toMatchObject({ confidence: 'endpoint', endpoint_source: 'endpoints_file' });
     const managedShares = report.shares.filter((share) => share.instance.offering !== null).length;
     expect(report.summary.shares_with_known_endpoint).toBe(managedShares);
-    expect(report.summary.shares_with_known_endpoint_by_source).toEqual({ endpoints_file: managedShares, credentials: 0 });
-    expect(result.stdout).toContain(`  endpoints        known for ${managedShares} of ${report.shares.length} (endpoints file ${managedShares}, credentials 0)`);
+    expect(report.summary.shares_with_known_endpoint_by_source).toEqual({
+      endpoints_file: managedShares,
+      credentials: 0,
+    });
+    expect(result.stdout).toContain(
+      `  endpoints        known for ${managedShares} of ${report.shares.length} (endpoints file ${managedShares}, credentials 0)`,
+    );
     const check = checkAgainstTruth(report, expected);
     expect(check.asgGaps.bySource.endpoints_file).toMatchObject({ precision: 1, recall: 1 });
   });
@@ -102,29 +132,50 @@ describe('cf-shares report', () => {
     const token = await fetch(`${suite.sim.api}/uaa/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: suite.sim.clientId, client_secret: suite.sim.clientSecret }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: suite.sim.clientId,
+        client_secret: suite.sim.clientSecret,
+      }),
     });
     const { access_token: accessToken } = (await token.json()) as { access_token: string };
     const [gone] = (await truth()).shares;
-    const unshare = await fetch(`${suite.sim.api}/v3/service_instances/${gone!.instance_guid}/relationships/shared_spaces/${gone!.target_space_guid}`, {
-      method: 'DELETE',
-      headers: { authorization: `bearer ${accessToken}` },
-    });
+    const unshare = await fetch(
+      `${suite.sim.api}/v3/service_instances/${gone!.instance_guid}/relationships/shared_spaces/${gone!.target_space_guid}`,
+      {
+        method: 'DELETE',
+        headers: { authorization: `bearer ${accessToken}` },
+      },
+    );
     expect(unshare.status).toBe(204);
 
-    const second = await runCli(['report', '--out', join(suite.dir, 'b'), '--json', '--fail-on', 'high'], { env: env(prefix) });
+    const second = await runCli(['report', '--out', join(suite.dir, 'b'), '--json', '--fail-on', 'high'], {
+      env: env(prefix),
+    });
     expect(second.code).toBe(3); // the simulator keeps shares of an offering that is no longer shareable: high
     expect(second.stderr).toMatch(/^cf-shares: \d+ finding\(s\) at high or worse \(--fail-on high\)\n$/);
     const diff = JSON.parse(await readFile(join(suite.dir, 'b', 'diff.json'), 'utf8'));
     expect(diff.added).toEqual([]);
-    expect(diff.removed.map((s: { instance: { guid: string }; target: { space_guid: string } }) => [s.instance.guid, s.target.space_guid])).toEqual([[gone!.instance_guid, gone!.target_space_guid]]);
+    expect(
+      diff.removed.map((s: { instance: { guid: string }; target: { space_guid: string } }) => [
+        s.instance.guid,
+        s.target.space_guid,
+      ]),
+    ).toEqual([[gone!.instance_guid, gone!.target_space_guid]]);
 
     const listed = await runCli(['reports', 'list', '--json'], { env: { REDIS_URL, CF_SHARES_PREFIX: prefix } });
-    const ids = listed.stdout.trim().split('\n').map((line) => JSON.parse(line).id as string);
+    const ids = listed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).id as string);
     expect(ids).toEqual([JSON.parse(second.stdout).reportId, JSON.parse(first.stdout).reportId]);
-    const fetched = await runCli(['reports', 'get', ids[1]!, '--out', join(suite.dir, 'fetched')], { env: { REDIS_URL, CF_SHARES_PREFIX: prefix } });
+    const fetched = await runCli(['reports', 'get', ids[1]!, '--out', join(suite.dir, 'fetched')], {
+      env: { REDIS_URL, CF_SHARES_PREFIX: prefix },
+    });
     expect(fetched.code).toBe(0);
-    expect(await readFile(join(suite.dir, 'fetched', 'report.json'), 'utf8')).toBe(await readFile(join(suite.dir, 'a', 'report.json'), 'utf8'));
+    expect(await readFile(join(suite.dir, 'fetched', 'report.json'), 'utf8')).toBe(
+      await readFile(join(suite.dir, 'a', 'report.json'), 'utf8'),
+    );
 
     // Nothing secret went to Redis: no client secret, no token, no credentials read for endpoints.
     const stored = await dumpPrefix(suite.redis, prefix);
@@ -133,8 +184,16 @@ describe('cf-shares report', () => {
   });
 
   it.each([
-    ['a missing endpoints file', ['--endpoints', '/nonexistent/endpoints.json'], /^cf-shares: cannot read --endpoints \/nonexistent\/endpoints\.json: ENOENT$/],
-    ['a malformed endpoints entry', ['--endpoints', 'BAD'], /^cf-shares: --endpoints .*: endpoints file: offerings\.postgres must be "address-or-CIDR:port"/],
+    [
+      'a missing endpoints file',
+      ['--endpoints', '/nonexistent/endpoints.json'],
+      /^cf-shares: cannot read --endpoints \/nonexistent\/endpoints\.json: ENOENT$/,
+    ],
+    [
+      'a malformed endpoints entry',
+      ['--endpoints', 'BAD'],
+      /^cf-shares: --endpoints .*: endpoints file: offerings\.postgres must be "address-or-CIDR:port"/,
+    ],
     ['an unknown severity', ['--fail-on', 'severe'], /Invalid values:/],
     ['a bad --keep', ['--keep', '0'], /^cf-shares: --keep must be a whole number >= 1/],
   ])('refuses %s with exit 2 and one line', async (_name, args, line) => {
@@ -148,7 +207,12 @@ describe('cf-shares report', () => {
 
   it('fails with one line and writes no report when the API answers a malformed body', async () => {
     const prefix = suite.prefix('malformed');
-    const put = (faults: object) => fetch(`${suite.sim.api}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+    const put = (faults: object) =>
+      fetch(`${suite.sim.api}/_sim/faults`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(faults),
+      });
     await put({ malformedRate: 1, routes: ['GET /v3/security_groups'] });
     try {
       const out = join(suite.dir, 'malformed');
@@ -166,7 +230,9 @@ describe('cf-shares report', () => {
   });
 
   it('says so when a report id is unknown', async () => {
-    const result = await runCli(['reports', 'get', 'no-such-report', '--out', join(suite.dir, 'x')], { env: { REDIS_URL, CF_SHARES_PREFIX: suite.prefix('none') } });
+    const result = await runCli(['reports', 'get', 'no-such-report', '--out', join(suite.dir, 'x')], {
+      env: { REDIS_URL, CF_SHARES_PREFIX: suite.prefix('none') },
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe("cf-shares: no stored report 'no-such-report' (see cf-shares reports list)\n");
   });

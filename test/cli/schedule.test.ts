@@ -30,14 +30,26 @@ describe('cf-shares schedule', () => {
   it('stores a schedule that a worker runs, writing each report to its --reports-dir, until removed', async () => {
     // Six fields: every two seconds, so the test sees a tick without waiting for a minute.
     // A schedule names its foundation (no credentials: the workers of that foundation have them).
-    const unnamed = await runCli(['schedule', 'add', 'tick', '--cron', '*/2 * * * * *', '--', 'export', '--since', '1d'], { env });
+    const unnamed = await runCli(
+      ['schedule', 'add', 'tick', '--cron', '*/2 * * * * *', '--', 'export', '--since', '1d'],
+      { env },
+    );
     expect(unnamed.code).toBe(2);
     expect(unnamed.stderr).toMatch(/name the foundation the schedule is for/);
-    const added = await runCli(['schedule', 'add', 'tick', '--cron', '*/2 * * * * *', '--api', sim.api, '--', 'export', '--since', '1d'], { env });
+    const added = await runCli(
+      ['schedule', 'add', 'tick', '--cron', '*/2 * * * * *', '--api', sim.api, '--', 'export', '--since', '1d'],
+      { env },
+    );
     expect(added.stderr).toBe('');
     expect(added.code).toBe(0);
     const listed = await runCli(['schedule', 'list', '--json'], { env });
-    expect(JSON.parse(listed.stdout.trim())).toMatchObject({ name: 'tick', api: new URL(sim.api).href.replace(/\/$/, ''), kind: 'export', cron: '*/2 * * * * *', tz: null });
+    expect(JSON.parse(listed.stdout.trim())).toMatchObject({
+      name: 'tick',
+      api: new URL(sim.api).href.replace(/\/$/, ''),
+      kind: 'export',
+      cron: '*/2 * * * * *',
+      tz: null,
+    });
 
     const worker = spawn(process.execPath, ['bin/cf-shares.js', 'worker', '--reports-dir', dir], {
       cwd: REPO_ROOT,
@@ -68,10 +80,22 @@ describe('cf-shares schedule', () => {
   });
 
   it.each([
-    ['a bad cron', ['schedule', 'add', 'x', '--cron', '61 * * * *', '--', 'report'], /^cf-shares: --cron '61 \* \* \* \*' is not a valid cron expression/],
-    ['an unknown time zone', ['schedule', 'add', 'x', '--cron', '0 2 * * *', '--tz', 'Mars/Base', '--', 'report'], /^cf-shares: --tz 'Mars\/Base' is not a known time zone/],
+    [
+      'a bad cron',
+      ['schedule', 'add', 'x', '--cron', '61 * * * *', '--', 'report'],
+      /^cf-shares: --cron '61 \* \* \* \*' is not a valid cron expression/,
+    ],
+    [
+      'an unknown time zone',
+      ['schedule', 'add', 'x', '--cron', '0 2 * * *', '--tz', 'Mars/Base', '--', 'report'],
+      /^cf-shares: --tz 'Mars\/Base' is not a known time zone/,
+    ],
     ['nothing to run', ['schedule', 'add', 'x', '--cron', '0 2 * * *'], /^cf-shares: after '--' name what to run/],
-    ['an option schedules cannot use', ['schedule', 'add', 'x', '--cron', '0 2 * * *', '--', 'report', '--fail-on', 'high'], /not --fail-on high/],
+    [
+      'an option schedules cannot use',
+      ['schedule', 'add', 'x', '--cron', '0 2 * * *', '--', 'report', '--fail-on', 'high'],
+      /not --fail-on high/,
+    ],
     ['an unknown schedule', ['schedule', 'remove', 'nope'], /^cf-shares: no schedule named 'nope'/],
   ])('refuses %s with exit 2', async (_name, args, line) => {
     const result = await runCli(args, { env });

@@ -35,22 +35,35 @@ describe('cf-shares worker', () => {
     const jobId = /^job: (\S+)$/m.exec(enqueued.stdout)?.[1];
     expect(jobId).toBeDefined();
 
-    const queue = new Queue(queueNameFor(QueueName.report, suite.sim.api), { connection: { url: REDIS_URL }, prefix: `{${prefix}}` });
+    const queue = new Queue(queueNameFor(QueueName.report, suite.sim.api), {
+      connection: { url: REDIS_URL },
+      prefix: `{${prefix}}`,
+    });
     try {
       expect(await queue.getJobState(jobId!)).toBe('waiting');
       // A job nobody can serve waits, and the listing says for whom.
       const listed = await runCli(['reports', 'list'], { env: env(prefix) });
-      expect(listed.stdout).toContain(`1 queued, 0 running report job(s): waiting for a worker of ${new URL(suite.sim.api).href.replace(/\/$/, '')}`);
-      const worker = spawn(process.execPath, ['bin/cf-shares.js', 'worker', '--log-level', 'info'], { cwd: REPO_ROOT, env: cliEnv(env(prefix)), stdio: ['ignore', 'pipe', 'pipe'] });
+      expect(listed.stdout).toContain(
+        `1 queued, 0 running report job(s): waiting for a worker of ${new URL(suite.sim.api).href.replace(/\/$/, '')}`,
+      );
+      const worker = spawn(process.execPath, ['bin/cf-shares.js', 'worker', '--log-level', 'info'], {
+        cwd: REPO_ROOT,
+        env: cliEnv(env(prefix)),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let log = '';
       worker.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
       const deadline = Date.now() + 30_000;
-      while ((await queue.getJobState(jobId!)) !== 'completed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      while ((await queue.getJobState(jobId!)) !== 'completed' && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
       const job = await queue.getJob(jobId!);
       expect(job?.returnvalue.summary.shares).toBe(truth.shares.length);
 
       // The report is reachable from any machine sharing the Redis.
-      const fetched = await runCli(['reports', 'get', job!.returnvalue.reportId, '--out', join(suite.dir, 'from-worker')], { env: env(prefix) });
+      const fetched = await runCli(
+        ['reports', 'get', job!.returnvalue.reportId, '--out', join(suite.dir, 'from-worker')],
+        { env: env(prefix) },
+      );
       expect(fetched.stdout).toBe(`6 files written to ${join(suite.dir, 'from-worker')}\n`);
 
       const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
@@ -64,9 +77,16 @@ describe('cf-shares worker', () => {
 
   it('keeps secrets out of output, logs and Redis, even with failing requests and trace logging', async () => {
     const prefix = suite.prefix('secrets');
-    await fetch(`${suite.sim.api}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ errorRate: 0.2 }) });
+    await fetch(`${suite.sim.api}/_sim/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ errorRate: 0.2 }),
+    });
     try {
-      const result = await runCli(['report', '--json', '--inspect-credentials', '--out', join(suite.dir, 'secrets'), '--log-level', 'trace'], { env: env(prefix) });
+      const result = await runCli(
+        ['report', '--json', '--inspect-credentials', '--out', join(suite.dir, 'secrets'), '--log-level', 'trace'],
+        { env: env(prefix) },
+      );
       expect(result.code).toBe(0);
       const everything = `${result.stdout}\n${result.stderr}\n${await dumpPrefix(suite.redis, prefix)}`;
       expect(result.stderr).toMatch(/retrying/);
@@ -76,7 +96,11 @@ describe('cf-shares worker', () => {
       // Binding credentials were read for endpoints; none of their secrets may be kept.
       expect(everything).not.toMatch(/"password"\s*:\s*"(?!\[Redacted\])/);
     } finally {
-      await fetch(`${suite.sim.api}/_sim/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
+      await fetch(`${suite.sim.api}/_sim/faults`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
     }
   });
 });
@@ -86,13 +110,39 @@ describe('bad input gets one line and the right exit code', () => {
     ['no API', ['report'], {}, 2, /^cf-shares: no Cloud Controller API given/],
     ['unknown flag', ['report', '--nope'], {}, 2, /^cf-shares: Unknown argument: nope/],
     ['unknown command', ['reprot'], {}, 2, /^cf-shares: unknown command 'reprot'. Did you mean report\?/],
-    ['bad redis URL', ['report', '--api', 'http://127.0.0.1:9', '--username', 'u', '--password', 'p', '--redis', 'http://x'], {}, 2, /--redis\/REDIS_URL must start with redis:\/\//],
-    ['Redis down', ['report', '--redis', 'redis://127.0.0.1:1'], { withSim: true }, 1, /^cf-shares: cannot reach Redis at redis:\/\/127\.0\.0\.1:1: ECONNREFUSED/],
-    ['wrong password', ['report'], { withSim: true, password: 'not-the-password' }, 1, /^cf-shares: UAA rejected the login of user "admin"/],
-    ['API down', ['report', '--api', 'http://127.0.0.1:1'], { withSim: true }, 1, /^cf-shares: cannot reach http:\/\/127\.0\.0\.1:1/],
+    [
+      'bad redis URL',
+      ['report', '--api', 'http://127.0.0.1:9', '--username', 'u', '--password', 'p', '--redis', 'http://x'],
+      {},
+      2,
+      /--redis\/REDIS_URL must start with redis:\/\//,
+    ],
+    [
+      'Redis down',
+      ['report', '--redis', 'redis://127.0.0.1:1'],
+      { withSim: true },
+      1,
+      /^cf-shares: cannot reach Redis at redis:\/\/127\.0\.0\.1:1: ECONNREFUSED/,
+    ],
+    [
+      'wrong password',
+      ['report'],
+      { withSim: true, password: 'not-the-password' },
+      1,
+      /^cf-shares: UAA rejected the login of user "admin"/,
+    ],
+    [
+      'API down',
+      ['report', '--api', 'http://127.0.0.1:1'],
+      { withSim: true },
+      1,
+      /^cf-shares: cannot reach http:\/\/127\.0\.0\.1:1/,
+    ],
   ])('%s', async (_name, args, options: { withSim?: boolean; password?: string }, code, line) => {
     const prefix = suite.prefix('bad');
-    const extra = options.withSim ? { ...env(prefix), ...(options.password && { CF_PASSWORD: options.password }) } : { REDIS_URL, CF_SHARES_PREFIX: prefix };
+    const extra = options.withSim
+      ? { ...env(prefix), ...(options.password && { CF_PASSWORD: options.password }) }
+      : { REDIS_URL, CF_SHARES_PREFIX: prefix };
     const result = await runCli(args, { env: extra });
     expect(result.code).toBe(code);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);

@@ -5,16 +5,52 @@ import { call, login } from '../sim/helpers/sim-client.js';
 
 describe('encodeQuery', () => {
   it.each([
-    { description: 'list values joined by literal commas', query: { space_guids: ['a', 'b', 'c'] }, expected: 'space_guids=a,b,c' },
-    { description: 'a comma inside one value is %252C: CC decodes list elements twice (cc-api.md §13)', query: { names: ['a,b', 'c d'] }, expected: 'names=a%252Cb,c%20d' },
-    { description: 'a percent sign inside a list value survives the second decode', query: { names: ['100%41'] }, expected: 'names=100%252541' },
-    { description: 'leading whitespace of a list value is not eaten by the separator', query: { names: ['a', ' b'] }, expected: 'names=a,%2520b' },
-    { description: 'fields become fields[x]', query: { fields: { space: ['guid', 'name'], 'space.organization': ['name'] } }, expected: 'fields[space]=guid,name&fields[space.organization]=name' },
-    { description: 'timestamp operators', query: { created_ats: { gt: '2026-01-01T00:00:00Z' } }, expected: 'created_ats[gt]=2026-01-01T00%3A00%3A00Z' },
-    { description: 'scalars are decoded once, so a comma stays %2C', query: { label_selector: 'env in (a,b)' }, expected: 'label_selector=env%20in%20(a%2Cb)' },
-    { description: 'scalars, booleans and numbers', query: { type: 'managed', per_page: 5000, globally_enabled_running: true }, expected: 'type=managed&per_page=5000&globally_enabled_running=true' },
+    {
+      description: 'list values joined by literal commas',
+      query: { space_guids: ['a', 'b', 'c'] },
+      expected: 'space_guids=a,b,c',
+    },
+    {
+      description: 'a comma inside one value is %252C: CC decodes list elements twice (cc-api.md §13)',
+      query: { names: ['a,b', 'c d'] },
+      expected: 'names=a%252Cb,c%20d',
+    },
+    {
+      description: 'a percent sign inside a list value survives the second decode',
+      query: { names: ['100%41'] },
+      expected: 'names=100%252541',
+    },
+    {
+      description: 'leading whitespace of a list value is not eaten by the separator',
+      query: { names: ['a', ' b'] },
+      expected: 'names=a,%2520b',
+    },
+    {
+      description: 'fields become fields[x]',
+      query: { fields: { space: ['guid', 'name'], 'space.organization': ['name'] } },
+      expected: 'fields[space]=guid,name&fields[space.organization]=name',
+    },
+    {
+      description: 'timestamp operators',
+      query: { created_ats: { gt: '2026-01-01T00:00:00Z' } },
+      expected: 'created_ats[gt]=2026-01-01T00%3A00%3A00Z',
+    },
+    {
+      description: 'scalars are decoded once, so a comma stays %2C',
+      query: { label_selector: 'env in (a,b)' },
+      expected: 'label_selector=env%20in%20(a%2Cb)',
+    },
+    {
+      description: 'scalars, booleans and numbers',
+      query: { type: 'managed', per_page: 5000, globally_enabled_running: true },
+      expected: 'type=managed&per_page=5000&globally_enabled_running=true',
+    },
     { description: 'undefined is left out', query: { a: undefined, b: 'x', c: { d: undefined } }, expected: 'b=x' },
-    { description: 'an empty list is sent, never dropped (dropping would match everything)', query: { guids: [] as string[] }, expected: 'guids=' },
+    {
+      description: 'an empty list is sent, never dropped (dropping would match everything)',
+      query: { guids: [] as string[] },
+      expected: 'guids=',
+    },
     { description: 'no query', query: undefined, expected: '' },
   ])('$description', ({ query, expected }) => {
     expect(encodeQuery(query)).toBe(expected);

@@ -73,7 +73,10 @@ const rows: Row[] = [
     method: 'GET',
     path: '/v3/spaces/885735b5-aea4-4cf5-8e44-961af0e41920',
     action: (c) => c.spaces.get('885735b5-aea4-4cf5-8e44-961af0e41920'),
-    expected: { name: 'my-space', relationships: { organization: { data: { guid: 'e00705b9-7b42-4561-ae97-2520399d2133' } } } },
+    expected: {
+      name: 'my-space',
+      relationships: { organization: { data: { guid: 'e00705b9-7b42-4561-ae97-2520399d2133' } } },
+    },
   },
   {
     description: 'spaces list with include=organization and org filter',
@@ -98,7 +101,10 @@ const rows: Row[] = [
     method: 'GET',
     path: '/v3/service_offerings',
     action: async (c) => (await c.serviceOfferings.list().pages().next()).value,
-    expected: { pagination: { total_results: 3 }, resources: [{ name: 'my_service_offering', shareable: true }, { name: 'other_service_offering' }] },
+    expected: {
+      pagination: { total_results: 3 },
+      resources: [{ name: 'my_service_offering', shareable: true }, { name: 'other_service_offering' }],
+    },
   },
   {
     description: 'service plans list by instance and space',
@@ -123,7 +129,10 @@ const rows: Row[] = [
     method: 'GET',
     path: '/v3/service_plans/p1/visibility',
     action: (c) => c.servicePlans.visibility('p1'),
-    expected: { type: 'organization', organizations: [{ guid: 'bf7eb420-11e5-11ea-b7db-4b5d5e7976a9', name: 'my_org' }] },
+    expected: {
+      type: 'organization',
+      organizations: [{ guid: 'bf7eb420-11e5-11ea-b7db-4b5d5e7976a9', name: 'my_org' }],
+    },
   },
   {
     description: 'service instances list: managed and user-provided',
@@ -131,7 +140,8 @@ const rows: Row[] = [
     method: 'GET',
     path: '/v3/service_instances',
     query: { type: 'managed', space_guids: 'a,b', 'fields[space]': 'guid,name', per_page: '5000' },
-    action: (c) => c.serviceInstances.listAll({ type: 'managed', space_guids: ['a', 'b'], fields: { space: ['guid', 'name'] } }),
+    action: (c) =>
+      c.serviceInstances.listAll({ type: 'managed', space_guids: ['a', 'b'], fields: { space: ['guid', 'name'] } }),
     expected: [
       { guid: SI, type: 'managed', name: 'my-managed-instance' },
       { guid: '88ce23e5-27c3-4381-a2df-32a28ec43133', type: 'user-provided' },
@@ -143,10 +153,18 @@ const rows: Row[] = [
     method: 'GET',
     path: '/v3/service_instances',
     query: { 'fields[space]': 'name,guid,relationships.organization', 'fields[space.organization]': 'name,guid' },
-    action: (c) => c.serviceInstances.list({ fields: { space: ['name', 'guid', 'relationships.organization'], 'space.organization': ['name', 'guid'] } }).allWithIncluded(),
+    action: (c) =>
+      c.serviceInstances
+        .list({
+          fields: { space: ['name', 'guid', 'relationships.organization'], 'space.organization': ['name', 'guid'] },
+        })
+        .allWithIncluded(),
     expected: {
       resources: [{ name: 'service_instance_1' }, { name: 'service_instance_2' }],
-      included: { spaces: [{ name: 'space1' }, { name: 'space2' }], organizations: [{ name: 'org1' }, { name: 'org2' }] },
+      included: {
+        spaces: [{ name: 'space1' }, { name: 'space2' }],
+        organizations: [{ name: 'org1' }, { name: 'org2' }],
+      },
     },
   },
   {
@@ -155,7 +173,12 @@ const rows: Row[] = [
     method: 'GET',
     path: `/v3/service_instances/${SI}`,
     action: (c) => c.serviceInstances.get(SI),
-    expected: { guid: SI, type: 'managed', last_operation: { state: 'succeeded' }, relationships: { space: { data: { guid: '5a84d315-9513-4d74-95e5-f6a5501eeef7' } } } },
+    expected: {
+      guid: SI,
+      type: 'managed',
+      last_operation: { state: 'succeeded' },
+      relationships: { space: { data: { guid: '5a84d315-9513-4d74-95e5-f6a5501eeef7' } } },
+    },
   },
   {
     description: 'service instance get: user-provided',
@@ -171,7 +194,11 @@ const rows: Row[] = [
     method: 'GET',
     path: `/v3/service_instances/${SI}/relationships/shared_spaces`,
     query: { 'fields[space]': 'guid,name,relationships.organization', 'fields[space.organization]': 'guid,name' },
-    action: (c) => c.serviceInstances.listSharedSpaces(SI, { space: ['guid', 'name', 'relationships.organization'], 'space.organization': ['guid', 'name'] }),
+    action: (c) =>
+      c.serviceInstances.listSharedSpaces(SI, {
+        space: ['guid', 'name', 'relationships.organization'],
+        'space.organization': ['guid', 'name'],
+      }),
     expected: { data: [{ guid: SPACE }, { guid: 'b19f6525-cbd3-4155-b156-dc0c2a431b4c' }] },
   },
   {
@@ -197,8 +224,19 @@ const rows: Row[] = [
     method: 'GET',
     path: '/v3/service_credential_bindings',
     query: { type: 'app', include: 'app', service_instance_guids: SI },
-    action: async (c) => (await c.serviceCredentialBindings.list({ type: 'app', include: ['app'], service_instance_guids: [SI] }).pages().next()).value,
-    expected: { resources: [{ type: 'app', name: 'some-binding-name' }, { type: 'key', name: 'some-key-name' }] },
+    action: async (c) =>
+      (
+        await c.serviceCredentialBindings
+          .list({ type: 'app', include: ['app'], service_instance_guids: [SI] })
+          .pages()
+          .next()
+      ).value,
+    expected: {
+      resources: [
+        { type: 'app', name: 'some-binding-name' },
+        { type: 'key', name: 'some-key-name' },
+      ],
+    },
   },
   {
     description: 'credential binding get: app',
@@ -233,7 +271,13 @@ const rows: Row[] = [
     method: 'GET',
     path: '/v3/jobs/b19ae525-cbd3-4155-b156-dc0c2a431b4c',
     action: (c) => c.jobs.pollUntilTerminal('b19ae525-cbd3-4155-b156-dc0c2a431b4c'),
-    error: { name: 'JobFailedError', code: 10008, title: 'CF-UnprocessableEntity', detail: 'something went wrong', jobGuid: 'b19ae525-cbd3-4155-b156-dc0c2a431b4c' },
+    error: {
+      name: 'JobFailedError',
+      code: 10008,
+      title: 'CF-UnprocessableEntity',
+      detail: 'something went wrong',
+      jobGuid: 'b19ae525-cbd3-4155-b156-dc0c2a431b4c',
+    },
   },
   {
     description: 'security group get: rules as stored',
@@ -241,12 +285,16 @@ const rows: Row[] = [
     method: 'GET',
     path: '/v3/security_groups/b85a788e-671f-4549-814d-e34cdb2f539a',
     action: (c) => c.securityGroups.get('b85a788e-671f-4549-814d-e34cdb2f539a'),
-    expected: { name: 'my-group0', globally_enabled: { running: true }, rules: [
-      { protocol: 'tcp', ports: '443,80,8080' },
-      { protocol: 'icmp', type: 8, code: 0 },
-      { protocol: 'icmpv6', type: -1 },
-      { destination: '1.1.1.1,2.2.2.2/24,10.0.0.0-10.0.0.255' },
-    ] },
+    expected: {
+      name: 'my-group0',
+      globally_enabled: { running: true },
+      rules: [
+        { protocol: 'tcp', ports: '443,80,8080' },
+        { protocol: 'icmp', type: 8, code: 0 },
+        { protocol: 'icmpv6', type: -1 },
+        { destination: '1.1.1.1,2.2.2.2/24,10.0.0.0-10.0.0.255' },
+      ],
+    },
   },
   {
     description: 'security groups list with running space filter',
@@ -271,7 +319,14 @@ const rows: Row[] = [
     method: 'GET',
     path: '/v3/audit_events',
     query: { types: 'audit.service_instance.unshare', 'created_ats[gt]': '2026-01-01T00:00:00Z', target_guids: SI },
-    action: (c) => c.auditEvents.list({ types: ['audit.service_instance.unshare'], target_guids: [SI], created_ats: { gt: '2026-01-01T00:00:00Z' } }).first(),
+    action: (c) =>
+      c.auditEvents
+        .list({
+          types: ['audit.service_instance.unshare'],
+          target_guids: [SI],
+          created_ats: { gt: '2026-01-01T00:00:00Z' },
+        })
+        .first(),
     expected: { guid: '885735b5-aea4-4cf5-8e44-961af0e41920' },
   },
   {
@@ -281,7 +336,14 @@ const rows: Row[] = [
     method: 'GET',
     path: '/v3/service_instances/gone',
     action: (c) => c.serviceInstances.get('gone'),
-    error: { name: 'CfApiError', status: 404, code: 10010, title: 'CF-ResourceNotFound', detail: 'App not found', message: 'GET /v3/service_instances/gone → 404 CF-ResourceNotFound (10010): App not found' },
+    error: {
+      name: 'CfApiError',
+      status: 404,
+      code: 10010,
+      title: 'CF-ResourceNotFound',
+      detail: 'App not found',
+      message: 'GET /v3/service_instances/gone → 404 CF-ResourceNotFound (10010): App not found',
+    },
   },
   {
     description: '422 CF-UnprocessableEntity on unshare',
@@ -302,7 +364,11 @@ afterEach(async () => {
 
 describe('client against recorded CC bodies', () => {
   it.each(rows)('$description', async (row) => {
-    cf = await startCf((req) => (req.method === row.method && req.path === row.path ? { status: row.status ?? 200, body: fixture(row.fixture), ...(row.headers ? { headers: row.headers } : {}) } : undefined));
+    cf = await startCf((req) =>
+      req.method === row.method && req.path === row.path
+        ? { status: row.status ?? 200, body: fixture(row.fixture), ...(row.headers ? { headers: row.headers } : {}) }
+        : undefined,
+    );
     const { client } = testClient(cf);
     await client.login();
     if (row.error) {
@@ -343,7 +409,10 @@ describe('other fixture-backed behaviour', () => {
   });
 
   it('parses the UAA password-grant fixture: scopes from the JWT claim, user name', async () => {
-    cf = await startCf(() => undefined, () => ({ status: 200, body: fixture('uaa_oauth_token_password_grant.json') }));
+    cf = await startCf(
+      () => undefined,
+      () => ({ status: 200, body: fixture('uaa_oauth_token_password_grant.json') }),
+    );
     const { client } = testClient(cf, { auth: { username: 'marissa', password: 'koala' } });
     const identity = await client.login();
     expect(identity).toEqual({
@@ -356,7 +425,11 @@ describe('other fixture-backed behaviour', () => {
     const tokenRequest = cf.tokenRequests()[0]!;
     expect(tokenRequest.headers.authorization).toBe('Basic Y2Y6');
     expect(tokenRequest.headers['content-type']).toBe('application/x-www-form-urlencoded');
-    expect(Object.fromEntries(new URLSearchParams(tokenRequest.body))).toEqual({ grant_type: 'password', username: 'marissa', password: 'koala' });
+    expect(Object.fromEntries(new URLSearchParams(tokenRequest.body))).toEqual({
+      grant_type: 'password',
+      username: 'marissa',
+      password: 'koala',
+    });
   });
 
   it('unshare answers {status: 204}', async () => {
@@ -387,7 +460,9 @@ describe('other fixture-backed behaviour', () => {
   it('job polling waits while PROCESSING/POLLING, growing the interval', async () => {
     const states = ['PROCESSING', 'POLLING', 'COMPLETE'];
     const job = fixture<Record<string, unknown>>('v3_job_complete.json');
-    cf = await startCf((req) => (req.path.startsWith('/v3/jobs/') ? { status: 200, body: { ...job, state: states.shift() } } : undefined));
+    cf = await startCf((req) =>
+      req.path.startsWith('/v3/jobs/') ? { status: 200, body: { ...job, state: states.shift() } } : undefined,
+    );
     const { client, waits } = testClient(cf);
     await client.login();
     expect(await client.jobs.pollUntilTerminal('j1', { intervalMs: 100 })).toMatchObject({ state: 'COMPLETE' });
@@ -395,8 +470,17 @@ describe('other fixture-backed behaviour', () => {
   });
 
   it('isNotFound also matches 60004 CF-ServiceInstanceNotFound', () => {
-    const error = new CfApiError({ status: 404, method: 'POST', url: 'http://x/v3/a', errors: [{ code: 60004, title: 'CF-ServiceInstanceNotFound', detail: 'x' }] });
+    const error = new CfApiError({
+      status: 404,
+      method: 'POST',
+      url: 'http://x/v3/a',
+      errors: [{ code: 60004, title: 'CF-ServiceInstanceNotFound', detail: 'x' }],
+    });
     expect(isNotFound(error)).toBe(true);
-    expect(isNotFound(new JobFailedError({ jobGuid: 'j', operation: 'o', errors: [{ code: 10010 }], url: 'http://x/v3/jobs/j' }))).toBe(false);
+    expect(
+      isNotFound(
+        new JobFailedError({ jobGuid: 'j', operation: 'o', errors: [{ code: 10010 }], url: 'http://x/v3/jobs/j' }),
+      ),
+    ).toBe(false);
   });
 });

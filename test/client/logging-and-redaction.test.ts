@@ -25,21 +25,37 @@ afterEach(async () => {
 describe('redactUrl', () => {
   it.each([
     ['https://user:pass@api.example.org/v3/x', 'https://api.example.org/v3/x'],
-    ['https://login.example.org/oauth/token?access_token=abc&page=2', 'https://login.example.org/oauth/token?access_token=%5BREDACTED%5D&page=2'],
-    ['https://api.example.org/v3/service_instances?names=a&per_page=5000', 'https://api.example.org/v3/service_instances?names=a&per_page=5000'],
+    [
+      'https://login.example.org/oauth/token?access_token=abc&page=2',
+      'https://login.example.org/oauth/token?access_token=%5BREDACTED%5D&page=2',
+    ],
+    [
+      'https://api.example.org/v3/service_instances?names=a&per_page=5000',
+      'https://api.example.org/v3/service_instances?names=a&per_page=5000',
+    ],
     ['not a url', '[unparseable url]'],
   ])('%s → %s', (input, expected) => {
     expect(redactUrl(input)).toBe(expected);
   });
 
   it('redactedPath drops the origin', () => {
-    expect(redactedPath('https://u:p@api.example.org/v3/jobs/j1?refresh_token=x')).toBe('/v3/jobs/j1?refresh_token=%5BREDACTED%5D');
+    expect(redactedPath('https://u:p@api.example.org/v3/jobs/j1?refresh_token=x')).toBe(
+      '/v3/jobs/j1?refresh_token=%5BREDACTED%5D',
+    );
   });
 });
 
 describe('logging', () => {
   it('logs each request at debug with method, path, status, duration and never headers', async () => {
-    cf = await startCf((req) => (req.path === '/v3/feature_flags/x' ? { status: 200, body: { name: 'x' }, headers: { 'x-cf-warnings': 'The+feature+flag+has+an+override,second%20warning' } } : undefined));
+    cf = await startCf((req) =>
+      req.path === '/v3/feature_flags/x'
+        ? {
+            status: 200,
+            body: { name: 'x' },
+            headers: { 'x-cf-warnings': 'The+feature+flag+has+an+override,second%20warning' },
+          }
+        : undefined,
+    );
     const { lines, log } = memoryLogger();
     const { client } = testClient(cf, { log });
     await client.login();
@@ -48,7 +64,10 @@ describe('logging', () => {
     expect(request).toMatchObject({ level: 20, method: 'GET', status: 200, component: 'cf-client' });
     expect(typeof request?.durationMs).toBe('number');
     expect(JSON.stringify(lines)).not.toMatch(/authorization|bearer/i);
-    expect(lines.filter((l) => l.msg === 'Cloud Controller warning').map((l) => l.ccWarning)).toEqual(['The feature flag has an override', 'second warning']);
+    expect(lines.filter((l) => l.msg === 'Cloud Controller warning').map((l) => l.ccWarning)).toEqual([
+      'The feature flag has an override',
+      'second warning',
+    ]);
   });
 
   it.each([
@@ -57,7 +76,10 @@ describe('logging', () => {
     [['cloud_controller.admin'], false],
     [['cloud_controller.admin_read_only'], false],
   ])('scopes %j → rate-limiter warning %s', async (scopes, warned) => {
-    cf = await startCf(() => undefined, () => tokenReply({ access: 't', scopes }));
+    cf = await startCf(
+      () => undefined,
+      () => tokenReply({ access: 't', scopes }),
+    );
     const { lines, log } = memoryLogger();
     const { client } = testClient(cf, { log });
     await client.login();

@@ -18,7 +18,12 @@ function fakeClock() {
 describe('createPacer', () => {
   it('spaces request starts at 1000/perSecond ms per group', async () => {
     const clock = fakeClock();
-    const pacer = createPacer({ read: { perSecond: 10, maxInFlight: 1 }, write: { perSecond: 2, maxInFlight: 1 }, now: clock.now, sleep: clock.sleep });
+    const pacer = createPacer({
+      read: { perSecond: 10, maxInFlight: 1 },
+      write: { perSecond: 2, maxInFlight: 1 },
+      now: clock.now,
+      sleep: clock.sleep,
+    });
     const starts: [string, number][] = [];
     const run = (group: 'read' | 'write') => pacer.run(group, async () => void starts.push([group, clock.now()]));
     await Promise.all([run('read'), run('read'), run('read')]);
@@ -30,14 +35,24 @@ describe('createPacer', () => {
 
   it('0 per second means unlimited', async () => {
     const clock = fakeClock();
-    const pacer = createPacer({ read: { perSecond: 0, maxInFlight: 4 }, write: { perSecond: 0, maxInFlight: 1 }, now: clock.now, sleep: clock.sleep });
+    const pacer = createPacer({
+      read: { perSecond: 0, maxInFlight: 4 },
+      write: { perSecond: 0, maxInFlight: 1 },
+      now: clock.now,
+      sleep: clock.sleep,
+    });
     await Promise.all(Array.from({ length: 20 }, () => pacer.run('read', async () => 1)));
     expect(clock.waits).toEqual([]);
   });
 
   it('caps requests in flight per group', async () => {
     const clock = fakeClock();
-    const pacer = createPacer({ read: { perSecond: 0, maxInFlight: 3 }, write: { perSecond: 0, maxInFlight: 1 }, now: clock.now, sleep: clock.sleep });
+    const pacer = createPacer({
+      read: { perSecond: 0, maxInFlight: 3 },
+      write: { perSecond: 0, maxInFlight: 1 },
+      now: clock.now,
+      sleep: clock.sleep,
+    });
     let inFlight = 0;
     let peak = 0;
     let release!: () => void;

@@ -6,10 +6,21 @@ import { makeJwt, rootReply, startServer, type TestServer } from './helpers/cf-t
 
 const PASSWORD = 'pa55-W0rd-SENTINEL';
 const CLIENT_SECRET = 'cl1ent-SECRET-SENTINEL';
-const ACCESS = makeJwt({ jti: 'ACCESS-SENTINEL', scope: ['cloud_controller.read'], user_name: 'alice', exp: 4_000_000_000 });
+const ACCESS = makeJwt({
+  jti: 'ACCESS-SENTINEL',
+  scope: ['cloud_controller.read'],
+  user_name: 'alice',
+  exp: 4_000_000_000,
+});
 const REFRESH = 'refresh-SENTINEL-token';
-const SECRETS = [PASSWORD, CLIENT_SECRET, ACCESS, REFRESH, 'ACCESS-SENTINEL', Buffer.from(`cf:${PASSWORD}`).toString('base64')];
-
+const SECRETS = [
+  PASSWORD,
+  CLIENT_SECRET,
+  ACCESS,
+  REFRESH,
+  'ACCESS-SENTINEL',
+  Buffer.from(`cf:${PASSWORD}`).toString('base64'),
+];
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -25,33 +36,70 @@ describe('secrets never leave the process', () => {
       if (req.path === '/oauth/token') {
         tokenCalls += 1;
         const grant = new URLSearchParams(req.body).get('grant_type');
-        if (grant === 'client_credentials') return { status: 401, body: { error: 'unauthorized', error_description: `Bad credentials for ${CLIENT_SECRET}` } };
+        if (grant === 'client_credentials')
+          return {
+            status: 401,
+            body: { error: 'unauthorized', error_description: `Bad credentials for ${CLIENT_SECRET}` },
+          };
         if (grant === 'refresh_token') return { status: 500, body: 'boom' };
         return tokenCalls === 1
-          ? { status: 200, body: { access_token: ACCESS, refresh_token: REFRESH, expires_in: 1200, token_type: 'bearer' } }
+          ? {
+              status: 200,
+              body: { access_token: ACCESS, refresh_token: REFRESH, expires_in: 1200, token_type: 'bearer' },
+            }
           : { status: 400, body: { error: 'invalid_grant', error_description: `password ${PASSWORD} rejected` } };
       }
-      if (req.path === '/v3/service_instances') return { status: 500, body: { errors: [{ detail: 'An unknown error occurred.', title: 'UnknownError', code: 10001 }] } };
-      if (req.path === '/v3/spaces') return { status: 401, body: { errors: [{ detail: 'Invalid Auth Token', title: 'CF-InvalidAuthToken', code: 1000 }] } };
+      if (req.path === '/v3/service_instances')
+        return {
+          status: 500,
+          body: { errors: [{ detail: 'An unknown error occurred.', title: 'UnknownError', code: 10001 }] },
+        };
+      if (req.path === '/v3/spaces')
+        return {
+          status: 401,
+          body: { errors: [{ detail: 'Invalid Auth Token', title: 'CF-InvalidAuthToken', code: 1000 }] },
+        };
       if (req.path === '/v3/bad') return { status: 200, body: `{"access_token":"${ACCESS}"` };
-      if (req.path === '/v3/cut') return { status: 200, body: { credentials: { token: ACCESS, password: PASSWORD } }, cutAfter: 60 };
+      if (req.path === '/v3/cut')
+        return { status: 200, body: { credentials: { token: ACCESS, password: PASSWORD } }, cutAfter: 60 };
       return undefined;
     });
     const { lines, log } = memoryLogger();
     const errors: unknown[] = [];
-    const capture = (p: Promise<unknown>) => p.then(() => errors.push(new Error('expected a failure')), (e: unknown) => errors.push(e));
+    const capture = (p: Promise<unknown>) =>
+      p.then(
+        () => errors.push(new Error('expected a failure')),
+        (e: unknown) => errors.push(e),
+      );
 
-    const user = new CfClient({ api: server.url, auth: { username: 'alice', password: PASSWORD }, log, sleep: async () => {}, retry: { limit: 2 } });
+    const user = new CfClient({
+      api: server.url,
+      auth: { username: 'alice', password: PASSWORD },
+      log,
+      sleep: async () => {},
+      retry: { limit: 2 },
+    });
     await user.login();
     await capture(user.serviceInstances.listAll()); // 500s until retries run out
     await capture(user.transport.request({ method: 'GET', path: '/v3/bad' }));
     await capture(user.transport.request({ method: 'GET', path: '/v3/cut' })); // cut short until retries run out
     await capture(user.spaces.listAll()); // 401 → refresh fails (500) → password grant fails (400)
-    const service = new CfClient({ api: `${server.url}/`, auth: { clientId: 'bot', clientSecret: CLIENT_SECRET }, log, sleep: async () => {} });
+    const service = new CfClient({
+      api: `${server.url}/`,
+      auth: { clientId: 'bot', clientSecret: CLIENT_SECRET },
+      log,
+      sleep: async () => {},
+    });
     await capture(service.login());
 
     expect(errors).toHaveLength(5);
-    expect(errors.map((e) => (e as Error).name)).toEqual(['CfApiError', 'MalformedResponseError', 'MalformedResponseError', 'UaaError', 'UaaError']);
+    expect(errors.map((e) => (e as Error).name)).toEqual([
+      'CfApiError',
+      'MalformedResponseError',
+      'MalformedResponseError',
+      'UaaError',
+      'UaaError',
+    ]);
     expect((errors[3] as Error).message).toContain('user "alice"');
     expect((errors[4] as Error).message).toContain('client "bot"');
     expect(lines.length).toBeGreaterThan(5);
@@ -63,7 +111,13 @@ describe('secrets never leave the process', () => {
       JSON.stringify(user.identity),
       ...errors.flatMap((e) => {
         const error = e as Error;
-        return [error.message, String(error.stack), JSON.stringify(error), inspect(error, { depth: 10 }), inspect(error, { depth: 10, showHidden: true }).replace(/\[body\]: '.*'/g, '')];
+        return [
+          error.message,
+          String(error.stack),
+          JSON.stringify(error),
+          inspect(error, { depth: 10 }),
+          inspect(error, { depth: 10, showHidden: true }).replace(/\[body\]: '.*'/g, ''),
+        ];
       }),
     ];
     for (const text of renderings) {

@@ -35,7 +35,10 @@ async function scripted(replies: Reply[], token?: (req: SeenRequest, n: number) 
   }, token);
 }
 
-const FLAG = { status: 200, body: { name: 'x', enabled: true, updated_at: null, custom_error_message: null, links: {} } };
+const FLAG = {
+  status: 200,
+  body: { name: 'x', enabled: true, updated_at: null, custom_error_message: null, links: {} },
+};
 
 async function loggedIn(extra: Parameters<typeof testClient>[1] = {}) {
   const made = testClient(cf!, { now: () => NOW, ...extra });
@@ -53,48 +56,87 @@ describe('retry', () => {
   });
 
   it('429 with an HTTP-date Retry-After', async () => {
-    cf = await scripted([{ status: 429, body: RATE_LIMITED, headers: { 'retry-after': new Date(NOW + 12_000).toUTCString() } }, FLAG]);
+    cf = await scripted([
+      { status: 429, body: RATE_LIMITED, headers: { 'retry-after': new Date(NOW + 12_000).toUTCString() } },
+      FLAG,
+    ]);
     const { client, waits } = await loggedIn();
     await client.featureFlags.get('x');
     expect(waits).toEqual([12_000]);
   });
 
   it('429 labelled text/plain still yields the JSON error (cc-api.md §8.1)', async () => {
-    cf = await scripted([{ status: 429, body: JSON.stringify(RATE_LIMITED), headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' } }]);
+    cf = await scripted([
+      {
+        status: 429,
+        body: JSON.stringify(RATE_LIMITED),
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' },
+      },
+    ]);
     const { client } = await loggedIn({ retry: { limit: 0 } });
     const error = await client.featureFlags.get('x').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CfApiError);
-    expect(error).toMatchObject({ status: 429, code: 10013, title: 'CF-RateLimitExceeded', detail: 'Rate Limit Exceeded' });
+    expect(error).toMatchObject({
+      status: 429,
+      code: 10013,
+      title: 'CF-RateLimitExceeded',
+      detail: 'Rate Limit Exceeded',
+    });
     expect(isRateLimited(error)).toBe(true);
   });
 
   it('honours X-RateLimit-Reset when there is no Retry-After', async () => {
-    cf = await scripted([{ status: 429, body: RATE_LIMITED, headers: { 'x-ratelimit-reset': String(NOW / 1000 + 5) } }, FLAG]);
+    cf = await scripted([
+      { status: 429, body: RATE_LIMITED, headers: { 'x-ratelimit-reset': String(NOW / 1000 + 5) } },
+      FLAG,
+    ]);
     const { client, waits } = await loggedIn();
     await client.featureFlags.get('x');
     expect(waits).toEqual([5000]);
   });
 
   it('X-RateLimit-Reset on a 500 (sent to every limited user) does not turn backoff into a long wait', async () => {
-    cf = await scripted([{ status: 500, body: '', headers: { 'x-ratelimit-reset': String(NOW / 1000 + 3000), 'x-ratelimit-remaining': '1000' } }, FLAG]);
+    cf = await scripted([
+      {
+        status: 500,
+        body: '',
+        headers: { 'x-ratelimit-reset': String(NOW / 1000 + 3000), 'x-ratelimit-remaining': '1000' },
+      },
+      FLAG,
+    ]);
     const { client, waits } = await loggedIn();
     await client.featureFlags.get('x');
     expect(waits).toEqual([375]);
   });
 
   it('a wait over retry.maxWaitMs throws RateLimitWaitError instead of sleeping', async () => {
-    cf = await scripted([{ status: 429, body: RATE_LIMITED, headers: { 'retry-after': '3600', 'x-vcap-request-id': 'req-1' } }]);
+    cf = await scripted([
+      { status: 429, body: RATE_LIMITED, headers: { 'retry-after': '3600', 'x-vcap-request-id': 'req-1' } },
+    ]);
     const { client, waits } = await loggedIn({ retry: { maxWaitMs: 60_000 } });
     const error = await client.featureFlags.get('x').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitWaitError);
-    expect(error).toMatchObject({ waitMs: 3_600_000, resetAt: new Date(NOW + 3_600_000), status: 429, code: 10013, requestId: 'req-1' });
+    expect(error).toMatchObject({
+      waitMs: 3_600_000,
+      resetAt: new Date(NOW + 3_600_000),
+      status: 429,
+      code: 10013,
+      requestId: 'req-1',
+    });
     expect(isRateLimited(error)).toBe(true);
     expect(waits).toEqual([]);
     expect(cf.apiRequests()).toHaveLength(1);
   });
 
   it('5xx then success, with backoff', async () => {
-    cf = await scripted([{ status: 503, body: { errors: [{ detail: 'Database connection failure', title: 'CF-ServiceUnavailable', code: 10015 }] } }, { status: 500, body: 'oops' }, FLAG]);
+    cf = await scripted([
+      {
+        status: 503,
+        body: { errors: [{ detail: 'Database connection failure', title: 'CF-ServiceUnavailable', code: 10015 }] },
+      },
+      { status: 500, body: 'oops' },
+      FLAG,
+    ]);
     const { client, waits } = await loggedIn();
     await client.featureFlags.get('x');
     expect(waits).toEqual([375, 750]);
@@ -103,18 +145,32 @@ describe('retry', () => {
   it('gives up after retry.limit and throws the last error', async () => {
     cf = await scripted([{ status: 504, body: '' }]);
     const { client, waits } = await loggedIn({ retry: { limit: 2 } });
-    await expect(client.featureFlags.get('x')).rejects.toMatchObject({ status: 504, message: 'GET /v3/feature_flags/x → 504 Gateway Timeout' });
+    await expect(client.featureFlags.get('x')).rejects.toMatchObject({
+      status: 504,
+      message: 'GET /v3/feature_flags/x → 504 Gateway Timeout',
+    });
     expect(waits).toHaveLength(2);
     expect(cf.apiRequests()).toHaveLength(3);
   });
 
   it('502 CF-ServiceInstanceUnshareFailed (390001) is not retried', async () => {
-    const body = { errors: [{ detail: 'Unshare of service instance failed: \n\nUnshare of service instance failed because one or more bindings could not be deleted.', title: 'CF-ServiceInstanceUnshareFailed', code: 390001 }] };
+    const body = {
+      errors: [
+        {
+          detail:
+            'Unshare of service instance failed: \n\nUnshare of service instance failed because one or more bindings could not be deleted.',
+          title: 'CF-ServiceInstanceUnshareFailed',
+          code: 390001,
+        },
+      ],
+    };
     cf = await startCf((req) => (req.method === 'DELETE' ? { status: 502, body } : undefined));
     const { client, waits } = await loggedIn();
     const error = await client.serviceInstances.unshareFromSpace('si', 'sp').catch((e: unknown) => e);
     expect(isUnshareFailed(error)).toBe(true);
-    expect((error as Error).message).toBe('DELETE /v3/service_instances/si/relationships/shared_spaces/sp → 502 CF-ServiceInstanceUnshareFailed (390001): Unshare of service instance failed: Unshare of service instance failed because one or more bindings could not be deleted.');
+    expect((error as Error).message).toBe(
+      'DELETE /v3/service_instances/si/relationships/shared_spaces/sp → 502 CF-ServiceInstanceUnshareFailed (390001): Unshare of service instance failed: Unshare of service instance failed because one or more bindings could not be deleted.',
+    );
     expect(waits).toEqual([]);
     expect(cf.apiRequests()).toHaveLength(1);
   });
@@ -145,7 +201,12 @@ describe('retry', () => {
   it('a refused connection is one line naming the API', async () => {
     const dead = await startServer(() => undefined);
     await dead.close();
-    const client = new CfClient({ api: dead.url, auth: { username: 'admin', password: 'pw' }, retry: { limit: 1 }, sleep: async () => {} });
+    const client = new CfClient({
+      api: dead.url,
+      auth: { username: 'admin', password: 'pw' },
+      retry: { limit: 1 },
+      sleep: async () => {},
+    });
     const error = await client.login().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as Error).message).toMatch(new RegExp(`^cannot reach ${dead.url}: `));
@@ -155,7 +216,10 @@ describe('retry', () => {
 
 describe('auth', () => {
   it('401 CF-InvalidAuthToken → refresh → retry once → success', async () => {
-    const invalid: Reply = { status: 401, body: { errors: [{ detail: 'Invalid Auth Token', title: 'CF-InvalidAuthToken', code: 1000 }] } };
+    const invalid: Reply = {
+      status: 401,
+      body: { errors: [{ detail: 'Invalid Auth Token', title: 'CF-InvalidAuthToken', code: 1000 }] },
+    };
     cf = await scripted([invalid, FLAG]);
     const { client } = await loggedIn();
     await client.featureFlags.get('x');
@@ -169,7 +233,9 @@ describe('auth', () => {
   });
 
   it('a second 401 surfaces', async () => {
-    cf = await scripted([{ status: 401, body: { errors: [{ detail: 'Invalid Auth Token', title: 'CF-InvalidAuthToken', code: 1000 }] } }]);
+    cf = await scripted([
+      { status: 401, body: { errors: [{ detail: 'Invalid Auth Token', title: 'CF-InvalidAuthToken', code: 1000 }] } },
+    ]);
     const { client } = await loggedIn();
     const error = await client.featureFlags.get('x').catch((e: unknown) => e);
     expect(isInvalidToken(error)).toBe(true);
@@ -179,7 +245,9 @@ describe('auth', () => {
 
   it('refreshes shortly before expiry, without a 401', async () => {
     let now = NOW;
-    cf = await scripted([FLAG], (_req, n) => tokenReply({ access: `t${n}`, refresh: 'r1', expiresIn: 120, nowMs: now }));
+    cf = await scripted([FLAG], (_req, n) =>
+      tokenReply({ access: `t${n}`, refresh: 'r1', expiresIn: 120, nowMs: now }),
+    );
     const { client } = testClient(cf, { now: () => now });
     await client.login();
     await client.featureFlags.get('x');
@@ -219,13 +287,19 @@ describe('auth', () => {
     await client.login();
     now += 60_000;
     await client.featureFlags.get('x');
-    expect(cf.tokenRequests().map((r) => new URLSearchParams(r.body).get('grant_type'))).toEqual(['password', 'refresh_token', 'password']);
+    expect(cf.tokenRequests().map((r) => new URLSearchParams(r.body).get('grant_type'))).toEqual([
+      'password',
+      'refresh_token',
+      'password',
+    ]);
     expect(cf.apiRequests().map(jtiOf)).toEqual(['t3']);
   });
 
   it('client_credentials: id and secret in the body, no refresh token, re-runs the grant', async () => {
     let now = NOW;
-    cf = await scripted([FLAG], (_req, n) => tokenReply({ access: `t${n}`, expiresIn: 60, nowMs: now, scopes: ['cloud_controller.admin_read_only'] }));
+    cf = await scripted([FLAG], (_req, n) =>
+      tokenReply({ access: `t${n}`, expiresIn: 60, nowMs: now, scopes: ['cloud_controller.admin_read_only'] }),
+    );
     const { client } = testClient(cf, { now: () => now, auth: { clientId: 'auditor', clientSecret: 's3cret' } });
     const identity = await client.login();
     expect(identity.kind).toBe('admin_read_only');
@@ -247,7 +321,10 @@ describe('auth', () => {
   });
 
   it('bad credentials: UaaError naming the user', async () => {
-    cf = await scripted([FLAG], () => ({ status: 401, body: { error: 'unauthorized', error_description: 'Bad credentials' } }));
+    cf = await scripted([FLAG], () => ({
+      status: 401,
+      body: { error: 'unauthorized', error_description: 'Bad credentials' },
+    }));
     const { client } = testClient(cf);
     const error = await client.login().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UaaError);
@@ -278,10 +355,19 @@ describe('pagination', () => {
         '3': null,
       };
       const href = next[page];
-      return { status: 200, body: { pagination: { total_results: 5, total_pages: 3, next: href ? { href } : null }, resources: [{ guid: `g${page}a` }, { guid: `g${page}b` }], included: { spaces: [{ guid: 's1' }, { guid: `s${page}` }] } } };
+      return {
+        status: 200,
+        body: {
+          pagination: { total_results: 5, total_pages: 3, next: href ? { href } : null },
+          resources: [{ guid: `g${page}a` }, { guid: `g${page}b` }],
+          included: { spaces: [{ guid: 's1' }, { guid: `s${page}` }] },
+        },
+      };
     });
     const { client } = await loggedIn();
-    const { resources, included } = await client.serviceInstances.list({ type: 'managed', per_page: 2 }).allWithIncluded();
+    const { resources, included } = await client.serviceInstances
+      .list({ type: 'managed', per_page: 2 })
+      .allWithIncluded();
     expect(resources.map((r) => r.guid)).toEqual(['g1a', 'g1b', 'g2a', 'g2b', 'g3a', 'g3b']);
     expect(included.spaces).toEqual([{ guid: 's1' }, { guid: 's2' }, { guid: 's3' }]);
     expect(cf.apiRequests().map((r) => r.url)).toEqual([
@@ -292,11 +378,22 @@ describe('pagination', () => {
   });
 
   it('batches 450 guids into 3 requests of at most 200', async () => {
-    cf = await startCf((req) => (req.path === '/v3/service_instances' ? { status: 200, body: { ...OK_LIST, resources: (req.query.get('space_guids') ?? '').split(',').map((g) => ({ guid: `si-${g}` })) } } : undefined));
+    cf = await startCf((req) =>
+      req.path === '/v3/service_instances'
+        ? {
+            status: 200,
+            body: {
+              ...OK_LIST,
+              resources: (req.query.get('space_guids') ?? '').split(',').map((g) => ({ guid: `si-${g}` })),
+            },
+          }
+        : undefined,
+    );
     const { client } = await loggedIn();
     const guids = Array.from({ length: 450 }, (_, i) => `space-${i}`);
     const seen: string[] = [];
-    for await (const page of client.serviceInstances.listByGuidFilter('space_guids', guids, { type: 'managed' })) seen.push(...page.resources.map((r) => r.guid));
+    for await (const page of client.serviceInstances.listByGuidFilter('space_guids', guids, { type: 'managed' }))
+      seen.push(...page.resources.map((r) => r.guid));
     const sent = cf.apiRequests();
     expect(sent.map((r) => (r.query.get('space_guids') ?? '').split(',').length)).toEqual([200, 200, 50]);
     expect(sent.every((r) => r.query.get('type') === 'managed' && r.query.get('per_page') === '5000')).toBe(true);
@@ -307,20 +404,41 @@ describe('pagination', () => {
 
   it('requestLimit stops an endless walk', async () => {
     let n = 0;
-    cf = await startCf((req) => (req.path === '/v3/spaces' ? { status: 200, body: { pagination: { next: { href: `/v3/spaces?page=${(n += 1) + 1}` } }, resources: [{ guid: `s${n}` }] } } : undefined));
+    cf = await startCf((req) =>
+      req.path === '/v3/spaces'
+        ? {
+            status: 200,
+            body: { pagination: { next: { href: `/v3/spaces?page=${(n += 1) + 1}` } }, resources: [{ guid: `s${n}` }] },
+          }
+        : undefined,
+    );
     const { client } = await loggedIn();
     await expect(client.spaces.list({ requestLimit: 3 }).all()).rejects.toBeInstanceOf(PaginationError);
     expect(cf.apiRequests()).toHaveLength(3);
   });
 
   it('a repeated next link is an error, not a loop', async () => {
-    cf = await startCf((req) => (req.path === '/v3/spaces' ? { status: 200, body: { pagination: { next: { href: '/v3/spaces?page=2' } }, resources: [] } } : undefined));
+    cf = await startCf((req) =>
+      req.path === '/v3/spaces'
+        ? { status: 200, body: { pagination: { next: { href: '/v3/spaces?page=2' } }, resources: [] } }
+        : undefined,
+    );
     const { client } = await loggedIn();
     await expect(client.spaces.listAll()).rejects.toThrow(/same next link twice/);
   });
 
   it('single() and first()', async () => {
-    cf = await startCf((req) => (req.path === '/v3/organizations' ? { status: 200, body: { pagination: { next: null }, resources: req.query.get('names') === 'one' ? [{ guid: 'o1' }] : [{ guid: 'o1' }, { guid: 'o2' }] } } : undefined));
+    cf = await startCf((req) =>
+      req.path === '/v3/organizations'
+        ? {
+            status: 200,
+            body: {
+              pagination: { next: null },
+              resources: req.query.get('names') === 'one' ? [{ guid: 'o1' }] : [{ guid: 'o1' }, { guid: 'o2' }],
+            },
+          }
+        : undefined,
+    );
     const { client } = await loggedIn();
     expect(await client.organizations.list({ names: ['one'] }).single()).toEqual({ guid: 'o1' });
     await expect(client.organizations.list().single()).rejects.toThrow(/more than one/);
@@ -328,11 +446,18 @@ describe('pagination', () => {
   });
 
   it('resource first() and single() ask CC for one and two resources', async () => {
-    cf = await startCf((req) => (req.path === '/v3/organizations' ? { status: 200, body: { pagination: { next: null }, resources: [{ guid: 'o1' }] } } : undefined));
+    cf = await startCf((req) =>
+      req.path === '/v3/organizations'
+        ? { status: 200, body: { pagination: { next: null }, resources: [{ guid: 'o1' }] } }
+        : undefined,
+    );
     const { client } = await loggedIn();
     expect(await client.organizations.first({ names: ['a'] })).toEqual({ guid: 'o1' });
     expect(await client.organizations.single({ names: ['a'] })).toEqual({ guid: 'o1' });
-    expect(cf.apiRequests().map((r) => r.url)).toEqual(['/v3/organizations?per_page=1&names=a', '/v3/organizations?per_page=2&names=a']);
+    expect(cf.apiRequests().map((r) => r.url)).toEqual([
+      '/v3/organizations?per_page=1&names=a',
+      '/v3/organizations?per_page=2&names=a',
+    ]);
   });
 
   it('a list body without pagination is MalformedResponseError', async () => {
@@ -347,13 +472,19 @@ describe('got options', () => {
     const strict = new CfClient({ api: 'https://api.example.org', auth: { username: 'u', password: 'p' } });
     expect(strict.transport.got.defaults.options.https.rejectUnauthorized).toBe(true);
     expect(strict.transport.got.defaults.options.retry.limit).toBe(0);
-    const lax = new CfClient({ api: 'https://api.example.org', auth: { username: 'u', password: 'p' }, skipSslValidation: true });
+    const lax = new CfClient({
+      api: 'https://api.example.org',
+      auth: { username: 'u', password: 'p' },
+      skipSslValidation: true,
+    });
     expect(lax.transport.got.defaults.options.https.rejectUnauthorized).toBe(false);
   });
 
   it('refuses to send the token to another origin', async () => {
     cf = await scripted([FLAG]);
     const { client } = await loggedIn();
-    await expect(client.transport.request({ method: 'GET', path: 'https://evil.example.org/v3/x' })).rejects.toThrow(/refusing to send the API token/);
+    await expect(client.transport.request({ method: 'GET', path: 'https://evil.example.org/v3/x' })).rejects.toThrow(
+      /refusing to send the API token/,
+    );
   });
 });

@@ -1,14 +1,27 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryLogger } from './helpers/memory-logger.js';
-import { CfApiError, MalformedResponseError, NetworkError, type SendAnswer, type SendAttempt, type WriteHooks } from '../../src/client/index.js';
+import {
+  CfApiError,
+  MalformedResponseError,
+  NetworkError,
+  type SendAnswer,
+  type SendAttempt,
+  type WriteHooks,
+} from '../../src/client/index.js';
 import { tokenReply, type Reply, type SeenRequest } from './helpers/cf-test-server.js';
 import { startCf, testClient, type FakeCf } from './helpers/test-cf.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const UNSHARE = '/v3/service_instances/si/relationships/shared_spaces/sp';
-const UNAVAILABLE: Reply = { status: 503, body: { errors: [{ detail: 'Database connection failure', title: 'CF-ServiceUnavailable', code: 10015 }] } };
-const INVALID_TOKEN: Reply = { status: 401, body: { errors: [{ detail: 'Invalid Auth Token', title: 'CF-InvalidAuthToken', code: 1000 }] } };
+const UNAVAILABLE: Reply = {
+  status: 503,
+  body: { errors: [{ detail: 'Database connection failure', title: 'CF-ServiceUnavailable', code: 10015 }] },
+};
+const INVALID_TOKEN: Reply = {
+  status: 401,
+  body: { errors: [{ detail: 'Invalid Auth Token', title: 'CF-InvalidAuthToken', code: 1000 }] },
+};
 const FLAG = { name: 'x', enabled: true, updated_at: null, custom_error_message: null, links: {} };
 
 let cf: FakeCf | undefined;
@@ -18,7 +31,11 @@ afterEach(async () => {
 });
 
 /** A fake CC answering `path` with the scripted replies in order (the last one repeats). */
-async function scripted(path: string, replies: Reply[], token?: (req: SeenRequest, n: number) => Reply): Promise<FakeCf> {
+async function scripted(
+  path: string,
+  replies: Reply[],
+  token?: (req: SeenRequest, n: number) => Reply,
+): Promise<FakeCf> {
   let i = 0;
   return startCf((req) => {
     if (req.path !== path) return undefined;
@@ -28,7 +45,9 @@ async function scripted(path: string, replies: Reply[], token?: (req: SeenReques
   }, token);
 }
 
-type HookEvent = { hook: 'beforeSend'; attempt: SendAttempt; at: number } | { hook: 'afterAnswer'; attempt: SendAttempt; answer: SendAnswer; at: number };
+type HookEvent =
+  | { hook: 'beforeSend'; attempt: SendAttempt; at: number }
+  | { hook: 'afterAnswer'; attempt: SendAttempt; answer: SendAnswer; at: number };
 
 /** Hooks that record every call; `before` runs inside beforeSend after it is recorded. */
 function recordingHooks(before?: (attempt: SendAttempt) => Promise<void>): { hooks: WriteHooks; events: HookEvent[] } {
@@ -46,7 +65,6 @@ function recordingHooks(before?: (attempt: SendAttempt) => Promise<void>): { hoo
     },
   };
 }
-
 
 const sentIds = (requests: SeenRequest[]) => requests.map((r) => r.headers['x-vcap-request-id']);
 
@@ -111,7 +129,10 @@ describe('write hooks', () => {
     const { client } = testClient(cf, { pacing: { readsPerSecond: 0, writesPerSecond: 2 }, sleep: (ms) => delay(ms) });
     await client.login();
     const { hooks, events } = recordingHooks();
-    await Promise.all([client.serviceInstances.unshareFromSpace('si', 'sp', { hooks }), client.serviceInstances.unshareFromSpace('si', 'sp', { hooks })]);
+    await Promise.all([
+      client.serviceInstances.unshareFromSpace('si', 'sp', { hooks }),
+      client.serviceInstances.unshareFromSpace('si', 'sp', { hooks }),
+    ]);
     const before = events.filter((e) => e.hook === 'beforeSend').map((e) => e.at);
     const arrivals = cf.apiRequests().map((r) => r.at);
     expect(before[1]! - before[0]!).toBeGreaterThanOrEqual(450);
@@ -155,7 +176,11 @@ describe('write hooks', () => {
 
   it('binding delete and feature-flag patch take hooks too, and can answer status and request id', async () => {
     cf = await startCf((req) => {
-      if (req.method === 'DELETE' && req.path === '/v3/service_credential_bindings/b1') return { status: 202, headers: { location: '/v3/jobs/j1', 'x-vcap-request-id': `${String(req.headers['x-vcap-request-id'])}::cc` } };
+      if (req.method === 'DELETE' && req.path === '/v3/service_credential_bindings/b1')
+        return {
+          status: 202,
+          headers: { location: '/v3/jobs/j1', 'x-vcap-request-id': `${String(req.headers['x-vcap-request-id'])}::cc` },
+        };
       if (req.method === 'PATCH' && req.path === '/v3/feature_flags/x') return { status: 200, body: FLAG };
       return undefined;
     });
@@ -164,10 +189,18 @@ describe('write hooks', () => {
     const { hooks, events } = recordingHooks();
     expect(await client.serviceCredentialBindings.delete('b1', { hooks })).toBe('j1');
     const result = await client.serviceCredentialBindings.deleteWithResult('b1', { hooks });
-    expect(result).toEqual({ status: 202, jobGuid: 'j1', requestId: `${String(cf.apiRequests()[1]!.headers['x-vcap-request-id'])}::cc` });
+    expect(result).toEqual({
+      status: 202,
+      jobGuid: 'j1',
+      requestId: `${String(cf.apiRequests()[1]!.headers['x-vcap-request-id'])}::cc`,
+    });
     expect(await client.featureFlags.patch('x', { enabled: false }, { hooks })).toEqual(FLAG);
     expect((await client.featureFlags.patchWithResult('x', { enabled: false }, { hooks })).flag).toEqual(FLAG);
-    expect(events.filter((e) => e.hook === 'afterAnswer').map((e) => (e.hook === 'afterAnswer' && 'status' in e.answer ? e.answer.status : null))).toEqual([202, 202, 200, 200]);
+    expect(
+      events
+        .filter((e) => e.hook === 'afterAnswer')
+        .map((e) => (e.hook === 'afterAnswer' && 'status' in e.answer ? e.answer.status : null)),
+    ).toEqual([202, 202, 200, 200]);
   });
 });
 
@@ -175,7 +208,11 @@ describe('request ids', () => {
   it('CC answers <sent>::<uuid>: CfApiError and afterAnswer keep the answered id', async () => {
     cf = await startCf((req) =>
       req.path === UNSHARE
-        ? { status: 422, body: { errors: [{ detail: 'space is being deleted', title: 'CF-ResourceBeingDeleted', code: 10020 }] }, headers: { 'x-vcap-request-id': `${String(req.headers['x-vcap-request-id'])}::4b1e-cc` } }
+        ? {
+            status: 422,
+            body: { errors: [{ detail: 'space is being deleted', title: 'CF-ResourceBeingDeleted', code: 10020 }] },
+            headers: { 'x-vcap-request-id': `${String(req.headers['x-vcap-request-id'])}::4b1e-cc` },
+          }
         : undefined,
     );
     const { client } = testClient(cf);
@@ -186,11 +223,17 @@ describe('request ids', () => {
     expect(sent).toMatch(UUID);
     expect(error).toBeInstanceOf(CfApiError);
     expect((error as CfApiError).requestId).toBe(`${String(sent)}::4b1e-cc`);
-    expect(events.at(-1)).toMatchObject({ hook: 'afterAnswer', attempt: { n: 1, requestId: sent }, answer: { status: 422, requestId: `${String(sent)}::4b1e-cc` } });
+    expect(events.at(-1)).toMatchObject({
+      hook: 'afterAnswer',
+      attempt: { n: 1, requestId: sent },
+      answer: { status: 422, requestId: `${String(sent)}::4b1e-cc` },
+    });
   });
 
   it('without an answered id, CfApiError keeps the one sent', async () => {
-    cf = await scripted(UNSHARE, [{ status: 404, body: { errors: [{ detail: 'not found', title: 'CF-ResourceNotFound', code: 10010 }] } }]);
+    cf = await scripted(UNSHARE, [
+      { status: 404, body: { errors: [{ detail: 'not found', title: 'CF-ResourceNotFound', code: 10010 }] } },
+    ]);
     const { client } = testClient(cf);
     await client.login();
     const error = await client.serviceInstances.unshareFromSpace('si', 'sp').catch((e: unknown) => e);
@@ -235,10 +278,16 @@ describe('transient faults', () => {
   });
 
   it('a connection reset on another POST is not retried (it may have been applied)', async () => {
-    cf = await scripted('/v3/service_instances/si/relationships/shared_spaces', [{ status: 0, reset: true }, { status: 200, body: { data: [], links: {} } }]);
+    cf = await scripted('/v3/service_instances/si/relationships/shared_spaces', [
+      { status: 0, reset: true },
+      { status: 200, body: { data: [], links: {} } },
+    ]);
     const { client, waits } = testClient(cf);
     await client.login();
-    await expect(client.serviceInstances.shareToSpaces('si', ['sp'])).rejects.toMatchObject({ name: 'NetworkError', code: 'ECONNRESET' });
+    await expect(client.serviceInstances.shareToSpaces('si', ['sp'])).rejects.toMatchObject({
+      name: 'NetworkError',
+      code: 'ECONNRESET',
+    });
     expect(cf.apiRequests()).toHaveLength(1);
     expect(waits).toEqual([]);
   });
@@ -259,7 +308,10 @@ describe('transient faults', () => {
   });
 
   it('a 200 body cut short on a GET is retried, then succeeds', async () => {
-    cf = await scripted('/v3/feature_flags/x', [{ status: 200, body: FLAG, cutAfter: 10 }, { status: 200, body: FLAG }]);
+    cf = await scripted('/v3/feature_flags/x', [
+      { status: 200, body: FLAG, cutAfter: 10 },
+      { status: 200, body: FLAG },
+    ]);
     const { client, waits } = testClient(cf);
     await client.login();
     const { hooks, events } = recordingHooks();
@@ -267,7 +319,9 @@ describe('transient faults', () => {
     expect(cf.apiRequests()).toHaveLength(2);
     expect(waits).toHaveLength(1);
     // The status line arrived: an answer, not a network error.
-    expect(events.filter((e) => e.hook === 'afterAnswer').map((e) => (e.hook === 'afterAnswer' ? e.answer : null))).toEqual([
+    expect(
+      events.filter((e) => e.hook === 'afterAnswer').map((e) => (e.hook === 'afterAnswer' ? e.answer : null)),
+    ).toEqual([
       { status: 200, requestId: null },
       { status: 200, requestId: null },
     ]);
@@ -279,13 +333,20 @@ describe('transient faults', () => {
     await client.login();
     const error = await client.featureFlags.get('x').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MalformedResponseError);
-    expect(error).toMatchObject({ status: 200, reason: 'body cut short (ECONNRESET)', requestId: cf.apiRequests()[2]!.headers['x-vcap-request-id'] });
+    expect(error).toMatchObject({
+      status: 200,
+      reason: 'body cut short (ECONNRESET)',
+      requestId: cf.apiRequests()[2]!.headers['x-vcap-request-id'],
+    });
     expect(cf.apiRequests()).toHaveLength(3);
     expect(waits).toHaveLength(2);
   });
 
   it('a non-JSON 200 on a GET is retried, then succeeds', async () => {
-    cf = await scripted('/v3/feature_flags/x', [{ status: 200, body: '<html>gorouter</html>' }, { status: 200, body: FLAG }]);
+    cf = await scripted('/v3/feature_flags/x', [
+      { status: 200, body: '<html>gorouter</html>' },
+      { status: 200, body: FLAG },
+    ]);
     const { client } = testClient(cf);
     await client.login();
     expect(await client.featureFlags.get('x')).toEqual(FLAG);
@@ -293,10 +354,21 @@ describe('transient faults', () => {
   });
 
   it.each([
-    ['DELETE', UNSHARE, (c: ReturnType<typeof testClient>['client']) => c.serviceInstances.unshareFromSpace('si', 'sp')],
-    ['PATCH', '/v3/feature_flags/x', (c: ReturnType<typeof testClient>['client']) => c.featureFlags.patch('x', { enabled: false })],
+    [
+      'DELETE',
+      UNSHARE,
+      (c: ReturnType<typeof testClient>['client']) => c.serviceInstances.unshareFromSpace('si', 'sp'),
+    ],
+    [
+      'PATCH',
+      '/v3/feature_flags/x',
+      (c: ReturnType<typeof testClient>['client']) => c.featureFlags.patch('x', { enabled: false }),
+    ],
   ] as const)('a 200 body cut short on a %s is not retried: the write happened', async (_method, path, write) => {
-    cf = await scripted(path, [{ status: 200, body: FLAG, cutAfter: 10 }, { status: 200, body: FLAG }]);
+    cf = await scripted(path, [
+      { status: 200, body: FLAG, cutAfter: 10 },
+      { status: 200, body: FLAG },
+    ]);
     const { client, waits } = testClient(cf);
     await client.login();
     const error = await write(client).catch((e: unknown) => e);
@@ -310,7 +382,11 @@ describe('transient faults', () => {
     cf = await scripted(UNSHARE, [{ status: 200, body: '<html>gorouter</html>' }, { status: 204 }]);
     const { client } = testClient(cf);
     await client.login();
-    await expect(client.serviceInstances.unshareFromSpace('si', 'sp')).rejects.toMatchObject({ name: 'MalformedResponseError', status: 200, reason: 'not JSON' });
+    await expect(client.serviceInstances.unshareFromSpace('si', 'sp')).rejects.toMatchObject({
+      name: 'MalformedResponseError',
+      status: 200,
+      reason: 'not JSON',
+    });
     expect(cf.apiRequests()).toHaveLength(1);
   });
 

@@ -22,12 +22,15 @@ describe('resolveConnectionOptions', () => {
   });
 
   it('reads everything from the environment', () => {
-    const options = resolveConnectionOptions({}, {
-      CF_API: 'http://127.0.0.1:9022',
-      CF_CLIENT_ID: 'auditor',
-      CF_CLIENT_SECRET: 'client-s3cret',
-      CF_SKIP_SSL_VALIDATION: 'true',
-    });
+    const options = resolveConnectionOptions(
+      {},
+      {
+        CF_API: 'http://127.0.0.1:9022',
+        CF_CLIENT_ID: 'auditor',
+        CF_CLIENT_SECRET: 'client-s3cret',
+        CF_SKIP_SSL_VALIDATION: 'true',
+      },
+    );
     expect(options.auth).toEqual({ clientId: 'auditor', clientSecret: 'client-s3cret' });
     expect(options.skipSslValidation).toBe(true);
     expect(options.redisUrl).toBe('redis://127.0.0.1:6379');
@@ -43,7 +46,11 @@ describe('resolveConnectionOptions', () => {
     [{ api: 'https://api.example', username: 'alice' }, {}, /--username\/CF_USERNAME is set but no --password/],
     [{ api: 'https://api.example', clientId: 'c' }, {}, /--client-id\/CF_CLIENT_ID is set but no --client-secret/],
     [{ api: 'https://api.example', ...user, clientId: 'c', clientSecret: 'x' }, {}, /either a user .* or a client/],
-    [{ api: 'https://api.example', ...user, redis: 'http://localhost' }, {}, /--redis\/REDIS_URL must start with redis:\/\//],
+    [
+      { api: 'https://api.example', ...user, redis: 'http://localhost' },
+      {},
+      /--redis\/REDIS_URL must start with redis:\/\//,
+    ],
     [{ api: 'https://api.example', ...user, prefix: 'a:b' }, {}, /--prefix\/CF_SHARES_PREFIX must be/],
   ])('rejects %j with one clear line', (flags, env, message) => {
     let error: unknown;

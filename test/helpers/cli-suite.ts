@@ -17,7 +17,10 @@ export interface CliSuite {
  * Registers the hooks of a CLI test file: a simulator started by `startSim` (process or in-process), a Redis
  * connection, a scratch folder, and cleanup of every prefix a test took.
  */
-export function cliSuite<Sim extends { stop?: () => Promise<void>; close?: () => Promise<void> }>(label: string, startSim: () => Promise<Sim>): CliSuite & { readonly sim: Sim } {
+export function cliSuite<Sim extends { stop?: () => Promise<void>; close?: () => Promise<void> }>(
+  label: string,
+  startSim: () => Promise<Sim>,
+): CliSuite & { readonly sim: Sim } {
   const state: { sim?: Sim; redis?: Redis; dir?: string } = {};
   const taken: string[] = [];
   beforeAll(async () => {

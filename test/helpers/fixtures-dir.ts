@@ -7,9 +7,13 @@ import { pathToFileURL } from 'node:url';
  */
 function fixturesDir(): URL {
   const override = process.env.CF_SHARES_FIXTURES;
-  const dir = override ? pathToFileURL(override.endsWith('/') ? override : `${override}/`) : new URL('../../../shared/fixtures/cc-docs/', import.meta.url);
+  const dir = override
+    ? pathToFileURL(override.endsWith('/') ? override : `${override}/`)
+    : new URL('../../../shared/fixtures/cc-docs/', import.meta.url);
   if (!existsSync(dir)) {
-    throw new Error(`CC docs fixtures not found at ${dir.pathname}: check out cf-shares beside shared/ (../shared) or set CF_SHARES_FIXTURES`);
+    throw new Error(
+      `CC docs fixtures not found at ${dir.pathname}: check out cf-shares beside shared/ (../shared) or set CF_SHARES_FIXTURES`,
+    );
   }
   return dir;
 }

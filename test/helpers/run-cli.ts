@@ -19,9 +19,16 @@ export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.P
 }
 
 /** Runs the real binary as a child process and collects everything it printed. */
-export function runCli(args: string[], options: { env?: Record<string, string | undefined>; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { env?: Record<string, string | undefined>; timeoutMs?: number; input?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env: cliEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: REPO_ROOT,
+      env: cliEnv(options.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -57,14 +64,21 @@ export function startSimProcess(args: string[] = []): Promise<SimProcess> {
     let buffered = '';
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const onExit = (code: number | null): void => reject(new Error(`sim exited with ${code} before it was ready: ${stderr}`));
+    const onExit = (code: number | null): void =>
+      reject(new Error(`sim exited with ${code} before it was ready: ${stderr}`));
     child.once('exit', onExit);
     child.stdout.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
       const newline = buffered.indexOf('\n');
       if (newline < 0) return;
       child.off('exit', onExit);
-      const ready = JSON.parse(buffered.slice(0, newline)) as { api: string; username: string; password: string; client_id: string; client_secret: string };
+      const ready = JSON.parse(buffered.slice(0, newline)) as {
+        api: string;
+        username: string;
+        password: string;
+        client_id: string;
+        client_secret: string;
+      };
       resolve({
         api: ready.api,
         username: ready.username,

@@ -16,7 +16,11 @@ afterAll(async () => {
 
 /** The environment of a person's shell: no tsx hook, no source mode, the package's own node on PATH. */
 function userEnv(prefixDir: string): NodeJS.ProcessEnv {
-  return { PATH: `${join(prefixDir, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`, HOME: process.env.HOME, REDIS_URL };
+  return {
+    PATH: `${join(prefixDir, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
+    HOME: process.env.HOME,
+    REDIS_URL,
+  };
 }
 
 describe('the packed package', () => {
@@ -24,7 +28,10 @@ describe('the packed package', () => {
     const work = await mkdtemp(join(tmpdir(), 'cf-shares-pack-'));
     cleanups.push(() => rm(work, { recursive: true, force: true }));
     // `npm pack` runs prepack, which compiles dist/ from the sources.
-    await run('npm', ['pack', '--pack-destination', work, '--loglevel=error'], { cwd: REPO_ROOT, maxBuffer: 16 * 1024 * 1024 });
+    await run('npm', ['pack', '--pack-destination', work, '--loglevel=error'], {
+      cwd: REPO_ROOT,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     const tarball = (await readdir(work)).find((name) => name.endsWith('.tgz'));
     expect(tarball).toBeDefined();
     const listing = (await run('tar', ['-tzf', join(work, tarball!)])).stdout.split('\n');
@@ -35,8 +42,24 @@ describe('the packed package', () => {
     expect(listing.some((path) => path.startsWith('package/test/'))).toBe(false);
 
     const prefixDir = join(work, 'install');
-    await run('npm', ['install', '--prefix', prefixDir, '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', join(work, tarball!)], { cwd: work, maxBuffer: 16 * 1024 * 1024 });
-    const installed = JSON.parse(await readFile(join(prefixDir, 'node_modules', 'cf-shares', 'package.json'), 'utf8')) as { version: string };
+    await run(
+      'npm',
+      [
+        'install',
+        '--prefix',
+        prefixDir,
+        '--omit=dev',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+        '--loglevel=error',
+        join(work, tarball!),
+      ],
+      { cwd: work, maxBuffer: 16 * 1024 * 1024 },
+    );
+    const installed = JSON.parse(
+      await readFile(join(prefixDir, 'node_modules', 'cf-shares', 'package.json'), 'utf8'),
+    ) as { version: string };
     // What an installed package must run without: a TypeScript loader or compiler.
     await expect(readFile(join(prefixDir, 'node_modules', 'tsx', 'package.json'))).rejects.toThrow();
     await expect(readFile(join(prefixDir, 'node_modules', 'typescript', 'package.json'))).rejects.toThrow();
@@ -44,10 +67,16 @@ describe('the packed package', () => {
     const bin = join(prefixDir, 'node_modules', '.bin', 'cf-shares');
     const help = await run(bin, ['--help'], { cwd: work, env: userEnv(prefixDir) });
     expect(help.stdout).toContain('unshare-all');
-    expect((await run(bin, ['--version'], { cwd: work, env: userEnv(prefixDir) })).stdout.trim()).toBe(installed.version);
+    expect((await run(bin, ['--version'], { cwd: work, env: userEnv(prefixDir) })).stdout.trim()).toBe(
+      installed.version,
+    );
 
     // The installed package's own simulator, and a whole report against it.
-    const sim = spawn(bin, ['sim', '--json', '--seed', '3', '--spaces', '10', '--instances', '50'], { cwd: work, env: userEnv(prefixDir), stdio: ['ignore', 'pipe', 'inherit'] });
+    const sim = spawn(bin, ['sim', '--json', '--seed', '3', '--spaces', '10', '--instances', '50'], {
+      cwd: work,
+      env: userEnv(prefixDir),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     cleanups.push(async () => sim.kill('SIGTERM'));
     const ready = await new Promise<{ api: string; client_id: string; client_secret: string }>((resolve, reject) => {
       let text = '';
@@ -66,7 +95,13 @@ describe('the packed package', () => {
     const out = join(work, 'report');
     const report = await run(bin, ['report', '--out', out], {
       cwd: work,
-      env: { ...userEnv(prefixDir), CF_API: ready.api, CF_CLIENT_ID: ready.client_id, CF_CLIENT_SECRET: ready.client_secret, CF_SHARES_PREFIX: prefix },
+      env: {
+        ...userEnv(prefixDir),
+        CF_API: ready.api,
+        CF_CLIENT_ID: ready.client_id,
+        CF_CLIENT_SECRET: ready.client_secret,
+        CF_SHARES_PREFIX: prefix,
+      },
     });
     expect(report.stdout).toContain('shares');
     const truth = (await (await fetch(`${ready.api}/_sim/truth`)).json()) as { shares: unknown[] };

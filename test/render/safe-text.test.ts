@@ -12,7 +12,11 @@ describe('safeText', () => {
   it.each([
     ['CSI colour', 'db\x1b[31mRED\x1b[0m', 'db\\x1b[31mRED\\x1b[0m'],
     ['cursor and erase-line', 'ok\x1b[2K\x1b[1Aall good', 'ok\\x1b[2K\\x1b[1Aall good'],
-    ['OSC 8 hyperlink', '\x1b]8;;https://evil.example\x07click\x1b]8;;\x07', '\\x1b]8;;https://evil.example\\x07click\\x1b]8;;\\x07'],
+    [
+      'OSC 8 hyperlink',
+      '\x1b]8;;https://evil.example\x07click\x1b]8;;\x07',
+      '\\x1b]8;;https://evil.example\\x07click\\x1b]8;;\\x07',
+    ],
     ['OSC with ST terminator (window title)', '\x1b]0;pwned\x1b\\', '\\x1b]0;pwned\\x1b\\'],
     ['lone ESC', 'a\x1bb', 'a\\x1bb'],
     ['one-byte C1 CSI and OSC', 'a\u009b31mb\u009d0;t', 'a\\x9b31mb\\x9d0;t'],
@@ -32,9 +36,12 @@ describe('safeText', () => {
     expect(safeText(input)).not.toMatch(UNSAFE);
   });
 
-  it.each(['orders-db', 'données-prod', '数据库', 'db 😀 emoji', 'שלום', 'back\\slash', 'a|b'])('leaves ordinary text alone: %j', (text) => {
-    expect(safeText(text)).toBe(text);
-  });
+  it.each(['orders-db', 'données-prod', '数据库', 'db 😀 emoji', 'שלום', 'back\\slash', 'a|b'])(
+    'leaves ordinary text alone: %j',
+    (text) => {
+      expect(safeText(text)).toBe(text);
+    },
+  );
 
   it('escapes every code point it must, and no other, over the whole BMP and beyond', () => {
     for (let code = 0; code <= 0x10ffff; code += code < 0x3000 ? 1 : 97) {
@@ -75,7 +82,13 @@ describe('safeJson', () => {
 
 describe('textTable', () => {
   it('sanitizes every cell, so alignment holds and nothing reaches the terminal', () => {
-    const table = textTable(['NAME', 'SPACE'], [['db\x1b[2J', 'org/\u202eved'], ['ok', 'a\nb']]);
+    const table = textTable(
+      ['NAME', 'SPACE'],
+      [
+        ['db\x1b[2J', 'org/\u202eved'],
+        ['ok', 'a\nb'],
+      ],
+    );
     expect(table.replace(/\n/g, '')).not.toMatch(UNSAFE);
     const lines = table.split('\n');
     expect(lines).toHaveLength(4);
@@ -86,9 +99,13 @@ describe('textTable', () => {
 
 describe('describeError', () => {
   it('keeps an error line that carries CC text on one safe line', () => {
-    const cc = new Error('CF-UnprocessableEntity: The service instance name \x1b]8;;https://evil\x07x\x1b]8;;\x07 is taken\u202e\nsecond line');
+    const cc = new Error(
+      'CF-UnprocessableEntity: The service instance name \x1b]8;;https://evil\x07x\x1b]8;;\x07 is taken\u202e\nsecond line',
+    );
     const { line } = describeError(cc);
-    expect(line).toBe('CF-UnprocessableEntity: The service instance name \\x1b]8;;https://evil\\x07x\\x1b]8;;\\x07 is taken\\u202e');
+    expect(line).toBe(
+      'CF-UnprocessableEntity: The service instance name \\x1b]8;;https://evil\\x07x\\x1b]8;;\\x07 is taken\\u202e',
+    );
     expect(describeError(new UsageError('no space \x1b[31mred\x1b[0m')).line).toBe('no space \\x1b[31mred\\x1b[0m');
     expect(describeError('\x07bell').line).toBe('\\x07bell');
   });

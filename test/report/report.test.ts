@@ -11,17 +11,33 @@ const snapshot: FoundationSnapshot = {
   api: 'https://api.example',
   generatedAt: '2026-11-22T01:00:00.000Z',
   sharingFlagEnabled: true,
-  orgs: [{ guid: 'org-a', name: 'alpha' }, { guid: 'org-b', name: 'beta' }],
+  orgs: [
+    { guid: 'org-a', name: 'alpha' },
+    { guid: 'org-b', name: 'beta' },
+  ],
   spaces: [
     { guid: 'src', name: 'data', orgGuid: 'org-a' },
     { guid: 't1', name: 'web', orgGuid: 'org-a' },
     { guid: 't2', name: 'api', orgGuid: 'org-b' },
   ],
   offerings: [{ guid: 'off', name: 'postgres', shareable: true }],
-  plans: [{ guid: 'plan', name: 'small', offeringGuid: 'off', active: true, visibilityType: 'public', visibleOrgGuids: [], spaceGuid: null }],
+  plans: [
+    {
+      guid: 'plan',
+      name: 'small',
+      offeringGuid: 'off',
+      active: true,
+      visibilityType: 'public',
+      visibleOrgGuids: [],
+      spaceGuid: null,
+    },
+  ],
   instanceCounts: { all: 10, managed: 8 },
   sharedInstances: [{ guid: 'si-1', name: 'orders-db', spaceGuid: 'src', planGuid: 'plan', dashboardUrl: null }],
-  shares: [{ instanceGuid: 'si-1', targetSpaceGuid: 't2' }, { instanceGuid: 'si-1', targetSpaceGuid: 't1' }],
+  shares: [
+    { instanceGuid: 'si-1', targetSpaceGuid: 't2' },
+    { instanceGuid: 'si-1', targetSpaceGuid: 't1' },
+  ],
   appBindings: [
     { guid: 'b1', instanceGuid: 'si-1', appGuid: 'app-1', appName: 'checkout', appSpaceGuid: 't1' },
     { guid: 'b2', instanceGuid: 'si-1', appGuid: 'app-1', appName: 'checkout', appSpaceGuid: 't1' },
@@ -51,10 +67,20 @@ describe('buildReport', () => {
     });
     const [first, second] = report.shares;
     expect(first).toEqual({
-      instance: { guid: 'si-1', name: 'orders-db', offering: 'postgres', offering_guid: 'off', plan: 'small', plan_guid: 'plan' },
+      instance: {
+        guid: 'si-1',
+        name: 'orders-db',
+        offering: 'postgres',
+        offering_guid: 'off',
+        plan: 'small',
+        plan_guid: 'plan',
+      },
       source: { org_guid: 'org-a', org: 'alpha', space_guid: 'src', space: 'data' },
       target: { org_guid: 'org-a', org: 'alpha', space_guid: 't1', space: 'web' },
-      bound_apps: [{ guid: 'app-2', name: 'billing' }, { guid: 'app-1', name: 'checkout' }],
+      bound_apps: [
+        { guid: 'app-2', name: 'billing' },
+        { guid: 'app-1', name: 'checkout' },
+      ],
       binding_count: 3,
       key_count: 1,
       endpoint_source: null,
@@ -65,17 +91,30 @@ describe('buildReport', () => {
 
   it('renders every file, with formula-looking cells defused', () => {
     const files = renderReportFiles(report, snapshot, diffShares(null, report));
-    expect(Object.keys(files).sort()).toEqual(['diff.json', 'findings.csv', 'keys.csv', 'report.json', 'report.md', 'shares.csv']);
+    expect(Object.keys(files).sort()).toEqual([
+      'diff.json',
+      'findings.csv',
+      'keys.csv',
+      'report.json',
+      'report.md',
+      'shares.csv',
+    ]);
     expect(JSON.parse(files['report.json']!)).toEqual(report);
-    expect(files['shares.csv']!.split('\r\n')[1]).toBe('si-1,orders-db,postgres,small,alpha,data,org-a,src,alpha,web,org-a,t1,2,3,1,off,');
+    expect(files['shares.csv']!.split('\r\n')[1]).toBe(
+      'si-1,orders-db,postgres,small,alpha,data,org-a,src,alpha,web,org-a,t1,2,3,1,off,',
+    );
     expect(files['keys.csv']).toContain(`k1,"'=HYPERLINK(""x"")",si-1,orders-db,alpha,data`);
     expect(files['report.md']).toContain('| Shares (instance → target space) | 2 |');
     expect(files['report.md']).toContain('no previous report');
-    expect(files['report.md']).toContain('| Shares whose service address was known | 0 of 2 (endpoints file 0, credentials 0) |');
+    expect(files['report.md']).toContain(
+      '| Shares whose service address was known | 0 of 2 (endpoints file 0, credentials 0) |',
+    );
   });
 
   it('counts the shares whose endpoint was known, by source, and marks each share', () => {
-    const endpoints = new Map<string, ServiceEndpoint>([['si-1', { destination: '10.0.0.1', port: 5432, source: 'credentials' }]]);
+    const endpoints = new Map<string, ServiceEndpoint>([
+      ['si-1', { destination: '10.0.0.1', port: 5432, source: 'credentials' }],
+    ]);
     const known = buildReport(snapshot, computeFindings(snapshot, endpoints), 42, endpoints);
     expect(known.summary.shares_with_known_endpoint).toBe(2);
     expect(known.summary.shares_with_known_endpoint_by_source).toEqual({ endpoints_file: 0, credentials: 2 });
@@ -86,15 +125,26 @@ describe('buildReport', () => {
       ['t2', 'medium', 'endpoint', 'credentials'],
     ]);
     const files = renderReportFiles(known, snapshot, diffShares(null, known));
-    expect(files['report.md']).toContain('| Shares whose service address was known | 2 of 2 (endpoints file 0, credentials 2) |');
-    expect(files['findings.csv']!.split('\r\n')[0]).toBe('severity,kind,instance_guid,space_guid,message,confidence,endpoint_source');
+    expect(files['report.md']).toContain(
+      '| Shares whose service address was known | 2 of 2 (endpoints file 0, credentials 2) |',
+    );
+    expect(files['findings.csv']!.split('\r\n')[0]).toBe(
+      'severity,kind,instance_guid,space_guid,message,confidence,endpoint_source',
+    );
     expect(files['findings.csv']).toMatch(/^high,asg_gap,si-1,t1,.*,endpoint,credentials\r$/m);
   });
 
   it('says in report.md which asg_gap findings are only inferred', () => {
     const inferredSnapshot: FoundationSnapshot = {
       ...snapshot,
-      securityGroups: [{ guid: 'g', globallyRunning: false, rules: [{ protocol: 'tcp', destination: '10.0.0.0/24', ports: '5432' }], runningSpaceGuids: ['src'] }],
+      securityGroups: [
+        {
+          guid: 'g',
+          globallyRunning: false,
+          rules: [{ protocol: 'tcp', destination: '10.0.0.0/24', ports: '5432' }],
+          runningSpaceGuids: ['src'],
+        },
+      ],
     };
     const report = buildReport(inferredSnapshot, computeFindings(inferredSnapshot), 1);
     const md = renderReportFiles(report, inferredSnapshot, diffShares(null, report))['report.md']!;
@@ -113,7 +163,10 @@ describe('untrusted names in the report files', () => {
   };
   const dirty: FoundationSnapshot = {
     ...snapshot,
-    orgs: [{ guid: 'org-a', name: nasty.org }, { guid: 'org-b', name: 'beta' }],
+    orgs: [
+      { guid: 'org-a', name: nasty.org },
+      { guid: 'org-b', name: 'beta' },
+    ],
     spaces: [
       { guid: 'src', name: 'data', orgGuid: 'org-a' },
       { guid: 't1', name: nasty.space, orgGuid: 'org-a' },
@@ -142,7 +195,7 @@ describe('untrusted names in the report files', () => {
       expect(text.replace(/\r\n/g, ''), name).not.toMatch(/[\r\n\t]/);
     }
     expect(files['shares.csv']!.split('\r\n')).toHaveLength(report.shares.length + 2);
-    expect(files['keys.csv']).toContain("k1,\\x09=cmd|calc,si-1,orders\\u202eDB\\x1b[2J,");
+    expect(files['keys.csv']).toContain('k1,\\x09=cmd|calc,si-1,orders\\u202eDB\\x1b[2J,');
   });
 
   it('keeps every Markdown table row on one line, with its columns', () => {
@@ -160,7 +213,14 @@ describe('diffShares', () => {
   it('lists shares added and removed since the previous report', () => {
     const before = buildReport(snapshot, [], 1);
     const after = buildReport(
-      { ...snapshot, generatedAt: '2026-11-23T01:00:00.000Z', shares: [{ instanceGuid: 'si-1', targetSpaceGuid: 't2' }, { instanceGuid: 'si-1', targetSpaceGuid: 'src-x' }] },
+      {
+        ...snapshot,
+        generatedAt: '2026-11-23T01:00:00.000Z',
+        shares: [
+          { instanceGuid: 'si-1', targetSpaceGuid: 't2' },
+          { instanceGuid: 'si-1', targetSpaceGuid: 'src-x' },
+        ],
+      },
       [],
       1,
     );
@@ -173,13 +233,25 @@ describe('diffShares', () => {
 
 describe('toCsv', () => {
   it('quotes separators and quotes, and writes line breaks as visible escapes', () => {
-    expect(toCsv(['a', 'b'], [['x,y', 'say "hi"'], ['line\nbreak', null]])).toBe('a,b\r\n"x,y","say ""hi"""\r\nline\\x0abreak,\r\n');
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['x,y', 'say "hi"'],
+          ['line\nbreak', null],
+        ],
+      ),
+    ).toBe('a,b\r\n"x,y","say ""hi"""\r\nline\\x0abreak,\r\n');
   });
 });
 
 describe('auditEventsNdjson', () => {
   it('keeps one event per line, exact once parsed, with no raw line separator or control character', () => {
-    const event = { type: 'audit.service_instance.share', actee_name: 'db\u2028fake line\u202e\x1b[31m', metadata: { request: { password: 'hunter2' } } };
+    const event = {
+      type: 'audit.service_instance.share',
+      actee_name: 'db\u2028fake line\u202e\x1b[31m',
+      metadata: { request: { password: 'hunter2' } },
+    };
     const text = auditEventsNdjson([event, event]);
     expect(text.split('\n')).toHaveLength(3);
     // eslint-disable-next-line no-control-regex -- looking for control characters is the point

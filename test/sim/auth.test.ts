@@ -16,7 +16,11 @@ const decode = (jwt: string): Json => JSON.parse(Buffer.from(jwt.split('.')[1]!,
 
 describe('UAA token endpoint (cc-api.md §10)', () => {
   it('password grant with Basic cf: gives a JWT with user_id, scopes and a refresh token', async () => {
-    const a = await tokenRequest(sim, { grant_type: 'password', username: sim.credentials.username, password: sim.credentials.password }, 'cf:');
+    const a = await tokenRequest(
+      sim,
+      { grant_type: 'password', username: sim.credentials.username, password: sim.credentials.password },
+      'cf:',
+    );
     expect(a.status).toBe(200);
     expect(a.body).toMatchObject({ token_type: 'bearer', expires_in: 600 });
     expect(a.body.scope.split(' ')).toContain('cloud_controller.admin');
@@ -28,21 +32,42 @@ describe('UAA token endpoint (cc-api.md §10)', () => {
   });
 
   it('client credentials in the body or in Basic; no refresh token', async () => {
-    const body = await tokenRequest(sim, { grant_type: 'client_credentials', client_id: sim.credentials.clientId, client_secret: sim.credentials.clientSecret });
+    const body = await tokenRequest(sim, {
+      grant_type: 'client_credentials',
+      client_id: sim.credentials.clientId,
+      client_secret: sim.credentials.clientSecret,
+    });
     expect(body.status).toBe(200);
     expect(body.body.refresh_token).toBeUndefined();
     expect(decode(body.body.access_token).user_id).toBeUndefined();
-    const basic = await tokenRequest(sim, { grant_type: 'client_credentials' }, `${sim.credentials.clientId}:${sim.credentials.clientSecret}`);
+    const basic = await tokenRequest(
+      sim,
+      { grant_type: 'client_credentials' },
+      `${sim.credentials.clientId}:${sim.credentials.clientSecret}`,
+    );
     expect(basic.status).toBe(200);
   });
 
   it('bad credentials and bad refresh tokens in OAuth shape', async () => {
-    const bad = await tokenRequest(sim, { grant_type: 'password', username: sim.credentials.username, password: 'wrong' }, 'cf:');
+    const bad = await tokenRequest(
+      sim,
+      { grant_type: 'password', username: sim.credentials.username, password: 'wrong' },
+      'cf:',
+    );
     expect(bad.status).toBe(401);
     expect(bad.body).toEqual({ error: 'unauthorized', error_description: 'Bad credentials' });
-    const badClient = await tokenRequest(sim, { grant_type: 'client_credentials', client_id: sim.credentials.clientId, client_secret: 'nope' });
+    const badClient = await tokenRequest(sim, {
+      grant_type: 'client_credentials',
+      client_id: sim.credentials.clientId,
+      client_secret: 'nope',
+    });
     expect(badClient.status).toBe(401);
-    const refresh = await tokenRequest(sim, { client_id: 'cf', client_secret: '', grant_type: 'refresh_token', refresh_token: 'garbage' });
+    const refresh = await tokenRequest(sim, {
+      client_id: 'cf',
+      client_secret: '',
+      grant_type: 'refresh_token',
+      refresh_token: 'garbage',
+    });
     expect(refresh.status).toBe(401);
     expect(refresh.body.error).toBe('invalid_token');
   });
@@ -50,13 +75,22 @@ describe('UAA token endpoint (cc-api.md §10)', () => {
   it('an expired token gives 401 CF-InvalidAuthToken; refreshing gives a working one', async () => {
     const sim = await startSim({ seed: 11, tokenTtlSeconds: 1 });
     onTestFinished(() => sim.close());
-    const a = await tokenRequest(sim, { grant_type: 'password', username: sim.credentials.username, password: sim.credentials.password }, 'cf:');
+    const a = await tokenRequest(
+      sim,
+      { grant_type: 'password', username: sim.credentials.username, password: sim.credentials.password },
+      'cf:',
+    );
     expect((await call(sim, 'GET', '/v3/organizations', a.body.access_token)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 2100));
     const expired = await call(sim, 'GET', '/v3/organizations', a.body.access_token);
     expect(expired.status).toBe(401);
     expect(expired.body.errors[0]).toEqual({ detail: 'Invalid Auth Token', title: 'CF-InvalidAuthToken', code: 1000 });
-    const r = await tokenRequest(sim, { client_id: 'cf', client_secret: '', grant_type: 'refresh_token', refresh_token: a.body.refresh_token });
+    const r = await tokenRequest(sim, {
+      client_id: 'cf',
+      client_secret: '',
+      grant_type: 'refresh_token',
+      refresh_token: a.body.refresh_token,
+    });
     expect(r.status).toBe(200);
     expect(decode(r.body.access_token).exp).toBeGreaterThan(decode(a.body.access_token).exp);
   });
@@ -79,7 +113,12 @@ describe('roles', () => {
       const list = await call(sim, 'GET', '/v3/service_instances?per_page=1', token);
       expect(list.body.pagination.total_results).toBe(t.counts.instances);
       const share = t.shares[0];
-      const del = await call(sim, 'DELETE', `/v3/service_instances/${share.instance_guid}/relationships/shared_spaces/${share.target_space_guid}`, token);
+      const del = await call(
+        sim,
+        'DELETE',
+        `/v3/service_instances/${share.instance_guid}/relationships/shared_spaces/${share.target_space_guid}`,
+        token,
+      );
       expect(del.status).toBe(403);
       expect(del.body.errors[0]).toMatchObject({ title: 'CF-NotAuthorized', code: 10003 });
       const patch = await call(sim, 'PATCH', '/v3/feature_flags/service_instance_sharing', token, { enabled: false });
@@ -94,18 +133,41 @@ describe('roles', () => {
     const [source, target] = t.space_developer_space_guids as string[];
     // An instance owned by the developer's source space, shared into spaces it cannot read.
     const owned = t.shares.find((s: Json) => s.source_space_guid === source && !spaces.includes(s.target_space_guid));
-    const rel = (await call(sim, 'GET', `/v3/service_instances/${owned.instance_guid}/relationships/shared_spaces?fields[space]=name,guid`, dev)).body;
+    const rel = (
+      await call(
+        sim,
+        'GET',
+        `/v3/service_instances/${owned.instance_guid}/relationships/shared_spaces?fields[space]=name,guid`,
+        dev,
+      )
+    ).body;
     const unreadable = rel.included.spaces.find((s: Json) => s.guid === owned.target_space_guid);
     expect(unreadable).toEqual({ guid: owned.target_space_guid });
     // An instance shared into the developer's other space from a space it does not have.
-    const received = t.shares.find((s: Json) => s.target_space_guid === target && !spaces.includes(s.source_space_guid));
+    const received = t.shares.find(
+      (s: Json) => s.target_space_guid === target && !spaces.includes(s.source_space_guid),
+    );
     expect((await call(sim, 'GET', `/v3/service_instances/${received.instance_guid}`, dev)).status).toBe(200);
-    const del = await call(sim, 'DELETE', `/v3/service_instances/${received.instance_guid}/relationships/shared_spaces/${target}`, dev);
+    const del = await call(
+      sim,
+      'DELETE',
+      `/v3/service_instances/${received.instance_guid}/relationships/shared_spaces/${target}`,
+      dev,
+    );
     expect(del.status).toBe(403);
     // An instance it cannot read at all: 404.
-    const foreign = t.shares.find((s: Json) => !spaces.includes(s.source_space_guid) && !spaces.includes(s.target_space_guid) &&
-      !t.shares.some((o: Json) => o.instance_guid === s.instance_guid && spaces.includes(o.target_space_guid)));
-    const hidden = await call(sim, 'DELETE', `/v3/service_instances/${foreign.instance_guid}/relationships/shared_spaces/${foreign.target_space_guid}`, dev);
+    const foreign = t.shares.find(
+      (s: Json) =>
+        !spaces.includes(s.source_space_guid) &&
+        !spaces.includes(s.target_space_guid) &&
+        !t.shares.some((o: Json) => o.instance_guid === s.instance_guid && spaces.includes(o.target_space_guid)),
+    );
+    const hidden = await call(
+      sim,
+      'DELETE',
+      `/v3/service_instances/${foreign.instance_guid}/relationships/shared_spaces/${foreign.target_space_guid}`,
+      dev,
+    );
     expect(hidden.status).toBe(404);
     expect(hidden.body.errors[0].detail).toBe('Service instance not found');
   });
@@ -113,9 +175,21 @@ describe('roles', () => {
   it('space developer cannot see app bindings in target spaces of its own instance (§3.1)', async () => {
     const dev = await login(sim, 'space_developer');
     const [source] = t.space_developer_space_guids as string[];
-    const share = t.shares.find((s: Json) => s.source_space_guid === source && s.binding_guids.length > 0 && !t.space_developer_space_guids.includes(s.target_space_guid));
+    const share = t.shares.find(
+      (s: Json) =>
+        s.source_space_guid === source &&
+        s.binding_guids.length > 0 &&
+        !t.space_developer_space_guids.includes(s.target_space_guid),
+    );
     if (!share) return;
-    const list = (await call(sim, 'GET', `/v3/service_credential_bindings?service_instance_guids=${share.instance_guid}&per_page=5000`, dev)).body.resources;
+    const list = (
+      await call(
+        sim,
+        'GET',
+        `/v3/service_credential_bindings?service_instance_guids=${share.instance_guid}&per_page=5000`,
+        dev,
+      )
+    ).body.resources;
     for (const g of share.binding_guids) expect(list.map((b: Json) => b.guid)).not.toContain(g);
   });
 });

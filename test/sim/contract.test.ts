@@ -38,7 +38,11 @@ describe('responses carry the keys of the CC docs examples', () => {
   });
 
   it('token endpoint', async () => {
-    const answer = await tokenRequest(sim, { grant_type: 'password', username: sim.credentials.username, password: sim.credentials.password }, 'cf:');
+    const answer = await tokenRequest(
+      sim,
+      { grant_type: 'password', username: sim.credentials.username, password: sim.credentials.password },
+      'cf:',
+    );
     expect(missingKeys(answer.body, fixture('uaa_oauth_token_password_grant.json'))).toEqual([]);
   });
 
@@ -67,8 +71,15 @@ describe('responses carry the keys of the CC docs examples', () => {
   it('single resources', async () => {
     const managed = (await get('/v3/service_instances?type=managed&per_page=1')).resources[0];
     const ups = (await get('/v3/service_instances?type=user-provided&per_page=1')).resources[0];
-    expect(missingKeys(await get(`/v3/service_instances/${managed.guid}`), fixture('v3_service_instance_get_managed.json'))).toEqual([]);
-    expect(missingKeys(await get(`/v3/service_instances/${ups.guid}`), fixture('v3_service_instance_get_user_provided.json'))).toEqual([]);
+    expect(
+      missingKeys(await get(`/v3/service_instances/${managed.guid}`), fixture('v3_service_instance_get_managed.json')),
+    ).toEqual([]);
+    expect(
+      missingKeys(
+        await get(`/v3/service_instances/${ups.guid}`),
+        fixture('v3_service_instance_get_user_provided.json'),
+      ),
+    ).toEqual([]);
     // Managed-only and user-provided-only keys (cc-api.md §2).
     expect(ups.links.shared_spaces).toBeUndefined();
     expect(ups.dashboard_url).toBeUndefined();
@@ -76,19 +87,37 @@ describe('responses carry the keys of the CC docs examples', () => {
     const space = (await get('/v3/spaces?per_page=1')).resources[0];
     expect(missingKeys(await get(`/v3/spaces/${space.guid}`), fixture('v3_space_get.json'))).toEqual([]);
     const offering = (await get('/v3/service_offerings?per_page=1')).resources[0];
-    expect(missingKeys(await get(`/v3/service_offerings/${offering.guid}`), fixture('v3_service_offering_get.json'))).toEqual([]);
+    expect(
+      missingKeys(await get(`/v3/service_offerings/${offering.guid}`), fixture('v3_service_offering_get.json')),
+    ).toEqual([]);
     const group = (await get('/v3/security_groups?per_page=1')).resources[0];
-    expect(missingKeys(await get(`/v3/security_groups/${group.guid}`), fixture('v3_security_group_get.json'))).toEqual([]);
-    expect(missingKeys(await get('/v3/feature_flags/service_instance_sharing'), fixture('v3_feature_flag_get.json'))).toEqual([]);
+    expect(missingKeys(await get(`/v3/security_groups/${group.guid}`), fixture('v3_security_group_get.json'))).toEqual(
+      [],
+    );
+    expect(
+      missingKeys(await get('/v3/feature_flags/service_instance_sharing'), fixture('v3_feature_flag_get.json')),
+    ).toEqual([]);
   });
 
   it('bindings and keys', async () => {
     const list = await get('/v3/service_credential_bindings?type=app&per_page=50&include=service_instance');
-    const managed = new Set(list.included.service_instances.filter((si: Json) => si.type === 'managed').map((si: Json) => si.guid));
+    const managed = new Set(
+      list.included.service_instances.filter((si: Json) => si.type === 'managed').map((si: Json) => si.guid),
+    );
     const app = list.resources.find((b: Json) => managed.has(b.relationships.service_instance.data.guid));
     const key = (await get('/v3/service_credential_bindings?type=key&per_page=1')).resources[0];
-    expect(missingKeys(await get(`/v3/service_credential_bindings/${app.guid}`), fixture('v3_service_credential_binding_app.json'))).toEqual([]);
-    expect(missingKeys(await get(`/v3/service_credential_bindings/${key.guid}`), fixture('v3_service_credential_binding_key.json'))).toEqual([]);
+    expect(
+      missingKeys(
+        await get(`/v3/service_credential_bindings/${app.guid}`),
+        fixture('v3_service_credential_binding_app.json'),
+      ),
+    ).toEqual([]);
+    expect(
+      missingKeys(
+        await get(`/v3/service_credential_bindings/${key.guid}`),
+        fixture('v3_service_credential_binding_key.json'),
+      ),
+    ).toEqual([]);
     expect(key.relationships.app).toBeUndefined();
     expect(key.links.app).toBeUndefined();
     const details = await get(`/v3/service_credential_bindings/${app.guid}/details`);
@@ -99,9 +128,17 @@ describe('responses carry the keys of the CC docs examples', () => {
 
   it('shared spaces, usage summary, plan visibility', async () => {
     const shared = t.shared_instance_guids[0] as string;
-    expect(missingKeys(await get(`/v3/service_instances/${shared}/relationships/shared_spaces`), fixture('v3_service_instance_shared_spaces_relationship.json'))).toEqual([]);
     expect(
-      missingKeys(await get(`/v3/service_instances/${shared}/relationships/shared_spaces/usage_summary`), fixture('v3_service_instance_shared_spaces_usage_summary.json')),
+      missingKeys(
+        await get(`/v3/service_instances/${shared}/relationships/shared_spaces`),
+        fixture('v3_service_instance_shared_spaces_relationship.json'),
+      ),
+    ).toEqual([]);
+    expect(
+      missingKeys(
+        await get(`/v3/service_instances/${shared}/relationships/shared_spaces/usage_summary`),
+        fixture('v3_service_instance_shared_spaces_usage_summary.json'),
+      ),
     ).toEqual([]);
     const plans = (await get('/v3/service_plans?per_page=100')).resources as Json[];
     const orgPlan = plans.find((p) => p.visibility_type === 'organization');
@@ -109,11 +146,15 @@ describe('responses carry the keys of the CC docs examples', () => {
     const orgVis = await get(`/v3/service_plans/${orgPlan.guid}/visibility`);
     expect(missingKeys(orgVis, fixture('v3_service_plan_visibility_organization.json'))).toEqual([]);
     expect(orgVis.organizations.length).toBeGreaterThan(0);
-    expect(await get(`/v3/service_plans/${publicPlan.guid}/visibility`)).toEqual(fixture('v3_service_plan_visibility_public.json'));
+    expect(await get(`/v3/service_plans/${publicPlan.guid}/visibility`)).toEqual(
+      fixture('v3_service_plan_visibility_public.json'),
+    );
   });
 
   it('fields on service instances', async () => {
-    const body = await get('/v3/service_instances?per_page=3&fields[space]=name,guid,relationships.organization&fields[space.organization]=name,guid');
+    const body = await get(
+      '/v3/service_instances?per_page=3&fields[space]=name,guid,relationships.organization&fields[space.organization]=name,guid',
+    );
     expect(missingKeys(body, fixture('v3_service_instances_list_with_fields.json'))).toEqual([]);
   });
 
@@ -121,7 +162,12 @@ describe('responses carry the keys of the CC docs examples', () => {
     const notFound = await call(sim, 'GET', '/v3/apps/not-found', admin);
     expect(notFound.status).toBe(404);
     expect(notFound.body).toEqual(fixture('v3_error_resource_not_found.json'));
-    const unprocessable = await call(sim, 'DELETE', `/v3/service_instances/${t.shared_instance_guids[0]}/relationships/shared_spaces/nope`, admin);
+    const unprocessable = await call(
+      sim,
+      'DELETE',
+      `/v3/service_instances/${t.shared_instance_guids[0]}/relationships/shared_spaces/nope`,
+      admin,
+    );
     expect(unprocessable.status).toBe(422);
     expect(missingKeys(unprocessable.body, fixture('v3_error_unprocessable_entity_example.json'))).toEqual([]);
     expect(Object.keys(unprocessable.body.errors[0])).toEqual(['detail', 'title', 'code']);
@@ -129,7 +175,8 @@ describe('responses carry the keys of the CC docs examples', () => {
 
   it('jobs', async () => {
     const binding = (await get('/v3/service_credential_bindings?type=key&per_page=5000')).resources.find((b: Json) =>
-      t.shared_instance_guids.includes(b.relationships.service_instance.data.guid));
+      t.shared_instance_guids.includes(b.relationships.service_instance.data.guid),
+    );
     const del = await call(sim, 'DELETE', `/v3/service_credential_bindings/${binding.guid}`, admin);
     expect(del.status).toBe(202);
     const location = del.headers.get('location')!;

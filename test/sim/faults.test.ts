@@ -28,7 +28,9 @@ describe('rate limiter (cc-api.md §8.1)', () => {
     expect(limited.status).toBe(429);
     expect(limited.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(JSON.parse(limited.text)).toEqual({ errors: [{ detail: 'Rate Limit Exceeded', title: 'CF-RateLimitExceeded', code: 10013 }] });
+    expect(JSON.parse(limited.text)).toEqual({
+      errors: [{ detail: 'Rate Limit Exceeded', title: 'CF-RateLimitExceeded', code: 10013 }],
+    });
     // Exempt paths and admins.
     expect((await call(sim, 'GET', '/', auditor)).status).toBe(200);
     for (let i = 0; i < 5; i++) {
@@ -71,8 +73,21 @@ describe('faults', () => {
 
   it('resetRate with routes [POST /uaa/oauth/token] drops token requests only', async () => {
     await putFaults({ resetRate: 1, routes: ['POST /uaa/oauth/token'] });
-    const form = new URLSearchParams({ grant_type: 'password', username: sim.users.admin.username, password: sim.users.admin.password });
-    await expect(fetch(`${sim.url}/uaa/oauth/token`, { method: 'POST', headers: { Authorization: `Basic ${Buffer.from('cf:').toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' }, body: form })).rejects.toThrow();
+    const form = new URLSearchParams({
+      grant_type: 'password',
+      username: sim.users.admin.username,
+      password: sim.users.admin.password,
+    });
+    await expect(
+      fetch(`${sim.url}/uaa/oauth/token`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Basic ${Buffer.from('cf:').toString('base64')}`,
+          'Content-Type': 'application/x-www-form-urlencoded',
+        },
+        body: form,
+      }),
+    ).rejects.toThrow();
     expect((await call(sim, 'GET', '/v3/spaces', admin)).status).toBe(200);
     await putFaults({});
     expect(typeof (await login(sim))).toBe('string');
@@ -135,10 +150,17 @@ describe('operator endpoints', () => {
     const t = await truth(sim);
     const binding = t.shares.find((s: Json) => s.binding_guids.length > 0).binding_guids[0];
     expect((await call(sim, 'PUT', '/_sim/bindings/nope/behaviour', undefined, { unbind: 'sync' })).status).toBe(404);
-    expect((await call(sim, 'PUT', `/_sim/bindings/${binding}/behaviour`, undefined, { unbind: 'explode' })).status).toBe(400);
-    const ok = await call(sim, 'PUT', `/_sim/bindings/${binding}/behaviour`, undefined, { unbind: 'async', asyncSeconds: 3 });
+    expect(
+      (await call(sim, 'PUT', `/_sim/bindings/${binding}/behaviour`, undefined, { unbind: 'explode' })).status,
+    ).toBe(400);
+    const ok = await call(sim, 'PUT', `/_sim/bindings/${binding}/behaviour`, undefined, {
+      unbind: 'async',
+      asyncSeconds: 3,
+    });
     expect(ok.body).toEqual({ binding_guid: binding, unbind: 'async', asyncSeconds: 3 });
-    expect((await truth(sim)).scripted_bindings).toContainEqual(expect.objectContaining({ binding_guid: binding, unbind: 'async', asyncSeconds: 3 }));
+    expect((await truth(sim)).scripted_bindings).toContainEqual(
+      expect.objectContaining({ binding_guid: binding, unbind: 'async', asyncSeconds: 3 }),
+    );
     await call(sim, 'PUT', `/_sim/bindings/${binding}/behaviour`, undefined, { unbind: 'sync' });
   });
 
@@ -147,7 +169,12 @@ describe('operator endpoints', () => {
     const before = await truth(sim);
     const share = before.shares.find((s: Json) => s.binding_guids.length === 0) ?? before.shares[0];
     await call(sim, 'PUT', `/_sim/bindings/${share.binding_guids[0] ?? 'x'}/behaviour`, undefined, { unbind: 'sync' });
-    const del = await call(sim, 'DELETE', `/v3/service_instances/${share.instance_guid}/relationships/shared_spaces/${share.target_space_guid}`, admin);
+    const del = await call(
+      sim,
+      'DELETE',
+      `/v3/service_instances/${share.instance_guid}/relationships/shared_spaces/${share.target_space_guid}`,
+      admin,
+    );
     expect(del.status).toBe(204);
     expect((await truth(sim)).counts.shares).toBe(before.counts.shares - 1);
     await putFaults({ latencyMs: 5 });
@@ -160,14 +187,26 @@ describe('operator endpoints', () => {
 
 describe('determinism and scale', () => {
   it('two simulators with the same seed and knobs have the same truth and the same guids; another seed differs', async () => {
-    const [a, b, c] = await Promise.all([startSim({ seed: 42, instances: 120 }), startSim({ seed: 42, instances: 120 }), startSim({ seed: 43, instances: 120 })]);
+    const [a, b, c] = await Promise.all([
+      startSim({ seed: 42, instances: 120 }),
+      startSim({ seed: 42, instances: 120 }),
+      startSim({ seed: 43, instances: 120 }),
+    ]);
     try {
       const [ta, tb, tc] = await Promise.all([truth(a), truth(b), truth(c)]);
       expect(ta).toEqual(tb);
       expect(ta.shared_instance_guids).not.toEqual(tc.shared_instance_guids);
       expect(a.credentials).toEqual(b.credentials);
       const kinds = new Set(ta.expected_findings.map((f: Json) => f.kind));
-      for (const kind of ['asg_gap', 'plan_not_visible', 'offering_not_shareable', 'keys_on_shared_instance', 'cross_org_share', 'dashboard_exposed', 'sharing_flag_enabled']) {
+      for (const kind of [
+        'asg_gap',
+        'plan_not_visible',
+        'offering_not_shareable',
+        'keys_on_shared_instance',
+        'cross_org_share',
+        'dashboard_exposed',
+        'sharing_flag_enabled',
+      ]) {
         expect(kinds, kind).toContain(kind);
       }
     } finally {
@@ -184,7 +223,9 @@ describe('determinism and scale', () => {
       expect(page.body.resources).toHaveLength(5000);
       expect(page.body.pagination.next).toBeNull();
       const tr = await truth(big);
-      expect(tr.lower_bound_requests).toBe(Object.values(tr.lower_bound_breakdown as Record<string, number>).reduce((x, y) => x + y, 0));
+      expect(tr.lower_bound_requests).toBe(
+        Object.values(tr.lower_bound_breakdown as Record<string, number>).reduce((x, y) => x + y, 0),
+      );
       expect(tr.lower_bound_breakdown['GET /v3/service_instances']).toBe(4);
     } finally {
       await big.close();

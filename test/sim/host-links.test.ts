@@ -8,7 +8,10 @@ beforeAll(async () => {
 });
 afterAll(() => sim?.close());
 
-function getWithHost(path: string, host: string): Promise<{ status: number; body: { links: Record<string, { href: string } | null> } }> {
+function getWithHost(
+  path: string,
+  host: string,
+): Promise<{ status: number; body: { links: Record<string, { href: string } | null> } }> {
   const { port } = new URL(sim.url);
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {

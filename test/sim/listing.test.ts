@@ -25,7 +25,8 @@ describe('pagination (cc-api.md §7)', () => {
   });
 
   it('hrefs repeat per_page and every filter, keys sorted, absolute on this server', async () => {
-    const body = (await call(sim, 'GET', '/v3/service_instances?type=managed&per_page=2&page=2&order_by=-name', admin)).body;
+    const body = (await call(sim, 'GET', '/v3/service_instances?type=managed&per_page=2&page=2&order_by=-name', admin))
+      .body;
     const p = body.pagination;
     expect(p.next.href).toBe(`${sim.url}/v3/service_instances?order_by=-name&page=3&per_page=2&type=managed`);
     expect(p.previous.href).toBe(`${sim.url}/v3/service_instances?order_by=-name&page=1&per_page=2&type=managed`);
@@ -43,12 +44,18 @@ describe('pagination (cc-api.md §7)', () => {
   it('rejects per_page out of range and unknown parameters with the real messages', async () => {
     const big = await call(sim, 'GET', '/v3/service_instances?per_page=5001', admin);
     expect(big.status).toBe(400);
-    expect(big.body.errors[0]).toEqual({ detail: 'The query parameter is invalid: Per page must be between 1 and 5000', title: 'CF-BadQueryParameter', code: 10005 });
+    expect(big.body.errors[0]).toEqual({
+      detail: 'The query parameter is invalid: Per page must be between 1 and 5000',
+      title: 'CF-BadQueryParameter',
+      code: 10005,
+    });
     const zero = await call(sim, 'GET', '/v3/spaces?per_page=0', admin);
     expect(zero.status).toBe(400);
     const unknown = await call(sim, 'GET', '/v3/service_instances?fruit=apple', admin);
     expect(unknown.status).toBe(400);
-    expect(unknown.body.errors[0].detail).toMatch(/^The query parameter is invalid: Unknown query parameter\(s\): 'fruit'\. Valid parameters are: 'page', 'per_page'/);
+    expect(unknown.body.errors[0].detail).toMatch(
+      /^The query parameter is invalid: Unknown query parameter\(s\): 'fruit'\. Valid parameters are: 'page', 'per_page'/,
+    );
     const route = await call(sim, 'GET', '/v3/fruits', admin);
     expect(route.status).toBe(404);
     expect(route.body.errors[0]).toMatchObject({ title: 'CF-NotFound', code: 10000 });
@@ -58,19 +65,32 @@ describe('pagination (cc-api.md §7)', () => {
 describe('service instance listing (cc-api.md §2)', () => {
   it('space_guids returns instances shared INTO the spaces, with relationships.space naming the source', async () => {
     const share = t.shares[0];
-    const listed = await listAll(sim, `/v3/service_instances?space_guids=${share.target_space_guid}&per_page=5000`, admin);
+    const listed = await listAll(
+      sim,
+      `/v3/service_instances?space_guids=${share.target_space_guid}&per_page=5000`,
+      admin,
+    );
     const hit = listed.find((r) => r.guid === share.instance_guid);
     expect(hit).toBeDefined();
     expect(hit.relationships.space.data.guid).toBe(share.source_space_guid);
     // Every instance returned is owned by or shared into the space.
-    const sharedIn = new Set(t.shares.filter((s: Json) => s.target_space_guid === share.target_space_guid).map((s: Json) => s.instance_guid));
-    for (const r of listed) expect(r.relationships.space.data.guid === share.target_space_guid || sharedIn.has(r.guid)).toBe(true);
-    expect(listed.filter((r) => r.relationships.space.data.guid !== share.target_space_guid).length).toBe(sharedIn.size);
+    const sharedIn = new Set(
+      t.shares.filter((s: Json) => s.target_space_guid === share.target_space_guid).map((s: Json) => s.instance_guid),
+    );
+    for (const r of listed)
+      expect(r.relationships.space.data.guid === share.target_space_guid || sharedIn.has(r.guid)).toBe(true);
+    expect(listed.filter((r) => r.relationships.space.data.guid !== share.target_space_guid).length).toBe(
+      sharedIn.size,
+    );
   });
 
   it('organization_guids matches share targets in the orgs too', async () => {
     const share = t.shares.find((s: Json) => s.source_org_guid !== s.target_org_guid);
-    const listed = await listAll(sim, `/v3/service_instances?organization_guids=${share.target_org_guid}&per_page=5000`, admin);
+    const listed = await listAll(
+      sim,
+      `/v3/service_instances?organization_guids=${share.target_org_guid}&per_page=5000`,
+      admin,
+    );
     expect(listed.some((r) => r.guid === share.instance_guid)).toBe(true);
   });
 
@@ -85,10 +105,19 @@ describe('service instance listing (cc-api.md §2)', () => {
   it('service_plan_guids and fields[service_plan.service_offering]', async () => {
     const plans = (await call(sim, 'GET', '/v3/service_plans?per_page=100', admin)).body.resources;
     const plan = plans[0];
-    const body = (await call(sim, 'GET', `/v3/service_instances?service_plan_guids=${plan.guid}&fields[service_plan.service_offering]=name,guid&per_page=5000`, admin)).body;
+    const body = (
+      await call(
+        sim,
+        'GET',
+        `/v3/service_instances?service_plan_guids=${plan.guid}&fields[service_plan.service_offering]=name,guid&per_page=5000`,
+        admin,
+      )
+    ).body;
     expect(body.resources.length).toBeGreaterThan(0);
     expect(body.resources.every((r: Json) => r.relationships.service_plan.data.guid === plan.guid)).toBe(true);
-    expect(body.included.service_offerings).toEqual([{ guid: plan.relationships.service_offering.data.guid, name: expect.any(String) }]);
+    expect(body.included.service_offerings).toEqual([
+      { guid: plan.relationships.service_offering.data.guid, name: expect.any(String) },
+    ]);
   });
 });
 
@@ -98,7 +127,9 @@ describe('shared spaces and usage summary (cc-api.md §1.3, §1.4)', () => {
     const rel = (await call(sim, 'GET', `/v3/service_instances/${si}/relationships/shared_spaces`, admin)).body;
     const expected = t.shares.filter((s: Json) => s.instance_guid === si);
     expect(rel.data.map((d: Json) => d.guid).sort()).toEqual(expected.map((s: Json) => s.target_space_guid).sort());
-    const usage = (await call(sim, 'GET', `/v3/service_instances/${si}/relationships/shared_spaces/usage_summary`, admin)).body;
+    const usage = (
+      await call(sim, 'GET', `/v3/service_instances/${si}/relationships/shared_spaces/usage_summary`, admin)
+    ).body;
     for (const entry of usage.usage_summary) {
       const share = expected.find((s: Json) => s.target_space_guid === entry.space.guid);
       expect(entry.bound_app_count).toBe(share.binding_guids.length);
@@ -107,10 +138,24 @@ describe('shared spaces and usage summary (cc-api.md §1.3, §1.4)', () => {
 
   it('rejects unknown fields with the verbatim messages', async () => {
     const si = t.shared_instance_guids[0];
-    const a = await call(sim, 'GET', `/v3/service_instances/${si}/relationships/shared_spaces?fields[fruit]=name`, admin);
-    expect(a.body.errors[0].detail).toBe("The query parameter is invalid: Fields [fruit] valid resources are: 'space', 'space.organization'");
-    const b = await call(sim, 'GET', `/v3/service_instances/${si}/relationships/shared_spaces?fields[space]=color`, admin);
-    expect(b.body.errors[0].detail).toBe("The query parameter is invalid: Fields valid keys for 'space' are: 'name', 'guid', 'relationships.organization'");
+    const a = await call(
+      sim,
+      'GET',
+      `/v3/service_instances/${si}/relationships/shared_spaces?fields[fruit]=name`,
+      admin,
+    );
+    expect(a.body.errors[0].detail).toBe(
+      "The query parameter is invalid: Fields [fruit] valid resources are: 'space', 'space.organization'",
+    );
+    const b = await call(
+      sim,
+      'GET',
+      `/v3/service_instances/${si}/relationships/shared_spaces?fields[space]=color`,
+      admin,
+    );
+    expect(b.body.errors[0].detail).toBe(
+      "The query parameter is invalid: Fields valid keys for 'space' are: 'name', 'guid', 'relationships.organization'",
+    );
   });
 });
 
@@ -120,13 +165,22 @@ describe('credential bindings (cc-api.md §3.1)', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].detail).toBe("The query parameter is invalid: Type must be one of 'app', 'key'");
     const share = t.shares.find((s: Json) => s.binding_guids.length > 0);
-    const body = (await call(sim, 'GET', `/v3/service_credential_bindings?service_instance_guids=${share.instance_guid}&type=app&include=app,service_instance&per_page=5000`, admin)).body;
+    const body = (
+      await call(
+        sim,
+        'GET',
+        `/v3/service_credential_bindings?service_instance_guids=${share.instance_guid}&type=app&include=app,service_instance&per_page=5000`,
+        admin,
+      )
+    ).body;
     const guids = body.resources.map((b: Json) => b.guid);
     for (const g of share.binding_guids) expect(guids).toContain(g);
     expect(body.included.service_instances.map((s: Json) => s.guid)).toEqual([share.instance_guid]);
     expect(body.included.apps.length).toBeGreaterThan(0);
     const badInclude = await call(sim, 'GET', '/v3/service_credential_bindings?include=space', admin);
-    expect(badInclude.body.errors[0].detail).toBe("The query parameter is invalid: Invalid included resource: 'space'. Valid included resources are: 'app', 'service_instance'");
+    expect(badInclude.body.errors[0].detail).toBe(
+      "The query parameter is invalid: Invalid included resource: 'space'. Valid included resources are: 'app', 'service_instance'",
+    );
   });
 
   it('keys in truth match type=key listing', async () => {
@@ -168,7 +222,10 @@ describe('security groups, spaces, plans, flags, events', () => {
     const si = t.shared_instance_guids[0];
     const events = await listAll(sim, `/v3/audit_events?types=audit.service_instance.share&target_guids=${si}`, admin);
     expect(events.length).toBe(1);
-    expect(events[0]).toMatchObject({ type: 'audit.service_instance.share', target: { guid: si, type: 'service_instance' } });
+    expect(events[0]).toMatchObject({
+      type: 'audit.service_instance.share',
+      target: { guid: si, type: 'service_instance' },
+    });
     const later = await listAll(sim, `/v3/audit_events?created_ats[gt]=2100-01-01T00:00:00Z`, admin);
     expect(later).toEqual([]);
   });

@@ -19,9 +19,19 @@ const detail = (answer: Json): string => answer.body.errors[0].detail;
 describe('query parameters as CC reads them (cc-api.md §13)', () => {
   it('usage_summary builds no list message, so it ignores query parameters', async () => {
     const si = t.shared_instance_guids[0];
-    const plain = await call(sim, 'GET', `/v3/service_instances/${si}/relationships/shared_spaces/usage_summary`, admin);
+    const plain = await call(
+      sim,
+      'GET',
+      `/v3/service_instances/${si}/relationships/shared_spaces/usage_summary`,
+      admin,
+    );
     for (const query of ['per_page=10', 'fruit=apple&page=0']) {
-      const answer = await call(sim, 'GET', `/v3/service_instances/${si}/relationships/shared_spaces/usage_summary?${query}`, admin);
+      const answer = await call(
+        sim,
+        'GET',
+        `/v3/service_instances/${si}/relationships/shared_spaces/usage_summary?${query}`,
+        admin,
+      );
       expect(answer.status).toBe(200);
       expect(answer.body).toEqual(plain.body);
     }
@@ -30,10 +40,19 @@ describe('query parameters as CC reads them (cc-api.md §13)', () => {
   it('reports every query error at once, joined with ", ", in the order CC validates', async () => {
     const both = await call(sim, 'GET', '/v3/service_instances?page=0&per_page=0', admin);
     expect(both.status).toBe(400);
-    expect(both.body.errors).toEqual([{
-      detail: 'The query parameter is invalid: Page must be a positive integer, Per page must be a positive integer', title: 'CF-BadQueryParameter', code: 10005,
-    }]);
-    const mixed = await call(sim, 'GET', '/v3/service_instances?type=both&fruit=apple&per_page=9000&order_by=color', admin);
+    expect(both.body.errors).toEqual([
+      {
+        detail: 'The query parameter is invalid: Page must be a positive integer, Per page must be a positive integer',
+        title: 'CF-BadQueryParameter',
+        code: 10005,
+      },
+    ]);
+    const mixed = await call(
+      sim,
+      'GET',
+      '/v3/service_instances?type=both&fruit=apple&per_page=9000&order_by=color',
+      admin,
+    );
     expect(detail(mixed)).toMatch(
       /^The query parameter is invalid: Per page must be between 1 and 5000, Order by can only be: 'created_at', 'updated_at', 'name', Unknown query parameter\(s\): 'fruit'\. Valid parameters are: '.*', Type must be one of 'managed', 'user-provided'$/,
     );
@@ -41,7 +60,9 @@ describe('query parameters as CC reads them (cc-api.md §13)', () => {
     expect(detail(bindings)).toBe(
       "The query parameter is invalid: Type must be one of 'app', 'key', Invalid included resource: 'space'. Valid included resources are: 'app', 'service_instance', Duplicate included resource: 'app'",
     );
-    expect(detail(await call(sim, 'GET', '/v3/service_plans?available=maybe', admin))).toBe("The query parameter is invalid: Available must be 'true' or 'false'");
+    expect(detail(await call(sim, 'GET', '/v3/service_plans?available=maybe', admin))).toBe(
+      "The query parameter is invalid: Available must be 'true' or 'false'",
+    );
   });
 
   it('a page past the end answers 200 with total_results 0, total_pages 1 and links back to the previous page', async () => {
@@ -54,7 +75,9 @@ describe('query parameters as CC reads them (cc-api.md §13)', () => {
     expect(p.last.href).toBe(`${sim.url}/v3/service_instances?page=1&per_page=10&type=managed`);
     expect(p.previous.href).toBe(`${sim.url}/v3/service_instances?page=999&per_page=10&type=managed`);
     // The last real page still counts everything.
-    expect((await call(sim, 'GET', '/v3/service_instances?per_page=100&page=2', admin)).body.pagination.total_results).toBe(120);
+    expect(
+      (await call(sim, 'GET', '/v3/service_instances?per_page=100&page=2', admin)).body.pagination.total_results,
+    ).toBe(120);
   });
 
   it('list values split on a comma plus optional whitespace and are decoded once more; %252C keeps a comma inside a value', async () => {
@@ -76,9 +99,15 @@ describe('label_selector on /v3/service_instances (cc-api.md §13)', () => {
   beforeAll(async () => {
     all = await listAll(sim, '/v3/service_instances?per_page=5000', admin);
   });
-  const guidsWhere = (test: (labels: Record<string, string>) => boolean): string[] => all.filter((r) => test(r.metadata.labels)).map((r) => r.guid).sort();
+  const guidsWhere = (test: (labels: Record<string, string>) => boolean): string[] =>
+    all
+      .filter((r) => test(r.metadata.labels))
+      .map((r) => r.guid)
+      .sort();
   const selected = async (selector: string): Promise<string[]> =>
-    (await listAll(sim, `/v3/service_instances?per_page=5000&label_selector=${encodeURIComponent(selector)}`, admin)).map((r) => r.guid).sort();
+    (await listAll(sim, `/v3/service_instances?per_page=5000&label_selector=${encodeURIComponent(selector)}`, admin))
+      .map((r) => r.guid)
+      .sort();
 
   it('generated instances carry a few labels', () => {
     expect(new Set(all.map((r) => r.metadata.labels.env))).toEqual(new Set(['prod', 'staging', 'dev', undefined]));
@@ -93,8 +122,17 @@ describe('label_selector on /v3/service_instances (cc-api.md §13)', () => {
     ['env notin (prod,dev)', (l: Record<string, string>) => l.env !== 'prod' && l.env !== 'dev'],
     ['team', (l: Record<string, string>) => l.team !== undefined],
     ['!team', (l: Record<string, string>) => l.team === undefined],
-    ['env=prod,team in (search,data),!cf-shares.example.org/audit', (l: Record<string, string>) => l.env === 'prod' && (l.team === 'search' || l.team === 'data') && l['cf-shares.example.org/audit'] === undefined],
-    ['cf-shares.example.org/audit=exempt', (l: Record<string, string>) => l['cf-shares.example.org/audit'] === 'exempt'],
+    [
+      'env=prod,team in (search,data),!cf-shares.example.org/audit',
+      (l: Record<string, string>) =>
+        l.env === 'prod' &&
+        (l.team === 'search' || l.team === 'data') &&
+        l['cf-shares.example.org/audit'] === undefined,
+    ],
+    [
+      'cf-shares.example.org/audit=exempt',
+      (l: Record<string, string>) => l['cf-shares.example.org/audit'] === 'exempt',
+    ],
   ])('%s', async (selector, test) => {
     const expected = guidsWhere(test);
     expect(expected.length).toBeGreaterThan(0);
@@ -104,15 +142,27 @@ describe('label_selector on /v3/service_instances (cc-api.md §13)', () => {
 
   it('combines with other filters, and resources without labels match only negative requirements', async () => {
     const share = t.shares[0];
-    const inSpace = await listAll(sim, `/v3/service_instances?space_guids=${share.target_space_guid}&label_selector=!env`, admin);
+    const inSpace = await listAll(
+      sim,
+      `/v3/service_instances?space_guids=${share.target_space_guid}&label_selector=!env`,
+      admin,
+    );
     expect(inSpace.every((r) => r.metadata.labels.env === undefined)).toBe(true);
     expect((await call(sim, 'GET', '/v3/spaces?label_selector=env=prod', admin)).body.pagination.total_results).toBe(0);
-    expect((await call(sim, 'GET', '/v3/spaces?label_selector=!env', admin)).body.pagination.total_results).toBe(t.counts.spaces);
+    expect((await call(sim, 'GET', '/v3/spaces?label_selector=!env', admin)).body.pagination.total_results).toBe(
+      t.counts.spaces,
+    );
   });
 
   it('rejects malformed selectors with the validator messages', async () => {
-    expect(detail(await call(sim, 'GET', '/v3/service_instances?label_selector=', admin))).toBe('The query parameter is invalid: Missing label_selector value');
-    expect(detail(await call(sim, 'GET', '/v3/service_instances?label_selector=a%20b', admin))).toBe('The query parameter is invalid: Invalid label_selector value');
-    expect(detail(await call(sim, 'GET', '/v3/service_instances?label_selector=env%3Dpr%25od', admin))).toBe("The query parameter is invalid: 'pr%od' contains invalid characters");
+    expect(detail(await call(sim, 'GET', '/v3/service_instances?label_selector=', admin))).toBe(
+      'The query parameter is invalid: Missing label_selector value',
+    );
+    expect(detail(await call(sim, 'GET', '/v3/service_instances?label_selector=a%20b', admin))).toBe(
+      'The query parameter is invalid: Invalid label_selector value',
+    );
+    expect(detail(await call(sim, 'GET', '/v3/service_instances?label_selector=env%3Dpr%25od', admin))).toBe(
+      "The query parameter is invalid: 'pr%od' contains invalid characters",
+    );
   });
 });

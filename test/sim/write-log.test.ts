@@ -20,7 +20,8 @@ beforeEach(async () => {
 
 const writes = async (query = ''): Promise<Json[]> => (await call(sim, 'GET', `/_sim/writes${query}`)).body.writes;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const unsharePath = (share: Json): string => `/v3/service_instances/${share.instance_guid}/relationships/shared_spaces/${share.target_space_guid}`;
+const unsharePath = (share: Json): string =>
+  `/v3/service_instances/${share.instance_guid}/relationships/shared_spaces/${share.target_space_guid}`;
 
 describe('GET /_sim/writes', () => {
   it('lists every non-GET /v3 request in arrival order with its route, path, status and request id; reads and UAA are left out', async () => {
@@ -37,7 +38,9 @@ describe('GET /_sim/writes', () => {
       ['PATCH', '/v3/feature_flags/diego_docker', 'PATCH /v3/feature_flags/:name', 200],
       ['POST', '/v3/fruits', 'POST /v3/fruits', 404],
     ]);
-    expect(log.map((w) => w.request_id)).toEqual([unshare, patch, unknown].map((a) => a.headers.get('x-vcap-request-id')));
+    expect(log.map((w) => w.request_id)).toEqual(
+      [unshare, patch, unknown].map((a) => a.headers.get('x-vcap-request-id')),
+    );
     expect(log[0].at).toBeGreaterThanOrEqual(started - 1);
     expect(log[2].at).toBeLessThanOrEqual(Date.now() + 1);
     expect(log[0].at).toBeLessThan(log[1].at);
@@ -56,7 +59,13 @@ describe('GET /_sim/writes', () => {
     expect((await pending).status).toBe(200);
     expect((await writes())[0].status).toBe(200);
     await call(sim, 'PUT', '/_sim/faults', undefined, { resetRate: 1, routes: ['PATCH /v3/feature_flags/:name'] });
-    await expect(fetch(`${sim.url}/v3/feature_flags/diego_docker`, { method: 'PATCH', headers: { Authorization: `bearer ${admin}` }, body: '{}' })).rejects.toThrow();
+    await expect(
+      fetch(`${sim.url}/v3/feature_flags/diego_docker`, {
+        method: 'PATCH',
+        headers: { Authorization: `bearer ${admin}` },
+        body: '{}',
+      }),
+    ).rejects.toThrow();
     expect((await writes())[1]).toMatchObject({ method: 'PATCH', status: null });
   });
 

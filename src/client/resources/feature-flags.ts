@@ -30,8 +30,17 @@ export class FeatureFlags extends CollectionResource<FeatureFlag, object> {
   }
 
   /** {@link patch}, also answering the status and request id. */
-  async patchWithResult(name: string, update: FeatureFlagUpdate, options: WriteOptions = {}): Promise<WriteResult & { flag: FeatureFlag }> {
-    const response = await this.ctx.transport.request<FeatureFlag>({ method: 'PATCH', path: `/v3/feature_flags/${seg(name)}`, json: update, hooks: options.hooks });
+  async patchWithResult(
+    name: string,
+    update: FeatureFlagUpdate,
+    options: WriteOptions = {},
+  ): Promise<WriteResult & { flag: FeatureFlag }> {
+    const response = await this.ctx.transport.request<FeatureFlag>({
+      method: 'PATCH',
+      path: `/v3/feature_flags/${seg(name)}`,
+      json: update,
+      hooks: options.hooks,
+    });
     return { status: response.status, requestId: response.requestId, flag: response.body };
   }
 }

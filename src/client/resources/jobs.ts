@@ -56,7 +56,12 @@ export class Jobs {
       const job = await this.get(guid);
       if (job.state === 'COMPLETE') return job;
       if (job.state === 'FAILED') {
-        throw new JobFailedError({ jobGuid: job.guid, operation: job.operation, errors: job.errors, url: this.ctx.transport.resolve(`/v3/jobs/${seg(guid)}`).toString() });
+        throw new JobFailedError({
+          jobGuid: job.guid,
+          operation: job.operation,
+          errors: job.errors,
+          url: this.ctx.transport.resolve(`/v3/jobs/${seg(guid)}`).toString(),
+        });
       }
       if (this.ctx.now() + wait > deadline) throw new JobTimeoutError(guid, job.state, timeoutMs);
       await this.ctx.sleep(wait);

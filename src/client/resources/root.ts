@@ -23,7 +23,12 @@ export class RootResource {
     const response = await this.ctx.transport.request<RootInfo>({ method: 'GET', path: '/', auth: false });
     const body = response.body as Partial<RootInfo> | undefined;
     if (typeof body?.links !== 'object' || body.links === null) {
-      throw new MalformedResponseError({ method: 'GET', url: this.ctx.transport.resolve('/').toString(), status: response.status, reason: 'expected {links} (is this a Cloud Foundry API?)' });
+      throw new MalformedResponseError({
+        method: 'GET',
+        url: this.ctx.transport.resolve('/').toString(),
+        status: response.status,
+        reason: 'expected {links} (is this a Cloud Foundry API?)',
+      });
     }
     return response.body;
   }
@@ -36,7 +41,12 @@ export class RootResource {
     const root = await this.get();
     const href = root.links.login?.href ?? root.links.uaa?.href;
     if (typeof href !== 'string' || href === '') {
-      throw new MalformedResponseError({ method: 'GET', url: this.ctx.transport.resolve('/').toString(), status: 200, reason: 'root has neither links.login nor links.uaa' });
+      throw new MalformedResponseError({
+        method: 'GET',
+        url: this.ctx.transport.resolve('/').toString(),
+        status: 200,
+        reason: 'root has neither links.login nor links.uaa',
+      });
     }
     return href;
   }

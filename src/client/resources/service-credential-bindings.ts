@@ -42,10 +42,14 @@ export interface ServiceCredentialBindingListQuery extends ListQueryBase {
 }
 
 /** Filter names that take guid lists. */
-export type CredentialBindingGuidFilter = 'guids' | 'service_instance_guids' | 'app_guids' | 'service_plan_guids' | 'service_offering_guids';
+export type CredentialBindingGuidFilter =
+  'guids' | 'service_instance_guids' | 'app_guids' | 'service_plan_guids' | 'service_offering_guids';
 
 /** `/v3/service_credential_bindings`; lists are ordered by `created_at` by default (cc-api.md §3.1). */
-export class ServiceCredentialBindings extends CollectionResource<ServiceCredentialBinding, ServiceCredentialBindingListQuery> {
+export class ServiceCredentialBindings extends CollectionResource<
+  ServiceCredentialBinding,
+  ServiceCredentialBindingListQuery
+> {
   constructor(
     ctx: ResourceContext,
     private readonly jobs: Jobs,
@@ -77,7 +81,11 @@ export class ServiceCredentialBindings extends CollectionResource<ServiceCredent
 
   /** {@link delete}, also answering the status and request id. */
   async deleteWithResult(guid: string, options: WriteOptions = {}): Promise<WriteResult & { jobGuid: string | null }> {
-    const response = await this.ctx.transport.request({ method: 'DELETE', path: `/v3/service_credential_bindings/${seg(guid)}`, hooks: options.hooks });
+    const response = await this.ctx.transport.request({
+      method: 'DELETE',
+      path: `/v3/service_credential_bindings/${seg(guid)}`,
+      hooks: options.hooks,
+    });
     const result = { status: response.status, requestId: response.requestId };
     if (response.status !== 202) return { ...result, jobGuid: null };
     const location = response.headers.location;

@@ -85,13 +85,21 @@ export class ServiceInstances extends CollectionResource<ServiceInstance, Servic
   }
 
   /** Pages of `GET /v3/service_instances?<filter>=<guids>`, the guids split into batches (client `guidBatchSize`). */
-  listByGuidFilter(filter: ServiceInstanceGuidFilter, guids: readonly string[], query: Omit<ServiceInstanceListQuery, ServiceInstanceGuidFilter> = {}): AsyncGenerator<Page<ServiceInstance>> {
+  listByGuidFilter(
+    filter: ServiceInstanceGuidFilter,
+    guids: readonly string[],
+    query: Omit<ServiceInstanceListQuery, ServiceInstanceGuidFilter> = {},
+  ): AsyncGenerator<Page<ServiceInstance>> {
     return listBatchedPages(this.ctx, '/v3/service_instances', filter, guids, query);
   }
 
   /** `GET /v3/service_instances/:guid/relationships/shared_spaces` (not paginated). */
   listSharedSpaces(guid: string, fields?: SharedSpacesFields): Promise<SharedSpacesRelationship> {
-    return getResource(this.ctx, `/v3/service_instances/${seg(guid)}/relationships/shared_spaces`, fields === undefined ? undefined : { fields });
+    return getResource(
+      this.ctx,
+      `/v3/service_instances/${seg(guid)}/relationships/shared_spaces`,
+      fields === undefined ? undefined : { fields },
+    );
   }
 
   /** `GET /v3/service_instances/:guid/relationships/shared_spaces/usage_summary`. */
@@ -114,7 +122,11 @@ export class ServiceInstances extends CollectionResource<ServiceInstance, Servic
   }
 
   /** `POST .../relationships/shared_spaces`: all-or-nothing; answers the full shared-space list (cc-api.md §1.1). */
-  async shareToSpaces(guid: string, spaceGuids: readonly string[], options: WriteOptions = {}): Promise<ToMany & { links: { self: Link } }> {
+  async shareToSpaces(
+    guid: string,
+    spaceGuids: readonly string[],
+    options: WriteOptions = {},
+  ): Promise<ToMany & { links: { self: Link } }> {
     const response = await this.ctx.transport.request<ToMany & { links: { self: Link } }>({
       method: 'POST',
       path: `/v3/service_instances/${seg(guid)}/relationships/shared_spaces`,

@@ -12,7 +12,12 @@ export interface ServicePlan extends BaseResource {
   free: boolean;
   costs: unknown[];
   maintenance_info?: Record<string, unknown>;
-  broker_catalog: { id: string; metadata: Record<string, unknown> | null; maximum_polling_duration: number | null; features: Record<string, boolean> };
+  broker_catalog: {
+    id: string;
+    metadata: Record<string, unknown> | null;
+    maximum_polling_duration: number | null;
+    features: Record<string, boolean>;
+  };
   schemas?: unknown;
   relationships: { service_offering: ToOne; space?: ToOne };
   metadata: Metadata;

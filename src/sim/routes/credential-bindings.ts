@@ -33,11 +33,23 @@ function listBindings(ctx: RouteContext): { items: Binding[]; q: ReturnType<type
   const f = ctx.state.foundation;
   const actor = actorOf(ctx);
   const q = parseQuery(ctx.search, {
-    lists: ['names', 'service_instance_guids', 'service_instance_names', 'app_guids', 'app_names', 'service_plan_guids', 'service_plan_names',
-      'service_offering_guids', 'service_offering_names', 'guids'],
+    lists: [
+      'names',
+      'service_instance_guids',
+      'service_instance_names',
+      'app_guids',
+      'app_names',
+      'service_plan_guids',
+      'service_plan_names',
+      'service_offering_guids',
+      'service_offering_names',
+      'guids',
+    ],
     // `type` is a single value although the docs call it a list (cc-api.md §3.1).
     singles: { type: ['app', 'key'] },
-    timestamps: ['created_ats', 'updated_ats'], orderBy: ['created_at', 'updated_at', 'name'], includes: ['app', 'service_instance'],
+    timestamps: ['created_ats', 'updated_ats'],
+    orderBy: ['created_at', 'updated_at', 'name'],
+    includes: ['app', 'service_instance'],
     labelSelector: true,
   });
   // No binding carries labels in the simulator.
@@ -86,44 +98,68 @@ function listBindings(ctx: RouteContext): { items: Binding[]; q: ReturnType<type
 /** Service credential bindings (cc-api.md §3). */
 export const credentialBindingRoutes: RouteDef[] = [
   {
-    method: 'GET', pattern: '/v3/service_credential_bindings',
+    method: 'GET',
+    pattern: '/v3/service_credential_bindings',
     handler: (ctx) => {
       const f = ctx.state.foundation;
       const { items, q } = listBindings(ctx);
-      return ok(listBody(ctx, '/v3/service_credential_bindings', q, items, (b) => presentBinding(b, ctx.baseUrl), (page) => {
-        const included: Record<string, unknown[]> = {};
-        if (q.include.includes('app')) {
-          const apps = [...new Set(page.map((b) => b.appGuid).filter((g): g is string => g !== null))].map((g) => f.appByGuid.get(g)!);
-          included.apps = apps.sort((a, b) => a.index - b.index).map((a) => presentApp(a, ctx.baseUrl));
-        }
-        if (q.include.includes('service_instance')) {
-          const sis = [...new Set(page.map((b) => b.instanceGuid))].map((g) => f.instanceByGuid.get(g)!);
-          included.service_instances = sis.sort((a, b) => a.index - b.index).map((si) => presentInstance(si, ctx.baseUrl));
-        }
-        return included;
-      }));
+      return ok(
+        listBody(
+          ctx,
+          '/v3/service_credential_bindings',
+          q,
+          items,
+          (b) => presentBinding(b, ctx.baseUrl),
+          (page) => {
+            const included: Record<string, unknown[]> = {};
+            if (q.include.includes('app')) {
+              const apps = [...new Set(page.map((b) => b.appGuid).filter((g): g is string => g !== null))].map((g) =>
+                f.appByGuid.get(g)!,
+              );
+              included.apps = apps.sort((a, b) => a.index - b.index).map((a) => presentApp(a, ctx.baseUrl));
+            }
+            if (q.include.includes('service_instance')) {
+              const sis = [...new Set(page.map((b) => b.instanceGuid))].map((g) => f.instanceByGuid.get(g)!);
+              included.service_instances = sis
+                .sort((a, b) => a.index - b.index)
+                .map((si) => presentInstance(si, ctx.baseUrl));
+            }
+            return included;
+          },
+        ),
+      );
     },
   },
   {
-    method: 'GET', pattern: '/v3/service_credential_bindings/:guid',
+    method: 'GET',
+    pattern: '/v3/service_credential_bindings/:guid',
     handler: (ctx) => ok(presentBinding(findBinding(ctx), ctx.baseUrl)),
   },
   {
-    method: 'GET', pattern: '/v3/service_credential_bindings/:guid/details',
+    method: 'GET',
+    pattern: '/v3/service_credential_bindings/:guid/details',
     handler: (ctx) => {
       const f = ctx.state.foundation;
       const b = findBinding(ctx);
       if (!actorOf(ctx).canReadSecretsIn(f.bindingSpaceGuid(b) ?? '')) throw notAuthorized();
       const si = f.instanceByGuid.get(b.instanceGuid)!;
       if (si.type === 'user-provided') {
-        return ok({ credentials: { ...si.credentials }, ...(si.syslogDrainUrl && { syslog_drain_url: si.syslogDrainUrl }), volume_mounts: [] });
+        return ok({
+          credentials: { ...si.credentials },
+          ...(si.syslogDrainUrl && { syslog_drain_url: si.syslogDrainUrl }),
+          volume_mounts: [],
+        });
       }
       const offering = f.offeringByGuid.get(f.planByGuid.get(si.planGuid!)!.offeringGuid)!;
       const username = `u${b.guid.slice(0, 8)}`;
       const password = `p${b.guid.slice(-12)}`;
       return ok({
         credentials: {
-          [offering.hostKey]: offering.host, port: offering.port, name: `db_${si.guid.slice(0, 8)}`, username, password,
+          [offering.hostKey]: offering.host,
+          port: offering.port,
+          name: `db_${si.guid.slice(0, 8)}`,
+          username,
+          password,
           uri: `${offering.scheme}://${username}:${password}@${offering.host}:${offering.port}/${si.guid.slice(0, 8)}`,
         },
         volume_mounts: [],
@@ -131,7 +167,8 @@ export const credentialBindingRoutes: RouteDef[] = [
     },
   },
   {
-    method: 'DELETE', pattern: '/v3/service_credential_bindings/:guid',
+    method: 'DELETE',
+    pattern: '/v3/service_credential_bindings/:guid',
     handler: (ctx) => {
       const f = ctx.state.foundation;
       const actor = actorOf(ctx);
@@ -144,4 +181,3 @@ export const credentialBindingRoutes: RouteDef[] = [
     },
   },
 ];
-

@@ -23,25 +23,34 @@ function updateErrors(raw: Record<string, unknown>): string[] {
 /** Feature flags (cc-api.md §5, §13): GET for all roles, PATCH admin only. */
 export const featureFlagRoutes: RouteDef[] = [
   {
-    method: 'GET', pattern: '/v3/feature_flags',
+    method: 'GET',
+    pattern: '/v3/feature_flags',
     // FeatureFlagsListMessage + FeatureFlagListFetcher: every default flag, a written one in place of its default,
     // ordered by name; with updated_ats only the written flags, filtered.
     handler: (ctx) => {
       const q = parseQuery(ctx.search, {
-        orderBy: ['name'], timestamps: ['created_ats', 'updated_ats'], ignored: ['guids'],
+        orderBy: ['name'],
+        timestamps: ['created_ats', 'updated_ats'],
+        ignored: ['guids'],
         refused: { created_ats: "Filtering by 'created_ats' is not allowed on this resource." },
       });
       const updated = q.timestamps.get('updated_ats');
       let flags: FeatureFlag[] = [...ctx.state.foundation.featureFlags.values()];
-      if (updated) flags = flags.filter((flag) => flag.updatedAt !== null && matchesTimestamps(flag.updatedAt, updated));
+      if (updated)
+        flags = flags.filter((flag) => flag.updatedAt !== null && matchesTimestamps(flag.updatedAt, updated));
       const dir = q.orderBy?.desc ? -1 : 1;
       const items = flags.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) * dir);
       // ListPaginator: the total is the whole list's, even past the end.
-      return ok(listBody(ctx, '/v3/feature_flags', q, items, (flag) => presentFlag(flag, ctx.baseUrl), undefined, { totalFromPage: false }));
+      return ok(
+        listBody(ctx, '/v3/feature_flags', q, items, (flag) => presentFlag(flag, ctx.baseUrl), undefined, {
+          totalFromPage: false,
+        }),
+      );
     },
   },
   {
-    method: 'GET', pattern: '/v3/feature_flags/:name',
+    method: 'GET',
+    pattern: '/v3/feature_flags/:name',
     handler: (ctx) => {
       const flag = ctx.state.foundation.featureFlags.get(ctx.params.name!);
       if (!flag) throw resourceNotFound('Feature flag');
@@ -49,7 +58,8 @@ export const featureFlagRoutes: RouteDef[] = [
     },
   },
   {
-    method: 'PATCH', pattern: '/v3/feature_flags/:name',
+    method: 'PATCH',
+    pattern: '/v3/feature_flags/:name',
     handler: (ctx) => {
       // The flag is looked up before the admin check, so anyone learns an unknown name is unknown.
       const flag = ctx.state.foundation.featureFlags.get(ctx.params.name!);

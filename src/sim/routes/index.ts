@@ -13,6 +13,15 @@ import { sharedSpaceRoutes } from './shared-spaces.js';
 
 /** Every CC route the simulator serves. */
 export const ALL_ROUTES: RouteDef[] = [
-  ...rootRoutes, ...orgSpaceRoutes, ...securityGroupRoutes, ...serviceCatalogRoutes, ...serviceInstanceRoutes, ...sharedSpaceRoutes,
-  ...credentialBindingRoutes, ...appRoutes, ...featureFlagRoutes, ...auditEventRoutes, ...jobRoutes,
+  ...rootRoutes,
+  ...orgSpaceRoutes,
+  ...securityGroupRoutes,
+  ...serviceCatalogRoutes,
+  ...serviceInstanceRoutes,
+  ...sharedSpaceRoutes,
+  ...credentialBindingRoutes,
+  ...appRoutes,
+  ...featureFlagRoutes,
+  ...auditEventRoutes,
+  ...jobRoutes,
 ];

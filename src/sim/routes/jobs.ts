@@ -5,7 +5,8 @@ import { presentJob } from '../presenters/bindings.js';
 /** `GET /v3/jobs/:guid` (cc-api.md §3.3); all roles may read jobs. */
 export const jobRoutes: RouteDef[] = [
   {
-    method: 'GET', pattern: '/v3/jobs/:guid',
+    method: 'GET',
+    pattern: '/v3/jobs/:guid',
     handler: (ctx) => {
       const f = ctx.state.foundation;
       const job = f.jobs.get(ctx.params.guid!);

@@ -7,7 +7,9 @@ export const CC_V3_VERSION = '3.190.0';
 /** `GET /` (fixture root_global.json; cc-api.md §10): login and uaa both point at this server's `/uaa`. */
 export const rootRoutes: RouteDef[] = [
   {
-    method: 'GET', pattern: '/', auth: false,
+    method: 'GET',
+    pattern: '/',
+    auth: false,
     handler: ({ baseUrl }) =>
       ok({
         links: {
@@ -28,11 +30,22 @@ export const rootRoutes: RouteDef[] = [
       }),
   },
   {
-    method: 'GET', pattern: '/v3', auth: false,
+    method: 'GET',
+    pattern: '/v3',
+    auth: false,
     handler: ({ baseUrl }) => {
       const names = [
-        'apps', 'audit_events', 'feature_flags', 'jobs', 'organizations', 'security_groups', 'service_credential_bindings',
-        'service_instances', 'service_offerings', 'service_plans', 'spaces',
+        'apps',
+        'audit_events',
+        'feature_flags',
+        'jobs',
+        'organizations',
+        'security_groups',
+        'service_credential_bindings',
+        'service_instances',
+        'service_offerings',
+        'service_plans',
+        'spaces',
       ];
       const links: Record<string, { href: string }> = { self: { href: `${baseUrl}/v3` } };
       for (const name of names) links[name] = { href: `${baseUrl}/v3/${name}` };

@@ -14,7 +14,14 @@ export const INSTANCE_FIELDS: Record<string, string[]> = {
   space: ['guid', 'name', 'relationships.organization'],
   'space.organization': ['name', 'guid'],
   service_plan: ['guid', 'name', 'relationships.service_offering'],
-  'service_plan.service_offering': ['name', 'guid', 'description', 'documentation_url', 'tags', 'relationships.service_broker'],
+  'service_plan.service_offering': [
+    'name',
+    'guid',
+    'description',
+    'documentation_url',
+    'tags',
+    'relationships.service_broker',
+  ],
   'service_plan.service_offering.service_broker': ['name', 'guid'],
 };
 
@@ -53,7 +60,11 @@ export function listInstances(f: Foundation, q: ParsedQuery, actor: Actor): Inst
   const orgSpaces = orgGuids ? orgGuids.flatMap((o) => (f.spacesByOrg.get(o) ?? []).map((s) => s.guid)) : null;
   // Start from the most selective index, then apply every filter as a predicate.
   let candidates: Instance[];
-  if (guids) candidates = [...new Set(guids)].map((g) => f.instanceByGuid.get(g)).filter((s): s is Instance => !!s).sort((a, b) => a.index - b.index);
+  if (guids)
+    candidates = [...new Set(guids)]
+      .map((g) => f.instanceByGuid.get(g))
+      .filter((s): s is Instance => !!s)
+      .sort((a, b) => a.index - b.index);
   else if (spaceGuids) candidates = byOwnerOrTarget(f, spaceGuids);
   else if (orgSpaces) candidates = byOwnerOrTarget(f, orgSpaces);
   else if (actor.readableSpaces()) candidates = byOwnerOrTarget(f, actor.readableSpaces()!);
@@ -63,12 +74,15 @@ export function listInstances(f: Foundation, q: ParsedQuery, actor: Actor): Inst
   const names = q.lists.get('names') ? new Set(q.lists.get('names')) : null;
   const planGuids = q.lists.get('service_plan_guids') ? new Set(q.lists.get('service_plan_guids')) : null;
   // service_plan_names is case-insensitive per the docs.
-  const planNames = q.lists.get('service_plan_names') ? new Set(q.lists.get('service_plan_names')!.map((n) => n.toLowerCase())) : null;
+  const planNames = q.lists.get('service_plan_names')
+    ? new Set(q.lists.get('service_plan_names')!.map((n) => n.toLowerCase()))
+    : null;
   const type = q.singles.get('type');
   const created = q.timestamps.get('created_ats');
   const updated = q.timestamps.get('updated_ats');
   const labels = labelMatch(q);
-  const touches = (si: Instance, set: Set<string>): boolean => set.has(si.spaceGuid) || si.sharedSpaceGuids.some((s) => set.has(s));
+  const touches = (si: Instance, set: Set<string>): boolean =>
+    set.has(si.spaceGuid) || si.sharedSpaceGuids.some((s) => set.has(s));
   const items = candidates.filter((si) => {
     if (names && !names.has(si.name)) return false;
     if (spaceSet && !touches(si, spaceSet)) return false;
@@ -89,21 +103,40 @@ export function listInstances(f: Foundation, q: ParsedQuery, actor: Actor): Inst
 
 function included(ctx: RouteContext, q: ParsedQuery, page: Instance[]): Record<string, unknown[]> {
   const f = ctx.state.foundation;
-  return { ...spaceFields(f, page.map((si) => si.spaceGuid), q.fields, actorOf(ctx)), ...planFields(f, page, q.fields) };
+  return {
+    ...spaceFields(
+      f,
+      page.map((si) => si.spaceGuid),
+      q.fields,
+      actorOf(ctx),
+    ),
+    ...planFields(f, page, q.fields),
+  };
 }
 
 /** `GET /v3/service_instances` and `GET /v3/service_instances/:guid`. */
 export const serviceInstanceRoutes: RouteDef[] = [
   {
-    method: 'GET', pattern: '/v3/service_instances',
+    method: 'GET',
+    pattern: '/v3/service_instances',
     handler: (ctx) => {
       const q = parseQuery(ctx.search, LIST_SPEC);
       const items = listInstances(ctx.state.foundation, q, actorOf(ctx));
-      return ok(listBody(ctx, '/v3/service_instances', q, items, (si) => presentInstance(si, ctx.baseUrl), (page) => included(ctx, q, page)));
+      return ok(
+        listBody(
+          ctx,
+          '/v3/service_instances',
+          q,
+          items,
+          (si) => presentInstance(si, ctx.baseUrl),
+          (page) => included(ctx, q, page),
+        ),
+      );
     },
   },
   {
-    method: 'GET', pattern: '/v3/service_instances/:guid',
+    method: 'GET',
+    pattern: '/v3/service_instances/:guid',
     handler: (ctx) => {
       const q = parseQuery(ctx.search, { fields: INSTANCE_FIELDS, paginated: false });
       const si = ctx.state.foundation.instanceByGuid.get(ctx.params.guid!);

@@ -11,7 +11,8 @@ const BASE = '/v3/service_instances/:guid/relationships/shared_spaces';
 /** Shared spaces (cc-api.md §1.1–1.4). Not paginated. */
 export const sharedSpaceRoutes: RouteDef[] = [
   {
-    method: 'GET', pattern: BASE,
+    method: 'GET',
+    pattern: BASE,
     handler: (ctx) => {
       const f = ctx.state.foundation;
       const actor = actorOf(ctx);
@@ -30,7 +31,8 @@ export const sharedSpaceRoutes: RouteDef[] = [
     },
   },
   {
-    method: 'GET', pattern: `${BASE}/usage_summary`,
+    method: 'GET',
+    pattern: `${BASE}/usage_summary`,
     // bound_app_count counts app binding rows whose app is in the space (not distinct apps, not keys): §1.4.
     // CC builds no list message here, so query parameters are ignored rather than refused (cc-api.md §13).
     handler: (ctx) => {
@@ -40,7 +42,10 @@ export const sharedSpaceRoutes: RouteDef[] = [
       const spaces = si.sharedSpaceGuids.map((g) => f.spaceByGuid.get(g)!).sort((a, b) => a.index - b.index);
       const self = `${ctx.baseUrl}/v3/service_instances/${si.guid}`;
       return ok({
-        usage_summary: spaces.map((s) => ({ space: { guid: s.guid }, bound_app_count: f.appBindingsIn(si, s.guid).length })),
+        usage_summary: spaces.map((s) => ({
+          space: { guid: s.guid },
+          bound_app_count: f.appBindingsIn(si, s.guid).length,
+        })),
         links: {
           self: { href: `${self}/relationships/shared_spaces/usage_summary` },
           shared_spaces: { href: `${self}/relationships/shared_spaces` },
@@ -50,7 +55,8 @@ export const sharedSpaceRoutes: RouteDef[] = [
     },
   },
   {
-    method: 'POST', pattern: BASE,
+    method: 'POST',
+    pattern: BASE,
     handler: (ctx) => {
       const si = shareInstance(ctx.state, actorOf(ctx), ctx.params.guid!, ctx.body);
       // The answer lists every shared space afterwards, without a related link.
@@ -61,7 +67,8 @@ export const sharedSpaceRoutes: RouteDef[] = [
     },
   },
   {
-    method: 'DELETE', pattern: `${BASE}/:space_guid`,
+    method: 'DELETE',
+    pattern: `${BASE}/:space_guid`,
     handler: (ctx) => {
       unshareInstance(ctx.state, actorOf(ctx), ctx.params.guid!, ctx.params.space_guid!);
       return { status: 204 };

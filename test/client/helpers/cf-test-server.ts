@@ -60,7 +60,15 @@ export async function startServer(handler: Handler): Promise<TestServer> {
     req.on('end', () => {
       const url = req.url ?? '/';
       const parsed = new URL(url, 'http://x');
-      const seen: SeenRequest = { method: req.method ?? 'GET', url, path: parsed.pathname, query: parsed.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+      const seen: SeenRequest = {
+        method: req.method ?? 'GET',
+        url,
+        path: parsed.pathname,
+        query: parsed.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: Date.now(),
+      };
       requests.push(seen);
       Promise.resolve(handler(seen))
         .then((reply) => {
@@ -68,10 +76,17 @@ export async function startServer(handler: Handler): Promise<TestServer> {
             req.socket.destroy();
             return;
           }
-          const r = reply ?? { status: 404, body: { errors: [{ detail: 'Unknown request', title: 'CF-NotFound', code: 10000 }] } };
+          const r = reply ?? {
+            status: 404,
+            body: { errors: [{ detail: 'Unknown request', title: 'CF-NotFound', code: 10000 }] },
+          };
           const text = r.body === undefined ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
           const cut = r.cutAfter === undefined ? {} : { 'content-length': String(Buffer.byteLength(text)) };
-          res.writeHead(r.status, { ...(r.body !== undefined && typeof r.body !== 'string' ? { 'content-type': 'application/json' } : {}), ...cut, ...r.headers });
+          res.writeHead(r.status, {
+            ...(r.body !== undefined && typeof r.body !== 'string' ? { 'content-type': 'application/json' } : {}),
+            ...cut,
+            ...r.headers,
+          });
           if (r.cutAfter !== undefined) {
             res.write(text.slice(0, r.cutAfter), () => req.socket.destroy());
             return;
@@ -104,14 +119,35 @@ export function makeJwt(claims: Record<string, unknown>): string {
 }
 
 /** A token response for `scopes`, valid `expiresIn` seconds from `nowMs`. */
-export function tokenReply(opts: { access: string; refresh?: string; scopes?: string[]; expiresIn?: number; nowMs?: number; userName?: string }): Reply {
+export function tokenReply(opts: {
+  access: string;
+  refresh?: string;
+  scopes?: string[];
+  expiresIn?: number;
+  nowMs?: number;
+  userName?: string;
+}): Reply {
   const expiresIn = opts.expiresIn ?? 1200;
   const exp = Math.floor((opts.nowMs ?? Date.now()) / 1000) + expiresIn;
   const scopes = opts.scopes ?? ['cloud_controller.admin'];
-  const access_token = makeJwt({ jti: opts.access, exp, scope: scopes, user_name: opts.userName ?? 'admin', user_id: 'u-1', client_id: 'cf' });
+  const access_token = makeJwt({
+    jti: opts.access,
+    exp,
+    scope: scopes,
+    user_name: opts.userName ?? 'admin',
+    user_id: 'u-1',
+    client_id: 'cf',
+  });
   return {
     status: 200,
-    body: { access_token, token_type: 'bearer', expires_in: expiresIn, scope: scopes.join(' '), jti: opts.access, ...(opts.refresh ? { refresh_token: opts.refresh } : {}) },
+    body: {
+      access_token,
+      token_type: 'bearer',
+      expires_in: expiresIn,
+      scope: scopes.join(' '),
+      jti: opts.access,
+      ...(opts.refresh ? { refresh_token: opts.refresh } : {}),
+    },
   };
 }
 

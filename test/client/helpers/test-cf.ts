@@ -1,5 +1,14 @@
 import { CfClient, type CfClientOptions } from '../../../src/client/index.js';
-import { recordingSleep, rootReply, startServer, tokenReply, type Handler, type Reply, type SeenRequest, type TestServer } from './cf-test-server.js';
+import {
+  recordingSleep,
+  rootReply,
+  startServer,
+  tokenReply,
+  type Handler,
+  type Reply,
+  type SeenRequest,
+  type TestServer,
+} from './cf-test-server.js';
 
 /** A fake CC + UAA: `GET /` and `POST /oauth/token` are answered unless `handler` answers them first. */
 export interface FakeCf extends TestServer {
@@ -29,7 +38,10 @@ export async function startCf(handler: Handler, token?: (req: SeenRequest, n: nu
 }
 
 /** A client against `cf` with pacing off and a recording sleep; extra options override. */
-export function testClient(cf: { url: string }, extra: Partial<CfClientOptions> = {}): { client: CfClient; waits: number[] } {
+export function testClient(
+  cf: { url: string },
+  extra: Partial<CfClientOptions> = {},
+): { client: CfClient; waits: number[] } {
   const { sleep, waits } = recordingSleep();
   const client = new CfClient({
     api: cf.url,

@@ -16,12 +16,20 @@ export interface Answer<T = Json> {
 }
 
 /** Calls the simulator over real HTTP. `path` may be absolute (a pagination href). */
-export async function call<T = Json>(sim: RunningSim, method: string, path: string, token?: string, body?: unknown): Promise<Answer<T>> {
+export async function call<T = Json>(
+  sim: RunningSim,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+): Promise<Answer<T>> {
   const headers: Record<string, string> = {};
   if (token) headers.Authorization = `bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await fetch(path.startsWith('http') ? path : `${sim.url}${path}`, {
-    method, headers, ...(body !== undefined && { body: JSON.stringify(body) }),
+    method,
+    headers,
+    ...(body !== undefined && { body: JSON.stringify(body) }),
   });
   const text = await res.text();
   let parsed: unknown = undefined;
@@ -45,7 +53,11 @@ export async function tokenRequest(sim: RunningSim, form: Record<string, string>
 /** An access token for one of the generated users (password grant, client `cf`). */
 export async function login(sim: RunningSim, role: SimUserRole = 'admin'): Promise<string> {
   const user = sim.users[role];
-  const answer = await tokenRequest(sim, { grant_type: 'password', username: user.username, password: user.password }, 'cf:');
+  const answer = await tokenRequest(
+    sim,
+    { grant_type: 'password', username: user.username, password: user.password },
+    'cf:',
+  );
   if (answer.status !== 200) throw new Error(`login ${role} failed: ${answer.text}`);
   return answer.body.access_token as string;
 }
