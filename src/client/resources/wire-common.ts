@@ -1,4 +1,4 @@
-/** Wire shapes shared by every CC v3 resource (cc-api.md; fixtures in shared/fixtures/cc-docs). */
+/** Wire shapes shared by every CC v3 resource (cc-api.md; fixtures in test/fixtures/cc-docs). */
 
 /** `{href}` link. */
 export interface Link {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { FIXTURES_DIR } from '../../helpers/fixtures-dir.js';
 
-/** Where the recorded CC docs bodies live (../shared/fixtures/cc-docs). */
+/** Where the recorded CC docs bodies live (test/fixtures/cc-docs). */
 export const FIXTURES = FIXTURES_DIR;
 
 /** A fixture's raw text. */
