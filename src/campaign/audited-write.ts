@@ -18,7 +18,8 @@ export function auditedWrite(
     path: string;
     itemId?: string;
     gate?: RateGate;
-    onSent?: (sent: SentWrite) => Promise<void>;
+    /** An unshare DELETE: also remembered as its item's last one. */
+    unshare?: boolean;
   },
 ): WriteHooks {
   return {
@@ -33,8 +34,7 @@ export function auditedWrite(
         send: n,
         ...(write.itemId !== undefined && { itemId: write.itemId }),
       };
-      await store.auditSent(campaignId, sent);
-      await write.onSent?.(sent);
+      await store.auditSent(campaignId, sent, { unshare: write.unshare === true });
     },
     async afterAnswer({ requestId }, answer) {
       const at = new Date().toISOString();

@@ -116,19 +116,21 @@ export class CampaignStore {
     return (await this.redis.lrange(this.key(id, 'ledger'), 0, -1)).map((text) => JSON.parse(text));
   }
 
-  /** Records a write before it leaves the process, so a crash between send and answer still leaves a trace. */
-  async auditSent(id: string, write: SentWrite): Promise<void> {
-    await this.redis.rpush(this.key(id, 'audit'), JSON.stringify(write));
+  /**
+   * Records a write before it leaves the process, so a crash between send and answer still leaves a trace. An
+   * unshare is also remembered as its item's last one (one transaction, one round trip before the send), so a re-run
+   * after a crash can find its answer, or that none came.
+   */
+  async auditSent(id: string, write: SentWrite, options: { unshare?: boolean } = {}): Promise<void> {
+    const multi = this.redis.multi().rpush(this.key(id, 'audit'), JSON.stringify(write));
+    if (options.unshare && write.itemId !== undefined)
+      multi.hset(this.key(id, 'unshare-sent'), write.itemId, JSON.stringify(write));
+    await multi.exec();
   }
 
   /** Completes a sent write with what came back. */
   async auditAnswer(id: string, writeId: string, answer: WriteAnswer): Promise<void> {
     await this.redis.hset(this.key(id, 'audit-answers'), writeId, JSON.stringify(answer));
-  }
-
-  /** Remembers the last unshare DELETE sent for an item, so a re-run after a crash can find its answer (or none). */
-  async noteUnshareSent(id: string, write: SentWrite & { itemId: string }): Promise<void> {
-    await this.redis.hset(this.key(id, 'unshare-sent'), write.itemId, JSON.stringify(write));
   }
 
   /** The last unshare DELETE sent for an item, with its answer (null: sent, answer unknown), if any was sent. */

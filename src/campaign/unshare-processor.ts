@@ -173,7 +173,7 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
             path: unsharePath,
             itemId,
             gate,
-            onSent: (write) => store.noteUnshareSent(campaignId, { ...write, itemId }),
+            unshare: true,
           }),
         });
       } catch (error) {
