@@ -1,4 +1,5 @@
 import type { Logger } from '../log.js';
+import type { RetryWait } from './retry-policy.js';
 
 /** Log in as a user with the password grant, as `cf login` does (cc-api.md §10). */
 export interface PasswordAuth {
@@ -60,6 +61,8 @@ export interface CfClientOptions {
   tokenRefreshSkewMs?: number;
   /** @defaultValue silentLogger */
   log?: Logger;
+  /** Told before every wait between retries, so a command can say what it is waiting for. */
+  onRetryWait?: (wait: RetryWait) => void;
   /** Injectable for tests. @defaultValue a setTimeout promise */
   sleep?: (ms: number) => Promise<void>;
   /** Injectable for tests. @defaultValue Date.now */
@@ -94,6 +97,7 @@ export interface NormalisedClientOptions {
   guidBatchSize: number;
   tokenRefreshSkewMs: number;
   log: Logger | undefined;
+  onRetryWait: ((wait: RetryWait) => void) | undefined;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
   random: () => number;
@@ -116,6 +120,7 @@ const TOP_KEYS = [
   'guidBatchSize',
   'tokenRefreshSkewMs',
   'log',
+  'onRetryWait',
   'sleep',
   'now',
   'random',
@@ -239,6 +244,7 @@ export function normaliseClientOptions(input: CfClientOptions): NormalisedClient
     guidBatchSize: number(input.guidBatchSize, 'guidBatchSize', d.guidBatchSize, { min: 1, integer: true }),
     tokenRefreshSkewMs: number(input.tokenRefreshSkewMs, 'tokenRefreshSkewMs', d.tokenRefreshSkewMs, { min: 0 }),
     log: input.log,
+    onRetryWait: input.onRetryWait === undefined ? undefined : fn(input.onRetryWait, 'onRetryWait', () => {}),
     sleep: fn(input.sleep, 'sleep', defaultSleep),
     now: fn(input.now, 'now', Date.now),
     random: fn(input.random, 'random', Math.random),

@@ -19,8 +19,14 @@ export interface PacerOptions {
   sleep: (ms: number) => Promise<void>;
 }
 
-/** Runs request functions under a per-group start-rate cap and in-flight cap. */
+/** Gives request sends a per-group start-rate cap and in-flight cap. */
 export interface Pacer {
+  /**
+   * Waits for a slot of the group and for the group's next start time; the caller sends, then calls the returned
+   * release once the send has its answer (or none). Releasing twice is harmless.
+   */
+  acquire(group: RequestGroup): Promise<() => void>;
+  /** Runs `fn` inside one slot. */
   run<T>(group: RequestGroup, fn: () => Promise<T>): Promise<T>;
 }
 
@@ -43,18 +49,41 @@ export function createPacer(options: PacerOptions): Pacer {
   });
   const groups: Record<RequestGroup, Group> = { read: make(options.read), write: make(options.write) };
 
+  const spaceStart = async (group: Group): Promise<void> => {
+    if (group.intervalMs <= 0) return;
+    const current = now();
+    const start = Math.max(current, group.nextStart);
+    group.nextStart = start + group.intervalMs;
+    if (start > current) await options.sleep(start - current);
+  };
+
   return {
-    run(groupName, fn) {
+    acquire(groupName) {
       const group = groups[groupName];
-      return group.limit(async () => {
-        if (group.intervalMs > 0) {
-          const current = now();
-          const start = Math.max(current, group.nextStart);
-          group.nextStart = start + group.intervalMs;
-          if (start > current) await options.sleep(start - current);
-        }
-        return fn();
+      // The slot is held by a p-limit task that ends when the caller releases: a send is not a function we can hand
+      // to p-limit, since it begins in one got hook and ends in another.
+      return new Promise((resolveAcquire, rejectAcquire) => {
+        void group.limit(
+          () =>
+            new Promise<void>((release) => {
+              spaceStart(group).then(
+                () => resolveAcquire(release),
+                (error: unknown) => {
+                  release();
+                  rejectAcquire(error);
+                },
+              );
+            }),
+        );
       });
+    },
+    async run(groupName, fn) {
+      const release = await this.acquire(groupName);
+      try {
+        return await fn();
+      } finally {
+        release();
+      }
     },
   };
 }

@@ -104,3 +104,17 @@ function parseRetryAfter(value: string | undefined, now: number): number | undef
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
 }
+
+/** A wait between two sends of one request, as a command may report it. */
+export interface RetryWait {
+  method: string;
+  /** The redacted path. */
+  path: string;
+  /** What went wrong: `429 Too Many Requests`, `503 Service Unavailable`, `ECONNREFUSED`, `unreadable answer`. */
+  cause: string;
+  delayMs: number;
+  source: RetryDelay['source'];
+  /** 1-based number of the retry about to be sent. */
+  retry: number;
+  limit: number;
+}

@@ -1,9 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { RequestError, type Got } from 'got';
+import {
+  ParseError,
+  RequestError,
+  type AfterResponseHook,
+  type BeforeErrorHook,
+  type BeforeRequestHook,
+  type BeforeRetryHook,
+  type Got,
+  type Response,
+  type RetryObject,
+} from 'got';
 import { silentLogger, type Logger } from '../log.js';
+import { ccCodeOf, errorItems, header, pickHeaders, shortMessage, statusText, type Headers } from './answer.js';
 import { createGot } from './create-got.js';
 import { encodeQuery, type Query } from './encode-query.js';
-import { CfApiError, MalformedResponseError, NetworkError, RateLimitWaitError, type CfErrorItem } from './errors.js';
+import { CfApiError, MalformedResponseError, NetworkError, RateLimitWaitError } from './errors.js';
 import { createPacer, type Pacer, type RequestGroup } from './pacing.js';
 import { redactUrl, redactedPath as fullRedactedPath } from './redact-url.js';
 import {
@@ -11,13 +22,14 @@ import {
   isRetryableNetworkError,
   isRetryableStatus,
   isRetryableUnreadableAnswer,
+  type RetryDelay,
+  type RetryWait,
 } from './retry-policy.js';
+
+export type { Headers } from './answer.js';
 
 /** HTTP methods the client sends. */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-
-/** Response headers as Node gives them. */
-export type Headers = Record<string, string | string[] | undefined>;
 
 /** Supplies and renews the Authorization header (see `auth.ts`). */
 export interface Authorizer {
@@ -97,6 +109,8 @@ export interface TransportRequest {
   idempotent?: boolean;
   /** Run around every HTTP send of this request (see {@link WriteHooks}). */
   hooks?: WriteHooks;
+  /** Retries after faults for this request. @defaultValue the client's `retry.limit` */
+  retryLimit?: number;
 }
 
 /** A parsed response. `body` is `undefined` for an empty body (204, 202). */
@@ -108,12 +122,6 @@ export interface TransportResponse<T = unknown> {
   requestId: string;
 }
 
-/** How one send ended; hook errors are thrown instead, so they are never mistaken for a retryable fault. */
-type SendOutcome =
-  | { kind: 'response'; response: TransportResponse }
-  | { kind: 'no-answer'; error: NetworkError }
-  | { kind: 'unreadable'; error: MalformedResponseError };
-
 /** Settings of a {@link Transport}; all already normalised (see `client-options.ts`). */
 export interface TransportSettings {
   api: URL;
@@ -123,6 +131,7 @@ export interface TransportSettings {
   retry: { limit: number; baseMs: number; capMs: number; maxWaitMs: number };
   pacing: { readsPerSecond: number; writesPerSecond: number; maxInFlight: number; maxWritesInFlight: number };
   log?: Logger | undefined;
+  onRetryWait?: ((wait: RetryWait) => void) | undefined;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
   random: () => number;
@@ -136,40 +145,41 @@ function redactedPath(url: URL): string {
   return path.length > MAX_LOGGED_PATH ? `${path.slice(0, MAX_LOGGED_PATH)}…(${path.length} chars)` : path;
 }
 
-function header(headers: Headers, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
+/** What one request carries through got's hooks, across its sends (got keeps it in `options.context`). */
+interface SendState {
+  req: TransportRequest;
+  url: URL;
+  group: RequestGroup;
+  /** The bearer value for the next send; `undefined` for requests without auth. */
+  authorization: string | undefined;
+  /** HTTP sends so far. */
+  sends: number;
+  /** The current send. */
+  attempt: SendAttempt | undefined;
+  startedAt: number;
+  /** Frees the current send's pacer slot; unset once freed. */
+  release: (() => void) | undefined;
+  /** Whether the current send's answer (or its absence) has been reported to the hooks. */
+  answered: boolean;
+  /** Retries after faults; the resend after a token renewal is not one. */
+  faultRetries: number;
+  renewedToken: boolean;
+  /** An error of ours (a write hook, the authorizer, a refused wait): it ends the request and is thrown as it is. */
+  raised: unknown;
 }
 
-/** Maps the v3 envelope, or the v2 one `{description,error_code,code}` (cc-api.md §9), to error items. */
-function errorItems(body: unknown): CfErrorItem[] | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
-  const record = body as Record<string, unknown>;
-  if (Array.isArray(record.errors)) {
-    return record.errors
-      .filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null)
-      .map((e) => ({
-        detail: typeof e.detail === 'string' ? e.detail : undefined,
-        title: typeof e.title === 'string' ? e.title : undefined,
-        code: typeof e.code === 'number' ? e.code : undefined,
-      }));
-  }
-  if (typeof record.error_code === 'string') {
-    return [
-      {
-        detail: typeof record.description === 'string' ? record.description : undefined,
-        title: record.error_code,
-        code: typeof record.code === 'number' ? record.code : undefined,
-      },
-    ];
-  }
-  return undefined;
+const STATE = 'cfSharesSend';
+
+function stateOf(options: { context: Record<string, unknown> } | undefined): SendState | undefined {
+  return options?.context[STATE] as SendState | undefined;
 }
 
 /**
- * The layered transport: pacing → auth (one renewal on 401 CF-InvalidAuthToken) → retry (429/5xx/network/unreadable
- * reads, honouring Retry-After) around one got instance (style.md trait 3); a request's write hooks run inside the
- * pacer slot, around each send.
+ * The layered transport (style.md trait 3): one got instance whose retry options and hooks carry pacing (a slot and a
+ * start time per send, `beforeRequest`), auth (the token per send, one renewal on 401 CF-InvalidAuthToken in
+ * `afterResponse`), retry (`calculateDelay` over `retry-policy.ts`) and a request's write hooks around each send. What
+ * got cannot do stays here: waiting on the client's clock (`settings.sleep`, shared with pacing, so waits are tested
+ * without timers), a retry limit that the token renewal does not use up, and typed errors for what CC answered.
  */
 export class Transport {
   readonly api: URL;
@@ -185,7 +195,16 @@ export class Transport {
     this.settings = settings;
     this.api = settings.api;
     this.log = settings.log ?? silentLogger;
-    this.got = createGot(settings);
+    this.got = createGot(
+      { ...settings, retryLimit: settings.retry.limit },
+      {
+        beforeRequest: [this.beforeRequest],
+        afterResponse: [this.afterResponse],
+        beforeRetry: [this.beforeRetry],
+        beforeError: [this.beforeError],
+      },
+      this.calculateDelay,
+    );
     this.pacer = createPacer({
       read: { perSecond: settings.pacing.readsPerSecond, maxInFlight: settings.pacing.maxInFlight },
       write: { perSecond: settings.pacing.writesPerSecond, maxInFlight: settings.pacing.maxWritesInFlight },
@@ -226,95 +245,294 @@ export class Transport {
     if (useAuth && url.origin !== this.api.origin) {
       throw new Error(`refusing to send the API token to ${url.origin} (API is ${this.api.origin})`);
     }
-    const group = req.group ?? (req.method === 'GET' ? 'read' : 'write');
-    const { retry } = this.settings;
-    let retries = 0;
-    let sends = 0;
-    let renewedToken = false;
-
-    for (;;) {
-      let authorization: string | undefined;
-      if (useAuth) {
-        if (!this.authorizer) throw new Error('transport has no authorizer; call login() first');
-        authorization = await this.authorizer.authorization();
-      }
-      sends += 1;
-      const n = sends;
-      const outcome = await this.pacer.run(group, () => this.send(req, url, authorization, n));
-      if (outcome.kind !== 'response') {
-        const lost = outcome.kind === 'no-answer';
-        const retryable = lost
-          ? isRetryableNetworkError(outcome.error.code, req.method, req.idempotent)
-          : isRetryableUnreadableAnswer(req.method, req.idempotent);
-        if (!retryable || retries >= retry.limit) throw outcome.error;
-        const { delayMs } = computeRetryDelay({
-          attempt: retries,
-          now: this.settings.now(),
-          baseMs: retry.baseMs,
-          capMs: retry.capMs,
-          random: this.settings.random(),
-        });
-        // The reason, never the body: an unreadable token or /details answer may still hold a credential.
-        const fault = lost
-          ? { code: outcome.error.code }
-          : { status: outcome.error.status, reason: outcome.error.reason };
-        this.log.info(
-          { method: req.method, path: redactedPath(url), ...fault, retryInMs: delayMs, retry: retries + 1 },
-          lost ? 'network error, retrying' : 'unreadable answer, retrying',
-        );
-        retries += 1;
-        await this.settings.sleep(delayMs);
-        continue;
-      }
-      const { response } = outcome;
-      if (response.status < 400) return response as TransportResponse<T>;
-
-      const apiError = this.toApiError(req.method, url, response);
-      if (response.status === 401 && apiError.code === 1000 && authorization !== undefined && !renewedToken) {
-        // An expired token gives 401 CF-InvalidAuthToken: renew, then retry exactly once (cc-api.md §9).
-        renewedToken = true;
-        this.authorizer?.invalidate(authorization);
-        this.log.debug({ method: req.method, path: redactedPath(url) }, 'token rejected, renewing');
-        continue;
-      }
-      if (retries < retry.limit && isRetryableStatus(response.status, apiError.code)) {
-        const now = this.settings.now();
-        const delay = computeRetryDelay({
-          attempt: retries,
-          retryAfter: header(response.headers, 'retry-after'),
-          // CC sends X-RateLimit-Reset on every response to a limited user (cc-api.md §8.1): it means "wait" only on a 429.
-          rateLimitReset: response.status === 429 ? header(response.headers, 'x-ratelimit-reset') : undefined,
-          now,
-          baseMs: retry.baseMs,
-          capMs: retry.capMs,
-          random: this.settings.random(),
-        });
-        if (delay.source !== 'backoff' && delay.delayMs > retry.maxWaitMs) {
-          throw new RateLimitWaitError({
-            ...this.errorInit(req.method, url, response),
-            statusText: statusText(response.status),
-            waitMs: delay.delayMs,
-            resetAt: new Date(now + delay.delayMs),
-          });
-        }
-        this.log.info(
-          {
-            method: req.method,
-            path: redactedPath(url),
-            status: response.status,
-            code: apiError.code,
-            retryInMs: delay.delayMs,
-            retry: retries + 1,
-          },
-          'retrying',
-        );
-        retries += 1;
-        await this.settings.sleep(delay.delayMs);
-        continue;
-      }
-      if (req.throwHttpErrors === false) return response as TransportResponse<T>;
-      throw apiError;
+    let authorization: string | undefined;
+    if (useAuth) {
+      if (!this.authorizer) throw new Error('transport has no authorizer; call login() first');
+      authorization = await this.authorizer.authorization();
     }
+    const state: SendState = {
+      req,
+      url,
+      group: req.group ?? (req.method === 'GET' ? 'read' : 'write'),
+      authorization,
+      sends: 0,
+      attempt: undefined,
+      startedAt: 0,
+      release: undefined,
+      answered: true,
+      faultRetries: 0,
+      renewedToken: false,
+      raised: undefined,
+    };
+    let answered: TransportResponse;
+    try {
+      const response = await this.got(url, {
+        method: req.method,
+        ...(req.headers === undefined ? {} : { headers: req.headers }),
+        ...(req.json === undefined ? {} : { json: req.json }),
+        ...(req.form === undefined ? {} : { form: req.form }),
+        context: { [STATE]: state },
+      });
+      // A refused wait ends the request on its 429, which got then hands back as the answer.
+      if (state.raised !== undefined) throw state.raised;
+      answered = this.answerOf(state, response);
+    } catch (error) {
+      if (state.raised !== undefined) throw state.raised;
+      answered = this.unreadAnswer(state, error);
+    } finally {
+      state.release?.();
+    }
+    if (answered.status < 400) return answered as TransportResponse<T>;
+    if (req.throwHttpErrors === false) return answered as TransportResponse<T>;
+    throw this.toApiError(req.method, url, answered);
+  }
+
+  /** Per send: a pacer slot and start time, a fresh request id, the token, then the request's `beforeSend`. */
+  private readonly beforeRequest: BeforeRequestHook = async (options) => {
+    const state = stateOf(options);
+    if (state === undefined) return;
+    try {
+      state.release = await this.pacer.acquire(state.group);
+      state.sends += 1;
+      const attempt: SendAttempt = { n: state.sends, requestId: randomUUID() };
+      state.attempt = attempt;
+      options.headers['x-vcap-request-id'] = attempt.requestId;
+      if (state.authorization !== undefined) options.headers.authorization = state.authorization;
+      // Inside the slot and right before the send: a rate gate or write-ahead entry here matches the real send.
+      await state.req.hooks?.beforeSend(attempt);
+      // From here on the send happens, so its answer, or the lack of one, is reported.
+      state.answered = false;
+      state.startedAt = this.settings.now();
+      if (state.req.counter === 'uaa') this.uaaCount += 1;
+      else this.apiCount += 1;
+    } catch (error) {
+      state.raised ??= error;
+      throw error;
+    }
+  };
+
+  /** Every answer with a readable body: report it, free the slot, and renew a rejected token once. */
+  private readonly afterResponse: AfterResponseHook = async (response, retryWithMergedOptions) => {
+    const state = stateOf(response.request.options);
+    if (state === undefined) return response;
+    await this.endSend(state, response.statusCode, response.headers as Headers);
+    this.logWarnings(response.headers as Headers);
+    const { authorization } = state;
+    if (
+      response.statusCode === 401 &&
+      authorization !== undefined &&
+      !state.renewedToken &&
+      ccCodeOf(response.body) === 1000
+    ) {
+      // An expired token gives 401 CF-InvalidAuthToken: renew, then send once more (cc-api.md §9). The new token is
+      // fetched in beforeRetry, outside any pacer slot, since the token request is paced too.
+      state.renewedToken = true;
+      this.authorizer?.invalidate(authorization);
+      this.log.debug({ method: state.req.method, path: redactedPath(state.url) }, 'token rejected, renewing');
+      return retryWithMergedOptions({ preserveHooks: true });
+    }
+    return response;
+  };
+
+  /** Before a resend: the token, which the authorizer renews when it was rejected or is about to expire. */
+  private readonly beforeRetry: BeforeRetryHook = async (error) => {
+    const state = stateOf(error.options);
+    if (state?.authorization === undefined || this.authorizer === undefined) return;
+    try {
+      state.authorization = await this.authorizer.authorization();
+    } catch (authError) {
+      state.raised ??= authError;
+      throw authError;
+    }
+  };
+
+  /** The final failure: its send is reported to the hooks if it has not been already. */
+  private readonly beforeError: BeforeErrorHook = async (error) => {
+    const state = stateOf(error.options);
+    if (state !== undefined) await this.endFailedSend(state, error).catch(() => undefined);
+    return error;
+  };
+
+  /**
+   * got asks after every failed send whether to send again. The answer is `retry-policy.ts`'s: which faults, how many,
+   * how long (Retry-After, X-RateLimit-Reset, else backoff with jitter). We wait here on the client's clock and hand got
+   * its minimum delay.
+   */
+  private readonly calculateDelay = async ({ error }: RetryObject): Promise<number> => {
+    const state = stateOf(error.options);
+    if (state === undefined) return 0;
+    try {
+      await this.endFailedSend(state, error);
+    } catch {
+      return 0;
+    }
+    if (state.raised !== undefined) return 0;
+    if (error.name === 'RetryError') return 1;
+    const delay = this.retryDelay(state, error);
+    if (delay === undefined) return 0;
+    state.faultRetries += 1;
+    this.settings.onRetryWait?.({
+      method: state.req.method,
+      path: redactedPath(state.url),
+      cause: causeOf(error),
+      delayMs: delay.delayMs,
+      source: delay.source,
+      retry: state.faultRetries,
+      limit: state.req.retryLimit ?? this.settings.retry.limit,
+    });
+    await this.settings.sleep(delay.delayMs);
+    return 1;
+  };
+
+  /** How long to wait before the next send after `error`, or `undefined` when there is none to be made. */
+  private retryDelay(state: SendState, error: RequestError): RetryDelay | undefined {
+    const { req, url } = state;
+    const { retry } = this.settings;
+    if (state.faultRetries >= (req.retryLimit ?? retry.limit)) return undefined;
+    const base = {
+      attempt: state.faultRetries,
+      now: this.settings.now(),
+      baseMs: retry.baseMs,
+      capMs: retry.capMs,
+      random: this.settings.random(),
+    };
+    const logged = { method: req.method, path: redactedPath(url), retry: state.faultRetries + 1 };
+    const response = error.response;
+    if (response === undefined) {
+      if (!isRetryableNetworkError(error.code, req.method, req.idempotent)) return undefined;
+      const delay = computeRetryDelay(base);
+      this.log.info({ ...logged, code: error.code, retryInMs: delay.delayMs }, 'network error, retrying');
+      return delay;
+    }
+    if (response.statusCode < 400) {
+      if (!isRetryableUnreadableAnswer(req.method, req.idempotent)) return undefined;
+      const delay = computeRetryDelay(base);
+      // The reason, never the body: an unreadable token or /details answer may still hold a credential.
+      this.log.info(
+        { ...logged, status: response.statusCode, reason: unreadableReason(error), retryInMs: delay.delayMs },
+        'unreadable answer, retrying',
+      );
+      return delay;
+    }
+    const headers = response.headers as Headers;
+    const body = errorBody(response.body);
+    const code = ccCodeOf(body);
+    if (!isRetryableStatus(response.statusCode, code)) return undefined;
+    const delay = computeRetryDelay({
+      ...base,
+      retryAfter: header(headers, 'retry-after'),
+      // CC sends X-RateLimit-Reset on every response to a limited user (cc-api.md §8.1): it means "wait" only on a 429.
+      rateLimitReset: response.statusCode === 429 ? header(headers, 'x-ratelimit-reset') : undefined,
+    });
+    if (delay.source !== 'backoff' && delay.delayMs > retry.maxWaitMs) {
+      const answered = { status: response.statusCode, headers, body, requestId: this.requestIdOf(state, headers) };
+      state.raised = new RateLimitWaitError({
+        ...this.errorInit(req.method, url, answered),
+        statusText: statusText(response.statusCode),
+        waitMs: delay.delayMs,
+        resetAt: new Date(base.now + delay.delayMs),
+      });
+      return undefined;
+    }
+    this.log.info({ ...logged, status: response.statusCode, code, retryInMs: delay.delayMs }, 'retrying');
+    return delay;
+  }
+
+  /** Reports a failed send (an answer whose body could not be read, or none) to the hooks, once. */
+  private async endFailedSend(state: SendState, error: RequestError): Promise<void> {
+    if (state.answered) return;
+    const cut = error.response;
+    const logged = { method: state.req.method, path: redactedPath(state.url), requestId: state.attempt?.requestId };
+    const durationMs = this.settings.now() - state.startedAt;
+    if (cut !== undefined) {
+      // The status line arrived and the body did not, or was not JSON: CC answered, so this is an answer.
+      this.log.debug(
+        { ...logged, status: cut.statusCode, reason: unreadableReason(error), durationMs },
+        'answer unreadable',
+      );
+      await this.endSend(state, cut.statusCode, cut.headers as Headers);
+      return;
+    }
+    this.log.debug({ ...logged, code: error.code, durationMs }, 'request failed');
+    await this.endSend(state, undefined, undefined, error.code ?? shortMessage(error.message));
+  }
+
+  /** Frees the send's slot and reports its answer (a status) or its absence (a network error) to `afterAnswer`. */
+  private async endSend(
+    state: SendState,
+    status: number | undefined,
+    headers: Headers | undefined,
+    networkError?: string,
+  ): Promise<void> {
+    state.release?.();
+    state.release = undefined;
+    if (state.answered || state.attempt === undefined) return;
+    state.answered = true;
+    if (status !== undefined && networkError === undefined) {
+      this.log.debug(
+        {
+          method: state.req.method,
+          path: redactedPath(state.url),
+          requestId: state.attempt.requestId,
+          status,
+          durationMs: this.settings.now() - state.startedAt,
+        },
+        'request',
+      );
+    }
+    const answer: SendAnswer =
+      status === undefined
+        ? { networkError: networkError ?? 'no answer' }
+        : { status, requestId: headers === undefined ? null : (header(headers, 'x-vcap-request-id') ?? null) };
+    try {
+      await state.req.hooks?.afterAnswer(state.attempt, answer);
+    } catch (error) {
+      state.raised ??= error;
+      throw error;
+    }
+  }
+
+  /**
+   * What a request that got gave up on amounts to: an error status whose body was cut short is still that status;
+   * anything else is thrown as a typed error (no answer, or a 2xx that could not be read).
+   */
+  private unreadAnswer(state: SendState, error: unknown): TransportResponse {
+    if (!(error instanceof RequestError)) throw error;
+    const { req, url } = state;
+    const cut = error.response;
+    if (cut === undefined) {
+      throw new NetworkError({
+        method: req.method,
+        url: redactUrl(url),
+        code: error.code,
+        detail: error.message,
+        requestId: state.attempt?.requestId,
+      });
+    }
+    const headers = cut.headers as Headers;
+    const requestId = this.requestIdOf(state, headers);
+    // An error status keeps its meaning without its body.
+    if (cut.statusCode >= 400) return { status: cut.statusCode, headers, body: undefined, requestId };
+    throw new MalformedResponseError({
+      method: req.method,
+      url: redactUrl(url),
+      status: cut.statusCode,
+      reason: unreadableReason(error),
+      // Kept hidden on the error: a /details or token answer may hold a credential.
+      ...(error instanceof ParseError && typeof cut.body === 'string' ? { body: cut.body } : {}),
+      requestId,
+    });
+  }
+
+  private answerOf(state: SendState, response: Response<unknown>): TransportResponse {
+    const headers = response.headers as Headers;
+    const body = response.statusCode >= 400 ? errorBody(response.body) : response.body;
+    return { status: response.statusCode, headers, body, requestId: this.requestIdOf(state, headers) };
+  }
+
+  /** The answer's `X-Vcap-Request-Id` (CC answers `<sent>::<uuid>`, cc-api.md §13), else the one we sent. */
+  private requestIdOf(state: SendState, headers: Headers): string {
+    return header(headers, 'x-vcap-request-id') ?? state.attempt?.requestId ?? '';
   }
 
   private errorInit(method: string, url: URL, response: TransportResponse) {
@@ -330,106 +548,6 @@ export class Transport {
 
   private toApiError(method: string, url: URL, response: TransportResponse): CfApiError {
     return new CfApiError({ ...this.errorInit(method, url, response), statusText: statusText(response.status) });
-  }
-
-  private async send(
-    req: TransportRequest,
-    url: URL,
-    authorization: string | undefined,
-    n: number,
-  ): Promise<SendOutcome> {
-    const attempt: SendAttempt = { n, requestId: randomUUID() };
-    // Inside the pacer slot and right before got: a rate gate or write-ahead entry here matches the real send.
-    await req.hooks?.beforeSend(attempt);
-    const started = this.settings.now();
-    if (req.counter === 'uaa') this.uaaCount += 1;
-    else this.apiCount += 1;
-    const logged = { method: req.method, path: redactedPath(url), requestId: attempt.requestId };
-    let raw;
-    try {
-      raw = await this.got(url, {
-        method: req.method,
-        headers: {
-          ...req.headers,
-          'x-vcap-request-id': attempt.requestId,
-          ...(authorization === undefined ? {} : { authorization }),
-        },
-        ...(req.json === undefined ? {} : { json: req.json }),
-        ...(req.form === undefined ? {} : { form: req.form }),
-      });
-    } catch (error) {
-      const code = error instanceof RequestError ? error.code : undefined;
-      const detail = error instanceof Error ? error.message : String(error);
-      const cut = error instanceof RequestError ? error.response : undefined;
-      if (cut !== undefined) {
-        // The status line arrived and the body did not (got 14: ReadError ECONNRESET "The server aborted pending
-        // request", Z_BUF_ERROR for a cut gzip body): CC answered, so this is an answer, not a lost request.
-        const headers = cut.headers as Headers;
-        const answeredId = header(headers, 'x-vcap-request-id');
-        this.log.debug(
-          { ...logged, status: cut.statusCode, code, durationMs: this.settings.now() - started },
-          'answer cut short',
-        );
-        await req.hooks?.afterAnswer(attempt, { status: cut.statusCode, requestId: answeredId ?? null });
-        const requestId = answeredId ?? attempt.requestId;
-        // An error status keeps its meaning without the body, as a non-JSON error body does below.
-        if (cut.statusCode >= 400)
-          return { kind: 'response', response: { status: cut.statusCode, headers, body: undefined, requestId } };
-        return {
-          kind: 'unreadable',
-          error: new MalformedResponseError({
-            method: req.method,
-            url: redactUrl(url),
-            status: cut.statusCode,
-            reason: `body cut short (${code ?? 'read error'})`,
-            requestId,
-          }),
-        };
-      }
-      this.log.debug({ ...logged, code, durationMs: this.settings.now() - started }, 'request failed');
-      await req.hooks?.afterAnswer(attempt, { networkError: code ?? shortMessage(detail) });
-      return {
-        kind: 'no-answer',
-        error: new NetworkError({
-          method: req.method,
-          url: redactUrl(url),
-          code,
-          detail,
-          requestId: attempt.requestId,
-        }),
-      };
-    }
-    const headers = raw.headers as Headers;
-    const answeredId = header(headers, 'x-vcap-request-id');
-    const requestId = answeredId ?? attempt.requestId;
-    this.log.debug({ ...logged, status: raw.statusCode, durationMs: this.settings.now() - started }, 'request');
-    this.logWarnings(headers);
-    await req.hooks?.afterAnswer(attempt, { status: raw.statusCode, requestId: answeredId ?? null });
-    const text = raw.body;
-    let body: unknown;
-    if (text.trim() !== '') {
-      try {
-        // Parsed regardless of Content-Type: CC labels 429 bodies text/plain but sends JSON (cc-api.md §8.1).
-        body = JSON.parse(text);
-      } catch {
-        if (raw.statusCode < 400) {
-          // Not the parser's message: it quotes the start of the body, which may be a credential (/details, UAA).
-          return {
-            kind: 'unreadable',
-            error: new MalformedResponseError({
-              method: req.method,
-              url: redactUrl(url),
-              status: raw.statusCode,
-              reason: 'not JSON',
-              body: text,
-              requestId,
-            }),
-          };
-        }
-        body = undefined;
-      }
-    }
-    return { kind: 'response', response: { status: raw.statusCode, headers, body, requestId } };
   }
 
   private logWarnings(headers: Headers): void {
@@ -448,41 +566,20 @@ export class Transport {
   }
 }
 
-const KEPT_HEADERS = [
-  'content-type',
-  'retry-after',
-  'x-ratelimit-limit',
-  'x-ratelimit-remaining',
-  'x-ratelimit-reset',
-  'x-vcap-request-id',
-  'location',
-];
-
-function pickHeaders(headers: Headers): Headers {
-  const kept: Headers = {};
-  for (const name of KEPT_HEADERS) if (headers[name] !== undefined) kept[name] = headers[name];
-  return kept;
+/** An error body that is not JSON (got keeps it as text) is no body: its status keeps its meaning. */
+function errorBody(body: unknown): unknown {
+  return typeof body === 'string' ? undefined : body;
 }
 
-/** A got message without a code is one line about the connection; cap it so a log line stays a line. */
-function shortMessage(message: string): string {
-  const line = message.split('\n')[0] ?? message;
-  return line.length > 120 ? `${line.slice(0, 120)}…` : line;
+/** Why a 2xx body could not be used, without quoting it. */
+function unreadableReason(error: RequestError): string {
+  return error instanceof ParseError ? 'not JSON' : `body cut short (${error.code ?? 'read error'})`;
 }
 
-function statusText(status: number): string {
-  const texts: Record<number, string> = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    409: 'Conflict',
-    422: 'Unprocessable Entity',
-    429: 'Too Many Requests',
-    500: 'Internal Server Error',
-    502: 'Bad Gateway',
-    503: 'Service Unavailable',
-    504: 'Gateway Timeout',
-  };
-  return texts[status] ?? 'HTTP error';
+/** What made a send fail, in a few words for a person: a status, a connection code, or an unreadable answer. */
+function causeOf(error: RequestError): string {
+  const status = error.response?.statusCode;
+  if (status === undefined) return error.code ?? 'no answer';
+  if (status < 400) return `unreadable answer (${unreadableReason(error)})`;
+  return `${status} ${statusText(status)}`;
 }

@@ -49,9 +49,21 @@ async function loggedIn(extra: Parameters<typeof testClient>[1] = {}) {
 describe('retry', () => {
   it('429 with Retry-After seconds, then 200: waits what CC asked', async () => {
     cf = await scripted([{ status: 429, body: RATE_LIMITED, headers: { 'retry-after': '3' } }, FLAG]);
-    const { client, waits } = await loggedIn();
+    const told: unknown[] = [];
+    const { client, waits } = await loggedIn({ onRetryWait: (wait) => told.push(wait) });
     expect(await client.featureFlags.get('x')).toMatchObject({ name: 'x' });
     expect(waits).toEqual([3000]);
+    expect(told).toEqual([
+      {
+        method: 'GET',
+        path: '/v3/feature_flags/x',
+        cause: '429 Too Many Requests',
+        delayMs: 3000,
+        source: 'retry-after',
+        retry: 1,
+        limit: 5,
+      },
+    ]);
     expect(cf.apiRequests()).toHaveLength(2);
   });
 
@@ -471,7 +483,9 @@ describe('got options', () => {
   it('validates TLS by default; skipSslValidation turns it off', () => {
     const strict = new CfClient({ api: 'https://api.example.org', auth: { username: 'u', password: 'p' } });
     expect(strict.transport.got.defaults.options.https.rejectUnauthorized).toBe(true);
-    expect(strict.transport.got.defaults.options.retry.limit).toBe(0);
+    // got runs the retries; the policy (and the resend after a token renewal, one above the fault limit) is ours.
+    expect(strict.transport.got.defaults.options.retry.limit).toBe(6);
+    expect(strict.transport.got.defaults.options.retry.calculateDelay).toBeTypeOf('function');
     const lax = new CfClient({
       api: 'https://api.example.org',
       auth: { username: 'u', password: 'p' },

@@ -109,6 +109,47 @@ describe('write hooks', () => {
     expect(cf.tokenRequests()).toHaveLength(2);
   });
 
+  it('the resend after a token renewal does not use up the retry limit', async () => {
+    cf = await scripted(UNSHARE, [UNAVAILABLE, INVALID_TOKEN, UNAVAILABLE, { status: 204 }]);
+    const { client, waits } = testClient(cf, { retry: { limit: 2 } });
+    await client.login();
+    const { hooks, events } = recordingHooks();
+    const result = await client.serviceInstances.unshareFromSpace('si', 'sp', { hooks });
+    expect(result.status).toBe(204);
+    expect(events.filter((e) => e.hook === 'afterAnswer').map((e) => (e.answer as { status: number }).status)).toEqual([
+      503, 401, 503, 204,
+    ]);
+    // Two fault retries waited; the renewal resent at once.
+    expect(waits).toHaveLength(2);
+    expect(cf.tokenRequests()).toHaveLength(2);
+  });
+
+  it('a token renewal under one read slot does not wait for the slot its own request holds', async () => {
+    cf = await scripted('/v3/feature_flags/x', [INVALID_TOKEN, { status: 200, body: FLAG }]);
+    // The token request is paced as a read: the rejected GET's slot must be free before the renewal is sent.
+    const { client } = testClient(cf, { pacing: { readsPerSecond: 0, writesPerSecond: 0, maxInFlight: 1 } });
+    await client.login();
+    const read = client.featureFlags.get('x').then(() => 'done');
+    expect(await Promise.race([read, delay(5000).then(() => 'stuck')])).toBe('done');
+    expect(cf.tokenRequests()).toHaveLength(2);
+  });
+
+  it('an error of a hook is thrown as it is and never retried, whatever its code', async () => {
+    cf = await scripted(UNSHARE, [{ status: 204 }]);
+    const { client, waits } = testClient(cf);
+    await client.login();
+    const redisDown = Object.assign(new Error('Connection is closed.'), { code: 'ECONNRESET' });
+    const hooks: WriteHooks = {
+      async beforeSend() {},
+      async afterAnswer() {
+        throw redisDown;
+      },
+    };
+    await expect(client.serviceInstances.unshareFromSpace('si', 'sp', { hooks })).rejects.toBe(redisDown);
+    expect(cf.apiRequests()).toHaveLength(1);
+    expect(waits).toEqual([]);
+  });
+
   it('beforeSend is awaited before the request leaves', async () => {
     cf = await scripted(UNSHARE, [{ status: 204 }]);
     const { client } = testClient(cf);
