@@ -181,17 +181,22 @@ export class NetworkError extends Error {
     detail: string;
     requestId?: string | undefined;
   }) {
-    const origin = originOf(init.url);
-    const lead =
-      init.code === 'ECONNREFUSED' || init.code === 'ENOTFOUND' || init.code === 'EAI_AGAIN'
-        ? `cannot reach ${origin}`
-        : `${init.method} ${pathOf(init.url)} failed`;
     // The cause is rebuilt from the message only: got's own error holds the request options, Authorization included.
-    super(`${lead}: ${init.detail}`, { cause: Object.assign(new Error(init.detail), { code: init.code }) });
+    super(networkMessage(init), { cause: Object.assign(new Error(init.detail), { code: init.code }) });
     this.code = init.code;
     this.method = init.method;
     this.url = init.url;
     this.requestId = init.requestId;
+  }
+}
+
+/** The API URL answers, but not as a Cloud Controller (`GET /` is not CC's root document). */
+export class NotCloudControllerError extends Error {
+  override name = 'NotCloudControllerError';
+  readonly origin: string;
+  constructor(origin: string, answered: string) {
+    super(`${origin} is not a Cloud Controller API: ${answered} (check the API URL)`);
+    this.origin = origin;
   }
 }
 
@@ -239,6 +244,54 @@ export class JobTimeoutError extends Error {
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Connection failures a person can act on, said in their words; anything else keeps Node's first line. */
+const NETWORK_CAUSES: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused (nothing listens there; check the API URL)',
+  ENOTFOUND: 'host not found (check the API URL)',
+  EAI_AGAIN: 'host name lookup failed for now (DNS)',
+  ENETUNREACH: 'network unreachable',
+  EHOSTUNREACH: 'host unreachable',
+  ETIMEDOUT: 'no answer in time',
+  ECONNRESET: 'the server closed the connection without an HTTP answer (is this a Cloud Controller API?)',
+  EPROTO: 'TLS handshake failed (does the server speak TLS on this port? try http://)',
+  ERR_SSL_WRONG_VERSION_NUMBER: 'the server does not speak TLS on this port (try http://)',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed (--skip-ssl-validation trusts it)',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate chain is self-signed (--skip-ssl-validation trusts it)',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate cannot be verified (--skip-ssl-validation trusts it)',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its TLS certificate issuer is unknown here (--skip-ssl-validation trusts it)',
+  CERT_HAS_EXPIRED: 'its TLS certificate has expired',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name',
+};
+
+/** Codes meaning the API is not there at all, as opposed to a request that failed on the way. */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EPROTO',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function networkMessage(init: { method: string; url: string; code: string | undefined; detail: string }): string {
+  const code = init.code ?? '';
+  // OpenSSL's text ("...:ssl3_get_record:wrong version number:../deps/openssl/...") is not for people.
+  const wrongTls = code === 'EPROTO' && /wrong version number/i.test(init.detail);
+  const cause = wrongTls ? NETWORK_CAUSES.ERR_SSL_WRONG_VERSION_NUMBER : NETWORK_CAUSES[code];
+  const lead = UNREACHABLE_CODES.has(code)
+    ? `cannot reach ${originOf(init.url)}`
+    : `${init.method} ${pathOf(init.url)} on ${originOf(init.url)} failed`;
+  if (cause === undefined) return `${lead}: ${init.detail.split('\n')[0] ?? init.detail}`;
+  return `${lead}: ${cause} [${code}]`;
 }
 
 function originOf(url: string): string {

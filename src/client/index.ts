@@ -16,6 +16,7 @@ export {
   JobFailedError,
   JobTimeoutError,
   MalformedResponseError,
+  NotCloudControllerError,
   NetworkError,
   PaginationError,
   RateLimitWaitError,

@@ -1,4 +1,4 @@
-import { MalformedResponseError } from '../errors.js';
+import { CfApiError, MalformedResponseError, NotCloudControllerError } from '../errors.js';
 import type { ResourceContext } from '../resource-context.js';
 import type { Link } from './wire-common.js';
 
@@ -20,16 +20,19 @@ export class RootResource {
 
   /** `GET /`, without a token. */
   async get(): Promise<RootInfo> {
-    const response = await this.ctx.transport.request<RootInfo>({ method: 'GET', path: '/', auth: false });
-    const body = response.body as Partial<RootInfo> | undefined;
-    if (typeof body?.links !== 'object' || body.links === null) {
-      throw new MalformedResponseError({
-        method: 'GET',
-        url: this.ctx.transport.resolve('/').toString(),
-        status: response.status,
-        reason: 'expected {links} (is this a Cloud Foundry API?)',
-      });
+    const url = this.ctx.transport.resolve('/').toString();
+    const notCc = (answered: string) => new NotCloudControllerError(new URL(url).origin, answered);
+    let response;
+    try {
+      // The first contact: a wrong URL should fail in a second, not after the whole retry budget.
+      response = await this.ctx.transport.request<RootInfo>({ method: 'GET', path: '/', auth: false, retryLimit: 1 });
+    } catch (error) {
+      if (error instanceof MalformedResponseError) throw notCc(`GET / answered ${error.status}, ${error.reason}`);
+      if (error instanceof CfApiError) throw notCc(`GET / answered ${error.status}`);
+      throw error;
     }
+    const body = response.body as Partial<RootInfo> | undefined;
+    if (typeof body?.links !== 'object' || body.links === null) throw notCc('GET / answered without {links}');
     return response.body;
   }
 
