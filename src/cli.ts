@@ -7,15 +7,15 @@ import { describeError } from './describe-error.js';
 import { UsageError } from './usage-error.js';
 import { VERSION } from './version.js';
 import type { CliContext } from './cli-context.js';
-import { simCommand } from './commands/sim.js';
-import { demoCommand } from './commands/demo.js';
-import { workerCommand } from './commands/worker.js';
-import { reportCommand } from './commands/report.js';
-import { reportsCommand } from './commands/reports.js';
-import { exportCommand } from './commands/export.js';
-import { scheduleCommand } from './commands/schedule.js';
-import { unshareAllCommand } from './commands/unshare-all.js';
-import { campaignCommand } from './commands/campaign.js';
+import { simCommand } from './features/sim-command/sim-command.js';
+import { demoCommand } from './features/demo/demo-command.js';
+import { workerCommand } from './features/worker/worker-command.js';
+import { reportCommand } from './features/report/report-command.js';
+import { reportsCommand } from './features/report/reports-command.js';
+import { exportCommand } from './features/export/export-command.js';
+import { scheduleCommand } from './features/schedule/schedule-command.js';
+import { unshareAllCommand } from './features/campaign/unshare-all-command.js';
+import { campaignCommand } from './features/campaign/campaign-command.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
