@@ -1,39 +1,52 @@
 import type { Writable } from 'node:stream';
-import { safeText } from './safe-text.js';
 
-/** Reports a job's progress: a bar redrawn in place on a terminal, a plain line per step elsewhere. */
+/**
+ * Progress of a long job as a person reads it: a bar redrawn in place on a terminal; elsewhere (a log file, CI)
+ * plain lines, only when something worth a line happened. Notices get a line of their own when they start and
+ * when they clear. Report and campaign progress both draw through this one view.
+ */
 export interface ProgressView {
-  update(progress: unknown): void;
+  /**
+   * `done` of `total`, described by `text` next to the bar. Off a terminal, `plain.line` is written when its `key`
+   * differs from the last written one (a step finished, a tenth more done); without `plain` nothing is written.
+   */
+  show(done: number, total: number, text: string, plain?: { key: string; line: string }): void;
+  /** A notice that starts (text), or clears (undefined) the current one. */
+  notice(text: string | undefined): void;
+  /** Clears the bar, so the command's last lines start on a clean line. */
   done(): void;
 }
 
-const STEP_LABELS: Record<string, string> = {
-  collections: 'orgs, spaces, plans, security groups',
-  listings: 'instance listings',
-  shared_spaces: 'shared spaces of shared instances',
-  bindings: 'bindings and keys',
-};
+/** Width of the bar in characters. */
+const BAR_WIDTH = 24;
 
-export function createProgressView(stream: Writable & { isTTY?: boolean; columns?: number }): ProgressView {
-  let lastDone: string | undefined;
-  let drawn = false;
+export function createProgressView(stream: Writable & { isTTY?: boolean }): ProgressView {
+  let lastKey: string | undefined;
+  let onLine = false;
+  let current: string | undefined;
+  const clearLine = (): void => {
+    if (stream.isTTY && onLine) stream.write('\r\x1b[2K');
+    onLine = false;
+  };
   return {
-    update(progress) {
-      const { step, done, total } = (progress ?? {}) as { step?: string; done?: number; total?: number };
-      if (typeof step !== 'string' || typeof done !== 'number' || typeof total !== 'number' || total <= 0) return;
-      const label = STEP_LABELS[step] ?? safeText(step);
+    show(done, total, text, plain) {
       if (stream.isTTY) {
-        const width = 24;
-        const filled = Math.round((Math.min(done, total) / total) * width);
-        stream.write(`\r\x1b[2K[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${label} ${done}/${total}`);
-        drawn = true;
-      } else if (done === total && step !== lastDone) {
-        stream.write(`progress: ${label} ${done}/${total}\n`);
-        lastDone = step;
+        const filled = Math.round((Math.min(done, total) / Math.max(1, total)) * BAR_WIDTH);
+        stream.write(`\r\x1b[2K[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${text}`);
+        onLine = true;
+      } else if (plain && plain.key !== lastKey) {
+        stream.write(`${plain.line}\n`);
+        lastKey = plain.key;
       }
     },
+    notice(text) {
+      clearLine();
+      if (text !== undefined) stream.write(`${text}\n`);
+      else if (current !== undefined) stream.write(`cleared: ${current}\n`);
+      current = text;
+    },
     done() {
-      if (drawn) stream.write('\r\x1b[2K');
+      clearLine();
     },
   };
 }

@@ -2,6 +2,7 @@ import type { FoundationSnapshot } from '../../audit/snapshot.js';
 import type { Report } from '../report/report-model.js';
 import { itemId, type PlanItem } from './campaign-model.js';
 import { shareSelected, type CampaignSelectors } from './selectors.js';
+import { bindingsByPlace } from '../../audit/bindings-by-place.js';
 
 /** What the person confirming a campaign is shown. */
 export interface PlanSummary {
@@ -23,18 +24,13 @@ export function buildPlan(
   selectors: CampaignSelectors,
   onlyUnbound: boolean,
 ): { items: PlanItem[]; summary: PlanSummary } {
-  const bindingsAt = new Map<string, PlanItem['bindings'][number][]>();
-  for (const binding of snapshot.appBindings) {
-    const key = `${binding.instanceGuid} ${binding.appSpaceGuid}`;
-    bindingsAt.set(key, [
-      ...(bindingsAt.get(key) ?? []),
-      { guid: binding.guid, app_guid: binding.appGuid, app: binding.appName },
-    ]);
-  }
+  const bindingsAt = bindingsByPlace(snapshot);
   const items: PlanItem[] = [];
   for (const share of report.shares) {
     if (!shareSelected(share, selectors)) continue;
-    const bindings = bindingsAt.get(`${share.instance.guid} ${share.target.space_guid}`) ?? [];
+    const bindings = bindingsAt
+      .at(share.instance.guid, share.target.space_guid)
+      .map((binding) => ({ guid: binding.guid, app_guid: binding.appGuid, app: binding.appName }));
     if (onlyUnbound && bindings.length > 0) continue;
     items.push({
       id: itemId(campaignId, share.instance.guid, share.target.space_guid),

@@ -10,7 +10,8 @@ import { UsageError } from '../../usage-error.js';
 import { withConnectionFlags } from '../../config/connection-flags.js';
 import { textTable } from '../../terminal/text-table.js';
 import type { CampaignStore } from './campaign-store.js';
-import type { CampaignMeta } from './campaign-model.js';
+import type { Redis } from 'ioredis';
+import { DEFAULTS } from '../../core/defaults.js';
 
 interface CampaignArgs extends ConnectionFlags {
   id?: string;
@@ -20,43 +21,21 @@ interface CampaignArgs extends ConnectionFlags {
   concurrency?: number;
 }
 
-/** Redis and prefix only: reading campaign records needs no Cloud Controller credentials. */
-async function openStore(
+/**
+ * Runs `use` with the campaign store under the prefix; Redis and prefix only: reading campaign records needs no
+ * Cloud Controller credentials.
+ */
+async function withStore<T>(
   args: CampaignArgs,
   context: CliContext,
-): Promise<{ store: CampaignStore; redis: import('ioredis').Redis; redisUrl: string; prefix: string }> {
+  use: (store: CampaignStore, redis: Redis, prefix: string) => Promise<T>,
+): Promise<T> {
   const { redisUrl, prefix } = resolveRedisOptions(args, context.env);
-  const [{ assertRedisReachable, createRedisConnection }, { CampaignStore }] = await Promise.all([
-    import('../../core/redis-connection.js'),
+  const [{ withRedis }, { CampaignStore }] = await Promise.all([
+    import('../../core/with-redis.js'),
     import('./campaign-store.js'),
   ]);
-  await assertRedisReachable(redisUrl);
-  const redis = createRedisConnection(redisUrl, { maxRetriesPerRequest: 3 });
-  return { store: new CampaignStore(redis, prefix), redis, redisUrl, prefix };
-}
-
-/** Why a running campaign is not moving, when no worker serves its foundation. */
-async function waitingFor(
-  redis: import('ioredis').Redis,
-  prefix: string,
-  meta: CampaignMeta,
-): Promise<string | undefined> {
-  if (meta.status === 'done' || meta.status === 'cancelled') return undefined;
-  const { campaignQueues } = await import('./campaign-queue.js');
-  const queues = campaignQueues(redis, prefix, meta.api);
-  try {
-    return (await queues.unshare.getWorkersCount()) === 0
-      ? `waiting for a worker of ${meta.api} (start 'cf-shares worker' logged in to it as an admin)`
-      : undefined;
-  } finally {
-    await queues.close();
-  }
-}
-
-async function requireMeta(store: CampaignStore, id: string) {
-  const meta = await store.meta(id);
-  if (!meta) throw new UsageError(`no campaign '${id}' under this prefix (see cf-shares campaign list)`);
-  return meta;
+  return withRedis(redisUrl, (redis) => use(new CampaignStore(redis, prefix), redis, prefix), { check: true });
 }
 
 /** `cf-shares campaign list|status|report|resume|cancel`. */
@@ -73,24 +52,25 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
             command: 'list',
             describe: 'Campaigns under this prefix, newest first',
             handler: async (args) => {
-              const { store, redis } = await openStore(args, context);
-              try {
-                const { summarizeCampaign } = await import('./campaign-summary.js');
-                const api = resolveOptionalApi(args, context.env);
-                const metas = (await store.list(api)).sort((a, b) => a.api.localeCompare(b.api));
-                const rows = [];
-                for (const meta of metas) {
-                  const p = summarizeCampaign(meta, await store.outcomes(meta.id));
-                  rows.push([meta.api, meta.id, meta.status, `${p.finished}/${p.total}`, meta.createdBy]);
-                }
-                out(
-                  rows.length === 0
-                    ? `no campaigns under this prefix${api === undefined ? '' : ` for ${api}`}`
-                    : textTable(['API', 'ID', 'STATUS', 'FINAL', 'BY'], rows),
-                );
-              } finally {
-                redis.disconnect();
-              }
+              const { listCampaigns } = await import('./campaign-actions.js');
+              let api: string | undefined;
+              const campaigns = await withStore(args, context, (store) =>
+                listCampaigns(store, (api = resolveOptionalApi(args, context.env))),
+              );
+              out(
+                campaigns.length === 0
+                  ? `no campaigns under this prefix${api === undefined ? '' : ` for ${api}`}`
+                  : textTable(
+                      ['API', 'ID', 'STATUS', 'FINAL', 'BY'],
+                      campaigns.map(({ meta, progress: p }) => [
+                        meta.api,
+                        meta.id,
+                        meta.status,
+                        `${p.finished}/${p.total}`,
+                        meta.createdBy,
+                      ]),
+                    ),
+              );
             },
           }),
         )
@@ -107,11 +87,13 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
                   default: false,
                   describe: 'Follow until the campaign is done (a progress bar on a terminal)',
                 }),
-            handler: async (args) => {
-              const { store, redis, prefix } = await openStore(args, context);
-              try {
+            handler: (args) =>
+              withStore(args, context, async (store, redis, prefix) => {
+                const [{ requireMeta, waitingFor }, { summarizeCampaign, progressLine }] = await Promise.all([
+                  import('./campaign-actions.js'),
+                  import('./campaign-summary.js'),
+                ]);
                 const meta = await requireMeta(store, args.id!);
-                const { summarizeCampaign, progressLine } = await import('./campaign-summary.js');
                 if ((args as { follow?: boolean }).follow) {
                   const [{ followWithProgress }, { reportFollowEnd }] = await Promise.all([
                     import('./run-campaign.js'),
@@ -137,10 +119,7 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
                     }),
                   );
                 else out(waiting === undefined ? progressLine(progress) : `${progressLine(progress)}\n${waiting}`);
-              } finally {
-                redis.disconnect();
-              }
-            },
+              }),
           }),
         )
         .command(
@@ -152,27 +131,15 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
                 .positional('id', { type: 'string', demandOption: true })
                 .option('out', { type: 'string', demandOption: true }),
             handler: async (args) => {
-              const { store, redis } = await openStore(args, context);
-              try {
-                const meta = await requireMeta(store, args.id!);
-                const [{ renderCampaignReport }, { writeReportFiles }] = await Promise.all([
-                  import('./campaign-report.js'),
-                  import('../report/write-files.js'),
-                ]);
-                const files = renderCampaignReport({
-                  meta,
-                  items: await store.items(meta.id),
-                  outcomes: await store.outcomes(meta.id),
-                  attempts: await store.attempts(meta.id),
-                  ledger: await store.ledgerEntries(meta.id),
-                  audit: await store.auditEntries(meta.id),
-                  verification: await store.verification(meta.id),
-                });
-                await writeReportFiles(args.out!, files);
-                out(`${Object.keys(files).length} files written to ${args.out}`);
-              } finally {
-                redis.disconnect();
-              }
+              const [{ requireMeta, campaignReportFiles }, { writeReportFiles }] = await Promise.all([
+                import('./campaign-actions.js'),
+                import('../report/write-files.js'),
+              ]);
+              const files = await withStore(args, context, async (store) =>
+                campaignReportFiles(store, await requireMeta(store, args.id!)),
+              );
+              await writeReportFiles(args.out!, files);
+              out(`${Object.keys(files).length} files written to ${args.out}`);
             },
           }),
         )
@@ -184,10 +151,10 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
               b
                 .positional('id', { type: 'string', demandOption: true })
                 .option('detach', { type: 'boolean', default: false })
-                .option('concurrency', { type: 'number', default: 4 }),
-            handler: async (args) => {
-              const { store, redis, prefix } = await openStore(args, context);
-              try {
+                .option('concurrency', { type: 'number', default: DEFAULTS.unshareConcurrency }),
+            handler: (args) =>
+              withStore(args, context, async (store, redis, prefix) => {
+                const { requireMeta } = await import('./campaign-actions.js');
                 const meta = await requireMeta(store, args.id!);
                 if (meta.status === 'cancelled')
                   throw new UsageError(`campaign ${meta.id} was cancelled; start a new one with unshare-all`);
@@ -215,13 +182,13 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
                   log: context.log.child({ command: 'campaign resume' }),
                   stderr: context.stderr,
                   stop: context.stopSignal,
-                  work: { concurrency: args.concurrency ?? 4 },
+                  work: {
+                    concurrency: args.concurrency ?? DEFAULTS.unshareConcurrency,
+                    startWorkers: context.startWorkers,
+                  },
                 });
                 context.exitCode = reportFollowEnd(end, meta.id, out, context.stderr);
-              } finally {
-                redis.disconnect();
-              }
-            },
+              }),
           }),
         )
         .command(
@@ -229,9 +196,9 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
             command: 'cancel <id>',
             describe: 'Stop a campaign cleanly: queued items end cancelled, an attempt in flight finishes',
             builder: (b) => b.positional('id', { type: 'string', demandOption: true }),
-            handler: async (args) => {
-              const { store, redis, prefix } = await openStore(args, context);
-              try {
+            handler: (args) =>
+              withStore(args, context, async (store, redis, prefix) => {
+                const { requireMeta } = await import('./campaign-actions.js');
                 const meta = await requireMeta(store, args.id!);
                 if (meta.status === 'done') throw new UsageError(`campaign ${meta.id} is already done`);
                 const { campaignQueues, cancelCampaign } = await import('./campaign-queue.js');
@@ -242,10 +209,7 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
                 } finally {
                   await queues.close();
                 }
-              } finally {
-                redis.disconnect();
-              }
-            },
+              }),
           }),
         )
         .demandCommand(1, 'name an action: list, status, report, resume or cancel'),

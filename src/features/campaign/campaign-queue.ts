@@ -79,6 +79,20 @@ export async function enqueueFinalize(
   );
 }
 
+/**
+ * Queues the verification pass of a campaign that is not done and whose every item has an outcome: the one check
+ * behind an item's last outcome, a requeue that found nothing to requeue, and a cancel. Says whether it queued.
+ */
+export async function finalizeWhenAllFinal(
+  queue: Queue<FinalizeJobData>,
+  store: CampaignStore,
+  meta: CampaignMeta,
+): Promise<boolean> {
+  if (meta.status === 'done' || (await store.finishedCount(meta.id)) < meta.total) return false;
+  await enqueueFinalize(queue, meta);
+  return true;
+}
+
 /** Items with no outcome, each with the state of its job (`missing` when there is none). */
 export async function unfinishedItems(
   queue: Queue<UnshareJobData>,
@@ -112,8 +126,7 @@ export async function requeueUnfinished(
     again.push(item);
   }
   await enqueueItems(queues.unshare, meta, again);
-  if (again.length === 0 && (await store.finishedCount(meta.id)) >= meta.total && meta.status !== 'done')
-    await enqueueFinalize(queues.finalize, meta);
+  if (again.length === 0) await finalizeWhenAllFinal(queues.finalize, store, meta);
   return again.length;
 }
 
@@ -138,7 +151,7 @@ export async function cancelCampaign(
     )
       cancelled += 1;
   }
-  if ((await store.finishedCount(meta.id)) >= meta.total) await enqueueFinalize(queues.finalize, meta);
+  await finalizeWhenAllFinal(queues.finalize, store, meta);
   return cancelled;
 }
 

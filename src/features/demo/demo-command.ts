@@ -6,6 +6,7 @@ import { renderReportSummary } from '../report/report-command.js';
 import { safeText } from '../../terminal/safe-text.js';
 import type { Report } from '../report/report-model.js';
 import type { NamedMismatch, TruthCheck, TruthToCheck } from '../report/truth-check.js';
+import { DEFAULTS } from '../../core/defaults.js';
 
 interface DemoArgs {
   seed: number;
@@ -111,9 +112,10 @@ export function demoCommand(context: CliContext): CommandModule<object, DemoArgs
           const outcome = await runReport(connection, {
             inspectCredentials: run.name === 'credentials',
             ...(endpointsPath !== undefined && { endpointsPath }),
-            keep: 30,
+            keep: DEFAULTS.keptReports,
             detach: false,
             stop: context.stopSignal,
+            startWorkers: context.startWorkers,
             ...(dir !== undefined && { out: dir }),
             onEnqueued: (jobId) =>
               out(`Report job ${jobId} (${run.label}) queued on Redis; an in-process worker is running it`),

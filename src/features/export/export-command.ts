@@ -3,9 +3,10 @@ import type { CliContext } from '../../cli-context.js';
 import { resolveConnectionOptions, type ConnectionFlags } from '../../config/connection-options.js';
 import { UsageError } from '../../usage-error.js';
 import { withConnectionFlags } from '../../config/connection-flags.js';
-import { createProgressView } from '../../terminal/progress-view.js';
+import { reportProgressView } from '../report/report-progress.js';
 import { safeJson, safeText } from '../../terminal/safe-text.js';
 import { knownEndpoints } from '../report/render-files.js';
+import { DEFAULTS } from '../../core/defaults.js';
 
 interface ExportArgs extends ConnectionFlags {
   out: string;
@@ -18,7 +19,7 @@ interface ExportArgs extends ConnectionFlags {
 }
 
 /** CC prunes audit events after 31 days, so that is all an export can reach back to by default. */
-const DEFAULT_WINDOW_DAYS = 31;
+const DEFAULT_WINDOW_DAYS = DEFAULTS.exportWindowDays;
 
 /** Parses --since: an ISO-8601 date or time, or `<n>d`/`<n>h` ago. */
 export function parseSince(text: string | undefined, now: Date): string {
@@ -62,7 +63,7 @@ export function exportCommand(context: CliContext): CommandModule<object, Export
           default: false,
           describe: 'Only enqueue the job; fetch the bundle later with `reports get`',
         })
-        .option('keep', { type: 'number', default: 30, describe: 'Reports to keep in Redis' })
+        .option('keep', { type: 'number', default: DEFAULTS.keptReports, describe: 'Reports to keep in Redis' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON line' }),
     handler: async (args) => {
       if (!Number.isInteger(args.keep) || args.keep < 1)
@@ -70,7 +71,7 @@ export function exportCommand(context: CliContext): CommandModule<object, Export
       const since = parseSince(args.since, new Date());
       const connection = resolveConnectionOptions(args, context.env);
       const { runReport } = await import('../report/run-report.js');
-      const view = args.json ? undefined : createProgressView(context.stderr);
+      const view = args.json ? undefined : reportProgressView(context.stderr);
       const outcome = await runReport(connection, {
         ...(args.endpoints !== undefined && { endpointsPath: args.endpoints }),
         out: args.out,
@@ -78,6 +79,7 @@ export function exportCommand(context: CliContext): CommandModule<object, Export
         keep: args.keep,
         detach: args.detach,
         stop: context.stopSignal,
+        startWorkers: context.startWorkers,
         exportSince: since,
         onEnqueued: (jobId) => void (args.json ? undefined : context.stdout.write(`job: ${jobId}\n`)),
         onProgress: (progress) => view?.update(progress),

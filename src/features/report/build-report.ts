@@ -1,6 +1,7 @@
 import { usableEndpoint, type Finding } from '../../audit/findings.js';
 import type { FoundationSnapshot, ServiceEndpoint } from '../../audit/snapshot.js';
 import type { Report, ReportPlace, ReportShare } from './report-model.js';
+import { bindingsByPlace } from '../../audit/bindings-by-place.js';
 
 /**
  * Builds report.json from a snapshot, its findings and the endpoints the findings were computed with (without them
@@ -29,19 +30,13 @@ export function buildReport(
   const keysPerInstance = new Map<string, number>();
   for (const key of snapshot.keys)
     keysPerInstance.set(key.instanceGuid, (keysPerInstance.get(key.instanceGuid) ?? 0) + 1);
-  const bindingsAt = new Map<string, { apps: Map<string, string>; count: number }>();
-  for (const binding of snapshot.appBindings) {
-    const key = `${binding.instanceGuid} ${binding.appSpaceGuid}`;
-    const entry = bindingsAt.get(key) ?? { apps: new Map<string, string>(), count: 0 };
-    entry.apps.set(binding.appGuid, binding.appName);
-    entry.count += 1;
-    bindingsAt.set(key, entry);
-  }
+  const bindings = bindingsByPlace(snapshot);
 
   const shares: ReportShare[] = snapshot.shares.map(({ instanceGuid, targetSpaceGuid }) => {
     const instance = instanceByGuid.get(instanceGuid);
     const plan = instance?.planGuid ? planByGuid.get(instance.planGuid) : undefined;
-    const bound = bindingsAt.get(`${instanceGuid} ${targetSpaceGuid}`);
+    const bound = bindings.at(instanceGuid, targetSpaceGuid);
+    const apps = new Map(bound.map((binding) => [binding.appGuid, binding.appName]));
     return {
       instance: {
         guid: instanceGuid,
@@ -54,10 +49,10 @@ export function buildReport(
       },
       source: place(instance?.spaceGuid ?? ''),
       target: place(targetSpaceGuid),
-      bound_apps: [...(bound?.apps ?? [])]
+      bound_apps: [...apps]
         .map(([guid, name]) => ({ guid, name }))
         .sort((a, b) => a.name.localeCompare(b.name) || a.guid.localeCompare(b.guid)),
-      binding_count: bound?.count ?? 0,
+      binding_count: bound.length,
       key_count: keysPerInstance.get(instanceGuid) ?? 0,
       endpoint_source: usableEndpoint(endpoints, instanceGuid)?.source ?? null,
     };

@@ -4,11 +4,12 @@ import { resolveConnectionOptions, type ConnectionFlags } from '../../config/con
 import { UsageError } from '../../usage-error.js';
 import { ExitCode } from '../../exit-codes.js';
 import { withConnectionFlags } from '../../config/connection-flags.js';
-import { createProgressView } from '../../terminal/progress-view.js';
+import { reportProgressView } from './report-progress.js';
 import { countAtOrAbove, SEVERITY_ORDER, type Severity } from '../../audit/findings.js';
 import type { ReportJobResult } from './report-processor.js';
 import { knownEndpoints } from './render-files.js';
 import { safeJson, safeText } from '../../terminal/safe-text.js';
+import { DEFAULTS } from '../../core/defaults.js';
 
 interface ReportArgs extends ConnectionFlags {
   out?: string;
@@ -49,7 +50,7 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
           default: false,
           describe: "Read one binding's credentials per shared instance for its host and port (nothing else is kept)",
         })
-        .option('keep', { type: 'number', default: 30, describe: 'Reports to keep in Redis' })
+        .option('keep', { type: 'number', default: DEFAULTS.keptReports, describe: 'Reports to keep in Redis' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON line' }),
     handler: async (args) => {
       if (!Number.isInteger(args.keep) || args.keep < 1)
@@ -59,7 +60,7 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
       const connection = resolveConnectionOptions(args, context.env);
       const { runReport } = await import('./run-report.js');
       const log = context.log.child({ command: 'report' });
-      const view = args.json ? undefined : createProgressView(context.stderr);
+      const view = args.json ? undefined : reportProgressView(context.stderr);
       const outcome = await runReport(connection, {
         ...(args.endpoints !== undefined && { endpointsPath: args.endpoints }),
         ...(args.out !== undefined && { out: args.out }),
@@ -67,6 +68,7 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
         keep: args.keep,
         detach: args.detach,
         stop: context.stopSignal,
+        startWorkers: context.startWorkers,
         onEnqueued: (jobId) => void (args.json ? undefined : context.stdout.write(`job: ${jobId}\n`)),
         onProgress: (progress) => {
           log.info({ progress }, 'report progress');

@@ -9,10 +9,9 @@ import { diffShares } from './snapshot-diff.js';
 import { renderReportFiles } from './render-files.js';
 import type { Report } from './report-model.js';
 import type { Logger } from '../../log.js';
+import type { FoundationSnapshot } from '../../audit/snapshot.js';
+import { timeId } from '../../core/time-id.js';
 import { ReportStore } from './report-store.js';
-import { CampaignStore } from '../campaign/campaign-store.js';
-import { EXPORT_EVENT_TYPES, auditEventsNdjson, bindingsCsv, buildManifest } from '../export/export-files.js';
-import { VERSION } from '../../version.js';
 import { writeReportFiles } from './write-files.js';
 import { join } from 'node:path';
 
@@ -43,25 +42,41 @@ export interface ReportJobResult {
   readonly removed: number;
 }
 
-/** `2026-11-23T02:00:00Z`: CC's timestamp filters take whole seconds only. */
-export function ccTimestamp(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /** Sortable, readable report ids: the time, then the job id so two reports in one second differ. */
 export function reportId(generatedAt: string, jobId: string): string {
-  return `${generatedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${jobId}`;
+  return timeId(generatedAt, jobId);
+}
+
+/** What a report step sees: the job, the crawl and the files rendered so far. */
+export interface ReportStepInput {
+  readonly job: Job<ReportJobData, ReportJobResult>;
+  readonly client: CfClient;
+  readonly api: string;
+  readonly redis: Redis;
+  readonly prefix: string;
+  readonly snapshot: FoundationSnapshot;
+  readonly report: Report;
+  readonly files: Readonly<Record<string, string>>;
+}
+
+/** A step after the report files are rendered that returns them with its own added (the export's bundle). */
+export type ReportStep = (input: ReportStepInput) => Promise<Record<string, string>>;
+
+export interface ReportProcessorOptions {
+  readonly client: CfClient;
+  readonly api: string;
+  readonly redis: Redis;
+  readonly prefix: string;
+  readonly log: Logger;
+  /** Also write the reports of schedules here. */
+  readonly reportsDir?: string;
+  /** Run in order after the report files are rendered, before they are stored. @defaultValue [] */
+  readonly steps?: readonly ReportStep[];
 }
 
 /** The report processor: crawl, findings, report files, diff with the previous report, all stored in Redis. */
-export function reportProcessor(
-  client: CfClient,
-  api: string,
-  redis: Redis,
-  prefix: string,
-  log: Logger,
-  reportsDir?: string,
-) {
+export function reportProcessor(options: ReportProcessorOptions) {
+  const { client, api, redis, prefix, log, reportsDir, steps = [] } = options;
   return async (job: Job<ReportJobData, ReportJobResult>): Promise<ReportJobResult> => {
     const jobLog = log.child({ queue: job.queueName, jobId: job.id });
     if (job.data.api !== undefined && job.data.api !== api) {
@@ -87,46 +102,8 @@ export function reportProcessor(
     const diff = diffShares(previousText ? (JSON.parse(previousText) as Report) : null, report);
     const id = reportId(report.generated_at, job.id ?? 'x');
     let files = renderReportFiles(report, snapshot, diff);
-    // A scheduled export's window ends at its tick, not when its crawl ended, so consecutive windows abut however
-    // long each crawl takes. CC rejects fractional seconds in timestamp filters: whole seconds throughout.
-    const tick = job.timestamp;
-    const since =
-      job.data.export?.since ??
-      (job.data.exportWindowMs === undefined ? undefined : ccTimestamp(tick - job.data.exportWindowMs));
-    if (since !== undefined) {
-      const window = {
-        since: ccTimestamp(Date.parse(since)),
-        until: ccTimestamp(job.data.exportWindowMs === undefined ? Date.parse(report.generated_at) : tick),
-      };
-      // CC keeps audit events 31 days: nightly exports are the only long history (issue: compliance export).
-      const events = await client.auditEvents.listAll({
-        types: EXPORT_EVENT_TYPES,
-        created_ats: { gt: window.since, lte: window.until },
-      });
-      // Our own writes too: every campaign's audit trail entries in the window (flag changes, binding deletes, unshares).
-      const campaigns = new CampaignStore(redis, prefix);
-      const ours: unknown[] = [];
-      for (const campaign of await campaigns.list(api)) {
-        for (const entry of await campaigns.auditEntries(campaign.id)) {
-          const at = Date.parse(entry.at);
-          if (at > Date.parse(window.since) && at <= Date.parse(window.until) + 999)
-            ours.push({ campaign: campaign.id, ...entry });
-        }
-      }
-      files = {
-        ...files,
-        'bindings.csv': bindingsCsv(snapshot),
-        'audit-events.ndjson': auditEventsNdjson(events),
-        'campaign-audit.ndjson': auditEventsNdjson(ours),
-      };
-      files['manifest.json'] = buildManifest({
-        toolVersion: VERSION,
-        api,
-        generatedAt: report.generated_at,
-        window,
-        files,
-      });
-    }
+    // Steps of other features (the compliance export) add their files to the same report.
+    for (const step of steps) files = await step({ job, client, api, redis, prefix, snapshot, report, files });
     await store.save(
       { id, api, generatedAt: report.generated_at, shares: report.summary.shares, findings: findings.length, requests },
       files,

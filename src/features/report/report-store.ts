@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { bullPrefix, foundationKey } from '../../core/queue-names.js';
+import { DEFAULTS } from '../../core/defaults.js';
 
 /** What the store keeps about one report besides its files. */
 export interface StoredReportMeta {
@@ -23,7 +24,7 @@ export class ReportStore {
   constructor(
     private readonly redis: Redis,
     prefix: string,
-    private readonly keep = 30,
+    private readonly keep: number = DEFAULTS.keptReports,
   ) {
     this.base = `${bullPrefix(prefix)}:reports`;
   }

@@ -19,17 +19,11 @@ async function withStore<T>(
   use: (store: import('./report-store.js').ReportStore, redis: import('ioredis').Redis, prefix: string) => Promise<T>,
 ): Promise<T> {
   const { redisUrl, prefix } = resolveRedisOptions(args, context.env);
-  const [{ assertRedisReachable, createRedisConnection }, { ReportStore }] = await Promise.all([
-    import('../../core/redis-connection.js'),
+  const [{ withRedis }, { ReportStore }] = await Promise.all([
+    import('../../core/with-redis.js'),
     import('./report-store.js'),
   ]);
-  await assertRedisReachable(redisUrl);
-  const redis = createRedisConnection(redisUrl, { maxRetriesPerRequest: 3 });
-  try {
-    return await use(new ReportStore(redis, prefix), redis, prefix);
-  } finally {
-    redis.disconnect();
-  }
+  return withRedis(redisUrl, (redis) => use(new ReportStore(redis, prefix), redis, prefix), { check: true });
 }
 
 /**

@@ -1,9 +1,10 @@
 import type { ConnectionOptions } from '../../config/connection-options.js';
 import type { Logger } from '../../log.js';
 import { loadEndpointsFile } from '../../config/load-endpoints-file.js';
-import { assertRedisReachable, createRedisConnection } from '../../core/redis-connection.js';
+import { assertRedisReachable } from '../../core/redis-connection.js';
+import { withRedis } from '../../core/with-redis.js';
 import { enqueueJob } from '../../core/enqueue-job.js';
-import { startWorkers } from '../worker/start-workers.js';
+import type { StartWorkers } from '../../core/worker-host.js';
 import { QueueName, queueNameFor } from '../../core/queue-names.js';
 import { registerFoundation } from '../../core/foundation-registry.js';
 import { ReportStore } from './report-store.js';
@@ -48,6 +49,8 @@ export interface RunReportOptions {
   /** A compliance export from this time on (ISO-8601). */
   exportSince?: string;
   log: Logger;
+  /** Starts the in-process worker (the entrypoint's `CliContext.startWorkers`). */
+  startWorkers: StartWorkers;
 }
 
 /** What a finished report run produced; undefined result when detached. */
@@ -70,44 +73,44 @@ export async function runReport(connection: ConnectionOptions, options: RunRepor
   }
   const workers = options.detach
     ? undefined
-    : await startWorkers(connection, options.log, { inProcess: true, roles: ['report'] });
-  const redis = createRedisConnection(connection.redisUrl, { maxRetriesPerRequest: 3 });
+    : await options.startWorkers(connection, options.log, { inProcess: true, roles: ['report'] });
   try {
-    // So listings can say which foundation a waiting job is for even before any worker of it has run.
-    await registerFoundation(redis, connection.prefix, connection.api);
-    const data: ReportJobData = {
-      requestedAt: new Date().toISOString(),
-      api: connection.api,
-      inspectCredentials: options.inspectCredentials,
-      keep: options.keep,
-      ...(endpoints !== undefined && { endpoints }),
-      ...(options.exportSince !== undefined && { export: { since: options.exportSince } }),
-    };
-    // One attempt: a nightly run that fails should say so, not quietly present a later partial retry.
-    const job = await enqueueJob<ReportJobData, ReportJobResult>(
-      connection,
-      queueNameFor(QueueName.report, connection.api),
-      data,
-      { attempts: 1 },
-    );
-    try {
-      options.onEnqueued?.(job.jobId);
-      if (options.detach) return { jobId: job.jobId };
-      if (options.onProgress) job.onProgress(options.onProgress);
-      const result = await untilStopped(job.wait(), options.stop);
-      const files = await new ReportStore(redis, connection.prefix, options.keep).files(result.reportId);
-      if (!files)
-        throw new Error(
-          `report ${result.reportId} finished but its files are not in Redis (pruned by a run with a smaller --keep?)`,
-        );
-      const out = options.out ?? `cf-shares-reports/${result.reportId.split('-')[0]}`;
-      await writeReportFiles(out, files);
-      return { jobId: job.jobId, result, out };
-    } finally {
-      await job.close();
-    }
+    return await withRedis(connection.redisUrl, async (redis) => {
+      // So listings can say which foundation a waiting job is for even before any worker of it has run.
+      await registerFoundation(redis, connection.prefix, connection.api);
+      const data: ReportJobData = {
+        requestedAt: new Date().toISOString(),
+        api: connection.api,
+        inspectCredentials: options.inspectCredentials,
+        keep: options.keep,
+        ...(endpoints !== undefined && { endpoints }),
+        ...(options.exportSince !== undefined && { export: { since: options.exportSince } }),
+      };
+      // One attempt: a nightly run that fails should say so, not quietly present a later partial retry.
+      const job = await enqueueJob<ReportJobData, ReportJobResult>(
+        connection,
+        queueNameFor(QueueName.report, connection.api),
+        data,
+        { attempts: 1 },
+      );
+      try {
+        options.onEnqueued?.(job.jobId);
+        if (options.detach) return { jobId: job.jobId };
+        if (options.onProgress) job.onProgress(options.onProgress);
+        const result = await untilStopped(job.wait(), options.stop);
+        const files = await new ReportStore(redis, connection.prefix, options.keep).files(result.reportId);
+        if (!files)
+          throw new Error(
+            `report ${result.reportId} finished but its files are not in Redis (pruned by a run with a smaller --keep?)`,
+          );
+        const out = options.out ?? `cf-shares-reports/${result.reportId.split('-')[0]}`;
+        await writeReportFiles(out, files);
+        return { jobId: job.jobId, result, out };
+      } finally {
+        await job.close();
+      }
+    });
   } finally {
-    redis.disconnect();
     await workers?.close();
   }
 }

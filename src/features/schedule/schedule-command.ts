@@ -6,6 +6,7 @@ import { UsageError } from '../../usage-error.js';
 import { loadEndpointsFile } from '../../config/load-endpoints-file.js';
 import { textTable } from '../../terminal/text-table.js';
 import type { ReportJobData } from '../report/report-processor.js';
+import { DEFAULTS } from '../../core/defaults.js';
 
 interface ScheduleArgs {
   name?: string;
@@ -45,13 +46,13 @@ export async function scheduledJobData(rest: readonly string[]): Promise<ReportJ
       `a scheduled ${kind} takes --endpoints, --inspect-credentials, --keep${kind === 'export' ? ', --since' : ''} (not ${unknown.join(' ')}): files go to Redis and the worker's --reports-dir`,
     );
   }
-  const keep = parsed.keep === undefined ? 30 : Number(parsed.keep);
+  const keep = parsed.keep === undefined ? DEFAULTS.keptReports : Number(parsed.keep);
   if (!Number.isInteger(keep) || keep < 1)
     throw new UsageError(`--keep must be a whole number >= 1 (got ${String(parsed.keep)})`);
   const endpoints = parsed.endpoints === undefined ? undefined : await loadEndpointsFile(String(parsed.endpoints));
   let exportWindowMs: number | undefined;
   if (kind === 'export') {
-    const since = parsed.since === undefined ? '31d' : String(parsed.since);
+    const since = parsed.since === undefined ? `${DEFAULTS.exportWindowDays}d` : String(parsed.since);
     const match = /^(\d+)([dh])$/.exec(since);
     if (!match || Number(match[1]) < 1)
       throw new UsageError(`a scheduled export's --since is a window like 2d or 36h (got '${since}')`);

@@ -4,7 +4,8 @@ import type { ConnectionOptions } from '../../config/connection-options.js';
 import { UsageError } from '../../usage-error.js';
 import { QueueName, bullPrefix, queueNameFor } from '../../core/queue-names.js';
 import { knownFoundations, registerFoundation } from '../../core/foundation-registry.js';
-import { createRedisConnection } from '../../core/redis-connection.js';
+import type { Redis } from 'ioredis';
+import { withRedis } from '../../core/with-redis.js';
 import { JOB_RETENTION } from '../../core/enqueue-job.js';
 import type { ReportJobData } from '../report/report-processor.js';
 
@@ -51,30 +52,25 @@ type RedisTarget = Pick<ConnectionOptions, 'redisUrl' | 'prefix'>;
 async function withQueue<T>(
   connection: RedisTarget,
   api: string,
-  use: (queue: Queue<ReportJobData>, redis: ReturnType<typeof createRedisConnection>) => Promise<T>,
+  use: (queue: Queue<ReportJobData>, redis: Redis) => Promise<T>,
 ): Promise<T> {
-  const redis = createRedisConnection(connection.redisUrl, { maxRetriesPerRequest: 3 });
-  const queue = new Queue<ReportJobData>(queueNameFor(QueueName.report, api), {
-    connection: redis,
-    prefix: bullPrefix(connection.prefix),
+  return withRedis(connection.redisUrl, async (redis) => {
+    const queue = new Queue<ReportJobData>(queueNameFor(QueueName.report, api), {
+      connection: redis,
+      prefix: bullPrefix(connection.prefix),
+    });
+    try {
+      return await use(queue, redis);
+    } finally {
+      await queue.close();
+    }
   });
-  try {
-    return await use(queue, redis);
-  } finally {
-    await queue.close();
-    redis.disconnect();
-  }
 }
 
 /** The foundations to look at: the one named, or every one the prefix has seen. */
 async function foundationsOf(connection: RedisTarget, api: string | undefined): Promise<string[]> {
   if (api !== undefined) return [api];
-  const redis = createRedisConnection(connection.redisUrl, { maxRetriesPerRequest: 3 });
-  try {
-    return await knownFoundations(redis, connection.prefix);
-  } finally {
-    redis.disconnect();
-  }
+  return withRedis(connection.redisUrl, (redis) => knownFoundations(redis, connection.prefix));
 }
 
 /**
