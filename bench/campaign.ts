@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { startSimProcess, ROOT as root } from './sim-process.js';
 import { UNSHARE_ROUTE, achievedRate, mainPhaseRate, quantile, simWrites, windowMax } from './write-windows.js';
-import { DEFAULT_MARGIN_MS } from '../src/campaign/rate-gate.js';
+import { DEFAULT_MARGIN_MS } from '../src/features/campaign/rate-gate.js';
 
 const RATE = 50;
 const small = process.env.BENCH_SCALE === 'small';

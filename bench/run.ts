@@ -9,9 +9,9 @@ import { createCfClient } from '../src/client/index.js';
 import { crawlFoundation } from '../src/crawl/crawl-foundation.js';
 import { parseEndpointsFile } from '../src/audit/endpoints-file.js';
 import { computeFindings } from '../src/audit/findings.js';
-import { buildReport } from '../src/report/build-report.js';
-import { checkAgainstTruth, type TruthToCheck } from '../src/report/truth-check.js';
-import { asgGapTable } from '../src/render/asg-gap-table.js';
+import { buildReport } from '../src/features/report/build-report.js';
+import { checkAgainstTruth, type TruthToCheck } from '../src/features/report/truth-check.js';
+import { asgGapTable } from '../src/terminal/asg-gap-table.js';
 import { startSimProcess, ROOT as root } from './sim-process.js';
 
 const small = process.env.BENCH_SCALE === 'small';

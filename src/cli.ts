@@ -7,15 +7,20 @@ import { describeError } from './describe-error.js';
 import { UsageError } from './usage-error.js';
 import { VERSION } from './version.js';
 import type { CliContext } from './cli-context.js';
-import { simCommand } from './commands/sim.js';
-import { demoCommand } from './commands/demo.js';
-import { workerCommand } from './commands/worker.js';
-import { reportCommand } from './commands/report.js';
-import { reportsCommand } from './commands/reports.js';
-import { exportCommand } from './commands/export.js';
-import { scheduleCommand } from './commands/schedule.js';
-import { unshareAllCommand } from './commands/unshare-all.js';
-import { campaignCommand } from './commands/campaign.js';
+import type { StartWorkers } from './core/worker-host.js';
+import { simCommand } from './features/sim-command/sim-command.js';
+import { demoCommand } from './features/demo/demo-command.js';
+import { workerCommand } from './features/worker/worker-command.js';
+import { reportCommand } from './features/report/report-command.js';
+import { reportsCommand } from './features/report/reports-command.js';
+import { exportCommand } from './features/export/export-command.js';
+import { scheduleCommand } from './features/schedule/schedule-command.js';
+import { unshareAllCommand } from './features/campaign/unshare-all-command.js';
+import { campaignCommand } from './features/campaign/campaign-command.js';
+
+/** The worker composition root, loaded only by the commands that start workers. */
+const startWorkers: StartWorkers = async (...args) =>
+  (await import('./features/worker/start-workers.js')).startWorkers(...args);
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -75,12 +80,14 @@ export function buildParser(argv: string[], context: CliContext): Argv {
 export async function main(argv: string[] = hideBin(process.argv)): Promise<ExitCode> {
   const stop = new AbortController();
   const context: CliContext = {
+    stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
     log: createLogger({ level: 'info' }),
     exitCode: ExitCode.Ok,
     stopSignal: stop.signal,
+    startWorkers,
   };
   const onSignal = (): void => stop.abort();
   process.once('SIGINT', onSignal);

@@ -1,6 +1,6 @@
 import { UsageError } from './usage-error.js';
 import { ExitCode } from './exit-codes.js';
-import { safeText } from './render/safe-text.js';
+import { safeText } from './terminal/safe-text.js';
 
 /**
  * The one line a person sees for a failure, and the exit code that goes with it. The line goes through safeText:

@@ -9,6 +9,7 @@ import {
 import { parseDestinationEntry } from './ip-range.js';
 import { planVisibleInSpace } from './plan-visibility.js';
 import type { EndpointSource, FoundationSnapshot, ServiceEndpoint } from './snapshot.js';
+import { bindingsByPlace } from './bindings-by-place.js';
 
 export type Severity = 'high' | 'medium' | 'low' | 'info';
 
@@ -70,11 +71,7 @@ export function computeFindings(
     const space = spaceByGuid.get(spaceGuid);
     return space ? `${orgName.get(space.orgGuid) ?? space.orgGuid}/${space.name}` : spaceGuid;
   };
-  const boundApps = new Map<string, number>();
-  for (const binding of snapshot.appBindings) {
-    const key = `${binding.instanceGuid} ${binding.appSpaceGuid}`;
-    boundApps.set(key, (boundApps.get(key) ?? 0) + 1);
-  }
+  const bindings = bindingsByPlace(snapshot);
   const keyCount = new Map<string, number>();
   for (const key of snapshot.keys) keyCount.set(key.instanceGuid, (keyCount.get(key.instanceGuid) ?? 0) + 1);
   const targetsOf = new Map<string, string[]>();
@@ -157,7 +154,7 @@ export function computeFindings(
     const endpoint = usableEndpoint(endpoints, instance.guid);
     for (const targetGuid of targets) {
       const target = spaceByGuid.get(targetGuid);
-      const bound = boundApps.get(`${instance.guid} ${targetGuid}`) ?? 0;
+      const bound = bindings.at(instance.guid, targetGuid).length;
       if (plan && target && !planVisibleInSpace(plan, target)) {
         findings.push({
           kind: 'plan_not_visible',

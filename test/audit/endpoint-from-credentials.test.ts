@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { endpointFromCredentials } from '../../src/audit/endpoint-from-credentials.js';
-import { ccTimestamp } from '../../src/jobs/report-job.js';
+import { ccTimestamp } from '../../src/features/export/export-step.js';
 
 describe('endpointFromCredentials', () => {
   it.each([

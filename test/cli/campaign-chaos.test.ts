@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort, startRedis } from '../helpers/redis-server.js';
 import { runCli, startSimProcess, cliEnv, REPO_ROOT, type SimProcess } from '../helpers/run-cli.js';
-import { CampaignStore } from '../../src/campaign/campaign-store.js';
+import { CampaignStore } from '../../src/features/campaign/campaign-store.js';
 
 /**
  * "Exactly one outcome per item, whatever happens": one campaign of a few hundred shares while worker processes are

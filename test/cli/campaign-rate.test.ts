@@ -3,8 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { runCli, startSimProcess, cliEnv, REPO_ROOT, type SimProcess } from '../helpers/run-cli.js';
 import { REDIS_URL, dropPrefix, keysOf, uniquePrefix } from '../helpers/redis-prefix.js';
-import { CampaignStore } from '../../src/campaign/campaign-store.js';
-import { WINDOW_MS, rateGate } from '../../src/campaign/rate-gate.js';
+import { CampaignStore } from '../../src/features/campaign/campaign-store.js';
+import { WINDOW_MS, rateGate } from '../../src/features/campaign/rate-gate.js';
 
 /**
  * "A rate cap that holds": --rate caps the unshare DELETEs the Cloud Controller receives in any one second, across

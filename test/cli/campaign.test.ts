@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { runCli, startSimProcess, cliEnv, REPO_ROOT, type SimProcess } from '../helpers/run-cli.js';
 import { REDIS_URL, dropPrefix, keysOf, uniquePrefix } from '../helpers/redis-prefix.js';
 import { startSim } from '../../src/sim/index.js';
-import { QueueName, queueNameFor } from '../../src/jobs/queue-names.js';
+import { QueueName, queueNameFor } from '../../src/core/queue-names.js';
 
 interface Truth {
   shares: Array<{ instance_guid: string; target_space_guid: string }>;

@@ -5,8 +5,8 @@ import { runCli, startSimProcess } from '../helpers/run-cli.js';
 import { REDIS_URL, dumpPrefix } from '../helpers/redis-prefix.js';
 import { cliSuite } from '../helpers/cli-suite.js';
 import { CATALOG } from '../../src/sim/catalog.js';
-import { checkAgainstTruth } from '../../src/report/truth-check.js';
-import type { Report } from '../../src/report/report-model.js';
+import { checkAgainstTruth } from '../../src/features/report/truth-check.js';
+import type { Report } from '../../src/features/report/report-model.js';
 
 interface Truth {
   shares: Array<{ instance_guid: string; target_space_guid: string }>;

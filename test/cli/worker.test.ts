@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { QueueName, queueNameFor } from '../../src/jobs/queue-names.js';
+import { QueueName, queueNameFor } from '../../src/core/queue-names.js';
 import { runCli, startSimProcess, cliEnv, REPO_ROOT } from '../helpers/run-cli.js';
 import { REDIS_URL, dumpPrefix } from '../helpers/redis-prefix.js';
 import { cliSuite } from '../helpers/cli-suite.js';

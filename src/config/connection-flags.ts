@@ -1,0 +1,43 @@
+import type { Argv } from 'yargs';
+import type { ConnectionFlags } from './connection-options.js';
+
+/** The connection flags every connected command takes; each falls back to its environment variable. */
+export function withConnectionFlags<T>(y: Argv<T>): Argv<T & ConnectionFlags> {
+  return y
+    .option('api', { type: 'string', describe: 'Cloud Controller API URL [env CF_API]', group: 'Connection:' })
+    .option('username', {
+      type: 'string',
+      describe: 'UAA user (password grant, client "cf") [env CF_USERNAME]',
+      group: 'Connection:',
+    })
+    .option('password', {
+      type: 'string',
+      describe: 'Password of --username; prefer the environment [env CF_PASSWORD]',
+      group: 'Connection:',
+    })
+    .option('client-id', {
+      type: 'string',
+      describe: 'UAA client (client_credentials grant) [env CF_CLIENT_ID]',
+      group: 'Connection:',
+    })
+    .option('client-secret', {
+      type: 'string',
+      describe: 'Secret of --client-id; prefer the environment [env CF_CLIENT_SECRET]',
+      group: 'Connection:',
+    })
+    .option('redis', {
+      type: 'string',
+      describe: 'Redis URL [env REDIS_URL, default redis://127.0.0.1:6379]',
+      group: 'Connection:',
+    })
+    .option('prefix', {
+      type: 'string',
+      describe: 'Redis key and queue prefix [env CF_SHARES_PREFIX, default cf-shares]',
+      group: 'Connection:',
+    })
+    .option('skip-ssl-validation', {
+      type: 'boolean',
+      describe: 'Accept any TLS certificate, as cf CLI [env CF_SKIP_SSL_VALIDATION]',
+      group: 'Connection:',
+    }) as unknown as Argv<T & ConnectionFlags>;
+}

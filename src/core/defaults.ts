@@ -1,0 +1,16 @@
+/**
+ * Defaults that more than one module uses, one literal each: flags, stores and workers read them from here, so a
+ * default changes in one place (issue 11, item 4).
+ */
+export const DEFAULTS = Object.freeze({
+  /** Reports kept in Redis per foundation (`report --keep`, `export --keep`, scheduled runs, the report store). */
+  keptReports: 30,
+  /** Unshare items one process works at once (`unshare-all --concurrency`, `campaign resume`, `worker`). */
+  unshareConcurrency: 4,
+  /** Days of audit events an export reaches back: CC prunes audit events after 31 days. */
+  exportWindowDays: 31,
+  /** How long a job's lock lasts without renewal, in ms: BullMQ's own default. */
+  lockMs: 30_000,
+  /** How often failed unshare jobs are checked for a missing outcome, in ms. */
+  reconcileMs: 5000,
+});

@@ -1,0 +1,107 @@
+import { Worker, type Processor, type WorkerOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { ConnectionOptions } from '../config/connection-options.js';
+import type { Logger } from '../log.js';
+import { closeAll } from './close-all.js';
+
+/** One queue a worker process serves: its name, the processor of its jobs, and worker options beyond the host's. */
+export interface QueueProcessor {
+  readonly queueName: string;
+  readonly processor: Processor;
+  readonly options?: Partial<WorkerOptions>;
+}
+
+export interface WorkerHostOptions {
+  /** The blocking connection every worker shares. */
+  readonly connection: Redis;
+  /** BullMQ prefix (`bullPrefix`). */
+  readonly prefix: string;
+  /** Worker name shown by BullMQ (who@host:pid). */
+  readonly name: string;
+  /** Lock duration and stall check interval, in ms. */
+  readonly lockMs: number;
+  readonly log: Logger;
+  /** The command that started these workers reports failures itself: failures are logged at debug. */
+  readonly inProcess?: boolean;
+}
+
+/** BullMQ workers for a list of queues; knows no feature. */
+export interface WorkerHost {
+  /** The workers by queue name. */
+  readonly workers: ReadonlyMap<string, Worker>;
+  waitUntilReady(): Promise<void>;
+  /** Closes every worker (jobs at hand finish), each even if another throws. */
+  close(): Promise<void>;
+}
+
+/** Starts one BullMQ worker per queue/processor pair, with the host's connection, prefix, name and lock. */
+export function hostWorkers(queues: readonly QueueProcessor[], options: WorkerHostOptions): WorkerHost {
+  const { log } = options;
+  const workers = new Map<string, Worker>();
+  for (const { queueName, processor, options: extra } of queues) {
+    const worker = new Worker(queueName, processor, {
+      connection: options.connection,
+      prefix: options.prefix,
+      name: options.name,
+      concurrency: 1,
+      lockDuration: options.lockMs,
+      stalledInterval: options.lockMs,
+      ...extra,
+    });
+    // An in-process worker's command reports the failure itself, as its last line; a standalone worker must log it.
+    worker.on('failed', (job, error) =>
+      log[options.inProcess ? 'debug' : 'warn'](
+        { queue: queueName, jobId: job?.id, err: { message: error.message } },
+        'job failed',
+      ),
+    );
+    worker.on('error', (error) => log.error({ queue: queueName, err: { message: error.message } }, 'worker error'));
+    workers.set(queueName, worker);
+  }
+  return {
+    workers,
+    waitUntilReady: async () => {
+      await Promise.all([...workers.values()].map((worker) => worker.waitUntilReady()));
+    },
+    close: () => closeAll([...workers.values()].map((worker) => () => worker.close())),
+  };
+}
+
+/** Running workers of one process. */
+export interface RunningWorkers {
+  /** The roles actually served (a read-only identity serves no campaign work). */
+  readonly roles: readonly string[];
+  close(): Promise<void>;
+}
+
+/** What a command asks of the process's workers; the composition root (features/worker) knows what each role is. */
+export interface StartWorkersOptions {
+  /**
+   * Roles to serve. Absent: every role this identity may serve. Named: exactly these, and an identity that may not
+   * serve one of them is refused.
+   */
+  roles?: readonly string[];
+  /** Also write scheduled reports here. */
+  reportsDir?: string;
+  /** The command that started these workers reports failures itself. */
+  inProcess?: boolean;
+  /** Unshare items worked at once by this process. @defaultValue `DEFAULTS.unshareConcurrency` */
+  unshareConcurrency?: number;
+  /**
+   * How long a job's lock lasts without renewal; a worker killed mid-job has its jobs picked up by another after
+   * about this long. @defaultValue `DEFAULTS.lockMs` (BullMQ's), or CF_SHARES_LOCK_MS
+   */
+  lockMs?: number;
+  /** How often failed item jobs are checked for a missing outcome. @defaultValue `DEFAULTS.reconcileMs` */
+  reconcileMs?: number;
+}
+
+/**
+ * Starts the workers of this process's foundation. Features that work their own job in-process (report, export,
+ * campaigns) get this from the entrypoint instead of importing the composition root, which imports them.
+ */
+export type StartWorkers = (
+  connection: ConnectionOptions,
+  log: Logger,
+  options?: StartWorkersOptions,
+) => Promise<RunningWorkers>;

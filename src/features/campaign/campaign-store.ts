@@ -1,0 +1,176 @@
+import type { Redis } from 'ioredis';
+import { bullPrefix } from '../../core/queue-names.js';
+import type {
+  AttemptNote,
+  AuditEntry,
+  CampaignMeta,
+  ItemOutcome,
+  PlanItem,
+  SentWrite,
+  WriteAnswer,
+} from './campaign-model.js';
+
+/**
+ * A campaign's plan, outcomes, ledger and audit trail in Redis: the only shared state, so any worker can pick up
+ * any item and a restarted worker finds everything where it was.
+ */
+export class CampaignStore {
+  private readonly base: string;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+  ) {
+    this.base = `${bullPrefix(prefix)}:campaigns`;
+  }
+
+  private key(id: string, part: string): string {
+    return `${this.base}:${id}:${part}`;
+  }
+
+  /** The Redis key of a campaign's sliding write window (see `rate-gate.ts`). */
+  rateKey(id: string): string {
+    return this.key(id, 'write-window');
+  }
+
+  /** Records the plan before anything is changed. */
+  async create(meta: CampaignMeta, items: readonly PlanItem[]): Promise<void> {
+    const multi = this.redis
+      .multi()
+      .set(this.key(meta.id, 'meta'), JSON.stringify(meta))
+      .zadd(`${this.base}:index`, Date.parse(meta.createdAt), meta.id);
+    for (let i = 0; i < items.length; i += 1000) {
+      const chunk = items.slice(i, i + 1000);
+      multi.hset(this.key(meta.id, 'items'), Object.fromEntries(chunk.map((item) => [item.id, JSON.stringify(item)])));
+    }
+    await multi.exec();
+  }
+
+  async meta(id: string): Promise<CampaignMeta | undefined> {
+    const text = await this.redis.get(this.key(id, 'meta'));
+    return text ? (JSON.parse(text) as CampaignMeta) : undefined;
+  }
+
+  async setStatus(id: string, status: CampaignMeta['status']): Promise<void> {
+    const meta = await this.meta(id);
+    if (!meta) return;
+    meta.status = status;
+    if (status === 'done' || status === 'cancelled') meta.finishedAt = new Date().toISOString();
+    await this.redis.set(this.key(id, 'meta'), JSON.stringify(meta));
+  }
+
+  /** The newest campaigns first; only those of one foundation when `api` is given. */
+  async list(api?: string): Promise<CampaignMeta[]> {
+    const ids = await this.redis.zrevrange(`${this.base}:index`, 0, 199);
+    const metas = await Promise.all(ids.map((id) => this.meta(id)));
+    return metas.filter((meta): meta is CampaignMeta => meta !== undefined && (api === undefined || meta.api === api));
+  }
+
+  async item(id: string, itemId: string): Promise<PlanItem | undefined> {
+    const text = await this.redis.hget(this.key(id, 'items'), itemId);
+    return text ? (JSON.parse(text) as PlanItem) : undefined;
+  }
+
+  async items(id: string): Promise<PlanItem[]> {
+    return Object.values(await this.redis.hgetall(this.key(id, 'items'))).map((text) => JSON.parse(text) as PlanItem);
+  }
+
+  /**
+   * Records an item's final outcome once: a second write (a job re-run after a crash) is refused, so no item is
+   * counted twice. Returns whether this call recorded it.
+   */
+  async finish(id: string, itemId: string, outcome: ItemOutcome): Promise<boolean> {
+    return (await this.redis.hsetnx(this.key(id, 'outcomes'), itemId, JSON.stringify(outcome))) === 1;
+  }
+
+  async outcome(id: string, itemId: string): Promise<ItemOutcome | undefined> {
+    const text = await this.redis.hget(this.key(id, 'outcomes'), itemId);
+    return text ? (JSON.parse(text) as ItemOutcome) : undefined;
+  }
+
+  async outcomes(id: string): Promise<Record<string, ItemOutcome>> {
+    const raw = await this.redis.hgetall(this.key(id, 'outcomes'));
+    return Object.fromEntries(Object.entries(raw).map(([key, text]) => [key, JSON.parse(text) as ItemOutcome]));
+  }
+
+  async finishedCount(id: string): Promise<number> {
+    return this.redis.hlen(this.key(id, 'outcomes'));
+  }
+
+  /** The last error of an item that is not final yet, for status and the report. */
+  async noteAttempt(id: string, itemId: string, note: AttemptNote): Promise<void> {
+    await this.redis.hset(this.key(id, 'attempts'), itemId, JSON.stringify(note));
+  }
+
+  async attempts(id: string): Promise<Record<string, AttemptNote>> {
+    const raw = await this.redis.hgetall(this.key(id, 'attempts'));
+    return Object.fromEntries(Object.entries(raw).map(([key, text]) => [key, JSON.parse(text) as AttemptNote]));
+  }
+
+  /** The bindings an unshare is about to destroy, written before it is sent. */
+  async ledger(id: string, entry: { itemId: string; at: string; bindings: PlanItem['bindings'] }): Promise<void> {
+    await this.redis.rpush(this.key(id, 'ledger'), JSON.stringify(entry));
+  }
+
+  async ledgerEntries(id: string): Promise<Array<{ itemId: string; at: string; bindings: PlanItem['bindings'] }>> {
+    return (await this.redis.lrange(this.key(id, 'ledger'), 0, -1)).map((text) => JSON.parse(text));
+  }
+
+  /**
+   * Records a write before it leaves the process, so a crash between send and answer still leaves a trace. An
+   * unshare is also remembered as its item's last one (one transaction, one round trip before the send), so a re-run
+   * after a crash can find its answer, or that none came.
+   */
+  async auditSent(id: string, write: SentWrite, options: { unshare?: boolean } = {}): Promise<void> {
+    const multi = this.redis.multi().rpush(this.key(id, 'audit'), JSON.stringify(write));
+    if (options.unshare && write.itemId !== undefined)
+      multi.hset(this.key(id, 'unshare-sent'), write.itemId, JSON.stringify(write));
+    await multi.exec();
+  }
+
+  /** Completes a sent write with what came back. */
+  async auditAnswer(id: string, writeId: string, answer: WriteAnswer): Promise<void> {
+    await this.redis.hset(this.key(id, 'audit-answers'), writeId, JSON.stringify(answer));
+  }
+
+  /** The last unshare DELETE sent for an item, with its answer (null: sent, answer unknown), if any was sent. */
+  async unshareSent(id: string, itemId: string): Promise<AuditEntry | undefined> {
+    const text = await this.redis.hget(this.key(id, 'unshare-sent'), itemId);
+    if (text === null) return undefined;
+    const write = JSON.parse(text) as SentWrite;
+    const answer = await this.redis.hget(this.key(id, 'audit-answers'), write.id);
+    return { ...write, answer: answer === null ? null : (JSON.parse(answer) as WriteAnswer) };
+  }
+
+  /** Every write in the order it was sent; `answer` null means "sent, answer unknown". */
+  async auditEntries(id: string): Promise<AuditEntry[]> {
+    const [sent, answers] = await Promise.all([
+      this.redis.lrange(this.key(id, 'audit'), 0, -1),
+      this.redis.hgetall(this.key(id, 'audit-answers')),
+    ]);
+    return sent.map((text) => {
+      const write = JSON.parse(text) as SentWrite;
+      const answer = answers[write.id];
+      return { ...write, answer: answer === undefined ? null : (JSON.parse(answer) as WriteAnswer) };
+    });
+  }
+
+  async setVerification(
+    id: string,
+    stillShared: ReadonlyArray<{ itemId: string; instance_guid: string; space_guid: string }>,
+  ): Promise<void> {
+    await this.redis.set(
+      this.key(id, 'verification'),
+      JSON.stringify({ at: new Date().toISOString(), still_shared: stillShared }),
+    );
+  }
+
+  async verification(
+    id: string,
+  ): Promise<
+    { at: string; still_shared: Array<{ itemId: string; instance_guid: string; space_guid: string }> } | undefined
+  > {
+    const text = await this.redis.get(this.key(id, 'verification'));
+    return text ? JSON.parse(text) : undefined;
+  }
+}

@@ -1,0 +1,55 @@
+import type { Writable } from 'node:stream';
+import type { Redis } from 'ioredis';
+import type { ConnectionOptions } from '../../config/connection-options.js';
+import type { Logger } from '../../log.js';
+import type { StartWorkers } from '../../core/worker-host.js';
+import type { CampaignStore } from './campaign-store.js';
+import { campaignQueues } from './campaign-queue.js';
+import { createProgressView } from '../../terminal/progress-view.js';
+import { progressLine } from './campaign-summary.js';
+import { followCampaign, type FollowEnd } from './wait-for-campaign.js';
+
+/**
+ * Follows a campaign with progress on `stderr` until it is done, stuck or stopped. With `work`, an in-process
+ * worker (campaign queues only) works it meanwhile; other workers on the same Redis share the items, and if this
+ * process dies any worker of the foundation finishes the campaign.
+ */
+export async function followWithProgress(
+  connection: Pick<ConnectionOptions, 'api' | 'prefix'> & Partial<ConnectionOptions>,
+  redis: Redis,
+  store: CampaignStore,
+  campaignId: string,
+  options: {
+    log: Logger;
+    stderr: Writable & { isTTY?: boolean };
+    stop: AbortSignal;
+    /** Work the campaign in this process too, with workers started by this (the entrypoint's). */
+    work?: { concurrency: number; startWorkers: StartWorkers };
+  },
+): Promise<FollowEnd> {
+  const workers = options.work
+    ? await options.work.startWorkers(connection as ConnectionOptions, options.log, {
+        inProcess: true,
+        roles: ['campaign'],
+        unshareConcurrency: options.work.concurrency,
+      })
+    : undefined;
+  const queues = campaignQueues(redis, connection.prefix, connection.api);
+  const view = createProgressView(options.stderr);
+  try {
+    return await followCampaign(store, queues, campaignId, {
+      onProgress: (p) => {
+        const line = progressLine(p);
+        // Off a terminal: a line per tenth of the items and per status change.
+        const tenth = Math.floor((p.finished / Math.max(1, p.total)) * 10);
+        view.show(p.finished, p.total, line, { key: `${p.status} ${tenth}`, line });
+      },
+      onNotice: (n) => view.notice(n),
+      stop: options.stop,
+    });
+  } finally {
+    view.done();
+    await queues.close();
+    await workers?.close();
+  }
+}

@@ -1,0 +1,51 @@
+import type { Redis } from 'ioredis';
+import type { CfClient } from '../../client/index.js';
+import type { Logger } from '../../log.js';
+import { registerFoundation } from '../../core/foundation-registry.js';
+import type { CampaignMeta, CampaignOptions } from './campaign-model.js';
+import { CampaignStore } from './campaign-store.js';
+import { campaignQueues, enqueueItems } from './campaign-queue.js';
+import { auditedWrite } from './audited-write.js';
+import type { CampaignPlan } from './plan-campaign.js';
+
+/**
+ * Records a confirmed plan as a campaign, disables the sharing flag if the plan found it on (an audited write, so
+ * the campaign's trail shows it), and queues one job per item for the foundation's workers.
+ */
+export async function startCampaign(
+  client: CfClient,
+  redis: Redis,
+  target: { readonly api: string; readonly prefix: string },
+  plan: CampaignPlan,
+  options: CampaignOptions,
+  log: Logger,
+): Promise<{ meta: CampaignMeta; store: CampaignStore }> {
+  const store = new CampaignStore(redis, target.prefix);
+  const meta: CampaignMeta = {
+    id: plan.campaignId,
+    api: target.api,
+    createdAt: new Date().toISOString(),
+    createdBy: plan.createdBy,
+    total: plan.items.length,
+    status: 'running',
+    options,
+  };
+  const queues = campaignQueues(redis, target.prefix, target.api);
+  try {
+    await store.create(meta, plan.items);
+    await registerFoundation(redis, target.prefix, target.api);
+    if (plan.flagEnabled) {
+      const path = '/v3/feature_flags/service_instance_sharing';
+      const patched = await client.featureFlags.patch(
+        'service_instance_sharing',
+        { enabled: false },
+        { hooks: auditedWrite(store, meta.id, { identity: meta.createdBy, method: 'PATCH', path }) },
+      );
+      log.info({ enabled: patched.enabled }, 'sharing flag disabled');
+    }
+    await enqueueItems(queues.unshare, meta, plan.items);
+  } finally {
+    await queues.close();
+  }
+  return { meta, store };
+}

@@ -1,0 +1,205 @@
+import type { CommandModule } from 'yargs';
+import type { CliContext } from '../../cli-context.js';
+import { resolveConnectionOptions, type ConnectionFlags } from '../../config/connection-options.js';
+import { UsageError } from '../../usage-error.js';
+import { withConnectionFlags } from '../../config/connection-flags.js';
+import type { CampaignSelectors } from './selectors.js';
+import { DEFAULTS } from '../../core/defaults.js';
+
+interface UnshareAllArgs extends ConnectionFlags {
+  'source-org'?: string[];
+  'source-space'?: string[];
+  'target-org'?: string[];
+  'target-space'?: string[];
+  offering?: string[];
+  plan?: string[];
+  instance?: string[];
+  'dry-run': boolean;
+  yes: boolean;
+  'disable-flag': boolean;
+  rate: number;
+  concurrency: number;
+  'max-attempts': number;
+  'retry-delay': number;
+  'only-unbound': boolean;
+  'delete-bindings-first': boolean;
+  detach: boolean;
+}
+
+/** `cf-shares unshare-all`: plan, confirm, then remove every share in scope as a resumable, rate-limited campaign. */
+export function unshareAllCommand(context: CliContext): CommandModule<object, UnshareAllArgs> {
+  return {
+    command: 'unshare-all',
+    describe: 'Remove every share in scope as a resumable, rate-limited campaign (plan first; --dry-run, --yes)',
+    builder: (y) =>
+      withConnectionFlags(y)
+        .option('source-org', {
+          type: 'string',
+          array: true,
+          describe: 'Only shares from these orgs (names or guids)',
+          group: 'Selectors:',
+        })
+        .option('source-space', {
+          type: 'string',
+          array: true,
+          describe: 'Only shares from these spaces',
+          group: 'Selectors:',
+        })
+        .option('target-org', {
+          type: 'string',
+          array: true,
+          describe: 'Only shares into these orgs',
+          group: 'Selectors:',
+        })
+        .option('target-space', {
+          type: 'string',
+          array: true,
+          describe: 'Only shares into these spaces',
+          group: 'Selectors:',
+        })
+        .option('offering', {
+          type: 'string',
+          array: true,
+          describe: 'Only instances of these offerings',
+          group: 'Selectors:',
+        })
+        .option('plan', { type: 'string', array: true, describe: 'Only instances of these plans', group: 'Selectors:' })
+        .option('instance', { type: 'string', array: true, describe: 'Only these instances', group: 'Selectors:' })
+        .option('only-unbound', {
+          type: 'boolean',
+          default: false,
+          describe: 'Only shares with no app bound in the target space (a safe first phase)',
+          group: 'Selectors:',
+        })
+        .option('dry-run', { type: 'boolean', default: false, describe: 'Show the plan and stop: nothing is written' })
+        .option('yes', { type: 'boolean', default: false, describe: 'Do not ask for confirmation' })
+        .option('disable-flag', {
+          type: 'boolean',
+          default: false,
+          describe: 'Disable the service_instance_sharing feature flag first if it is on',
+        })
+        .option('rate', { type: 'number', default: 5, describe: 'Unshare requests per second, across all workers' })
+        .option('concurrency', {
+          type: 'number',
+          default: DEFAULTS.unshareConcurrency,
+          describe: 'Items this process works at once',
+        })
+        .option('max-attempts', { type: 'number', default: 8, describe: 'Attempts per item, the first included' })
+        .option('retry-delay', {
+          type: 'number',
+          default: 120,
+          describe: 'First backoff in seconds for blocked items (then exponential with jitter, capped at 30 min)',
+        })
+        .option('delete-bindings-first', {
+          type: 'boolean',
+          default: false,
+          describe: 'Delete the app bindings explicitly (polling each job) before unsharing',
+        })
+        .option('detach', {
+          type: 'boolean',
+          default: false,
+          describe: 'Record and queue the campaign; `cf-shares worker` processes run it',
+        }),
+    handler: async (args) => {
+      for (const [name, min] of [
+        ['rate', 1],
+        ['concurrency', 1],
+        ['max-attempts', 1],
+        ['retry-delay', 0],
+      ] as const) {
+        const value = args[name];
+        if (!Number.isFinite(value) || value < min || (name !== 'retry-delay' && !Number.isInteger(value)))
+          throw new UsageError(`--${name} must be a number >= ${min} (got ${String(value)})`);
+      }
+      const connection = resolveConnectionOptions(args, context.env);
+      const selectors: CampaignSelectors = {
+        ...(args['source-org'] && { sourceOrg: args['source-org'] }),
+        ...(args['source-space'] && { sourceSpace: args['source-space'] }),
+        ...(args['target-org'] && { targetOrg: args['target-org'] }),
+        ...(args['target-space'] && { targetSpace: args['target-space'] }),
+        ...(args.offering && { offering: args.offering }),
+        ...(args.plan && { plan: args.plan }),
+        ...(args.instance && { instance: args.instance }),
+      };
+      const [{ assertRedisReachable }, { withRedis }, { connectClient }, { planCampaign }, { renderPlan }] =
+        await Promise.all([
+          import('../../core/redis-connection.js'),
+          import('../../core/with-redis.js'),
+          import('../../core/connect-client.js'),
+          import('./plan-campaign.js'),
+          import('./render-plan.js'),
+        ]);
+      await assertRedisReachable(connection.redisUrl);
+      const log = context.log.child({ command: 'unshare-all' });
+      const client = await connectClient(connection, log);
+      const out = (text = ''): void => void context.stdout.write(`${text}\n`);
+      try {
+        const plan = await planCampaign(client, connection.api, {
+          selectors,
+          onlyUnbound: args['only-unbound'],
+          dryRun: args['dry-run'],
+          disableFlag: args['disable-flag'],
+          log,
+        });
+        context.stdout.write(renderPlan(plan, args['disable-flag']));
+        if (args['dry-run']) {
+          out('Dry run: nothing was changed and nothing was recorded.');
+          return;
+        }
+        if (!args.yes) {
+          if (!context.stdin.isTTY)
+            throw new UsageError(
+              `refusing to unshare ${plan.items.length} share(s) without --yes: there is no terminal to confirm on`,
+            );
+          const { confirm } = await import('../../terminal/confirm.js');
+          const confirmed = await confirm({
+            input: context.stdin,
+            output: context.stderr,
+            question: `Unshare ${plan.items.length} share(s)? Type 'yes' to go on: `,
+            expected: 'yes',
+          });
+          if (!confirmed) throw new UsageError('not confirmed: nothing was changed');
+        }
+
+        const [{ startCampaign }, { followWithProgress }, { reportFollowEnd }] = await Promise.all([
+          import('./start-campaign.js'),
+          import('./run-campaign.js'),
+          import('./campaign-follow-end.js'),
+        ]);
+        await withRedis(connection.redisUrl, async (redis) => {
+          const { meta, store } = await startCampaign(
+            client,
+            redis,
+            connection,
+            plan,
+            {
+              rate: args.rate,
+              maxAttempts: args['max-attempts'],
+              retryDelaySeconds: args['retry-delay'],
+              onlyUnbound: args['only-unbound'],
+              deleteBindingsFirst: args['delete-bindings-first'],
+              selectors,
+            },
+            log,
+          );
+          out(`campaign: ${meta.id}`);
+          if (args.detach) {
+            out(
+              `queued for the workers of ${connection.api}: follow with 'cf-shares campaign status ${meta.id} --follow'`,
+            );
+            return;
+          }
+          const end = await followWithProgress(connection, redis, store, meta.id, {
+            log,
+            stderr: context.stderr,
+            stop: context.stopSignal,
+            work: { concurrency: args.concurrency, startWorkers: context.startWorkers },
+          });
+          context.exitCode = reportFollowEnd(end, meta.id, out, context.stderr);
+        });
+      } finally {
+        await client.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,336 @@
+import { DelayedError, RateLimitError, UnrecoverableError, type Job, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { CfClient } from '../../client/index.js';
+import { CfApiError, JobFailedError, JobTimeoutError, isNotFound } from '../../client/index.js';
+import type { Logger } from '../../log.js';
+import type { CampaignStore } from './campaign-store.js';
+import type { AttemptNote, BindingDelete, ItemOutcome, PlanItem } from './campaign-model.js';
+import { answerOf, classifyUnshare, CcCode, type Answer } from './unshare-outcome.js';
+import { auditedWrite } from './audited-write.js';
+import { DEFAULT_HOLD_MS, rateGate } from './rate-gate.js';
+import { isRedisConnectionError, waitForRedis } from '../../core/redis-connection.js';
+
+/** Job data of one item: ids only (design.md: job data holds guids and ids, never credentials). */
+export interface UnshareJobData {
+  readonly campaignId: string;
+  readonly itemId: string;
+  /** The foundation (normalised API) the item is for. */
+  readonly api: string;
+}
+
+export interface UnshareProcessorDeps {
+  readonly client: CfClient;
+  /** The foundation this worker is logged in to. */
+  readonly api: string;
+  readonly store: CampaignStore;
+  /** For the campaign's shared write window. */
+  readonly redis: Redis;
+  readonly log: Logger;
+  /** The unshare queue of this foundation, to pause it when CC rate-limits the identity. */
+  readonly queue: () => Queue | undefined;
+  /** Called after an item's final outcome is recorded (finalisation checks whether the campaign is complete). */
+  readonly onFinal: (campaignId: string) => Promise<void>;
+  /** How long one attempt waits for an explicit binding delete's job before handing the item back as blocked. */
+  readonly unbindWaitMs?: number;
+}
+
+/** A retry the processor planned: BullMQ counts the attempt and backs off. */
+class PlannedRetry extends Error {
+  override readonly name = 'PlannedRetry';
+}
+
+/** Identities that see every instance and space, so their 404 means "gone" (cc-api.md §13). */
+const seesEverything = (client: CfClient): boolean =>
+  ['admin', 'admin_read_only', 'global_auditor'].includes(client.identity?.kind ?? '');
+
+/**
+ * Works one planned unshare. Idempotent: an item with a recorded outcome is skipped, a space no longer shared ends
+ * `already_unshared` (or `unshared`, inferred, when an earlier attempt's DELETE went out and its answer was lost),
+ * and CC answers 204 to a repeated unshare (cc-api.md §1.2). Every outcome is recorded from evidence: CC's answer,
+ * a confirming read, or the write-ahead audit trail; every non-`unshared` outcome carries the answer that decided it.
+ */
+export function unshareProcessor(deps: UnshareProcessorDeps) {
+  const { client, store } = deps;
+  const identity = (): string => client.identity?.userName ?? client.identity?.clientId ?? 'unknown';
+
+  return async (job: Job<UnshareJobData>, token?: string): Promise<string> => {
+    const { campaignId, itemId } = job.data;
+    const log = deps.log.child({ campaignId, itemId, jobId: job.id });
+    if (job.data.api !== deps.api)
+      throw new UnrecoverableError(`item is for ${job.data.api}, this worker is logged in to ${deps.api}`);
+    const attempt = job.attemptsMade + 1;
+    const lastAttempt = attempt >= (job.opts.attempts ?? 1);
+    const finish = async (outcome: Omit<ItemOutcome, 'attempts' | 'at'>): Promise<string> => {
+      if (await store.finish(campaignId, itemId, { ...outcome, attempts: attempt, at: new Date().toISOString() })) {
+        log.info({ outcome: outcome.outcome, attempt }, 'item finished');
+        await deps.onFinal(campaignId);
+      }
+      return outcome.outcome;
+    };
+    const note = (attemptNote: Omit<AttemptNote, 'attempts' | 'at'>): Promise<void> =>
+      store.noteAttempt(campaignId, itemId, { ...attemptNote, attempts: attempt, at: new Date().toISOString() });
+
+    try {
+      return await work();
+    } catch (error) {
+      if (
+        error instanceof PlannedRetry ||
+        error instanceof DelayedError ||
+        error instanceof RateLimitError ||
+        error instanceof UnrecoverableError
+      )
+        throw error;
+      const verdict = classifyUnshare(error);
+      if (verdict.kind === 'rate_limited') {
+        // CC limits the whole identity, reads too: pause this foundation's queue for every worker, keep the attempt.
+        log.warn({ waitMs: verdict.waitMs }, 'rate limited by the Cloud Controller: pausing the queue');
+        await deps.queue()?.rateLimit(verdict.waitMs);
+        throw new RateLimitError();
+      }
+      if (isRedisConnectionError(error)) {
+        // Redis went away mid-item: not the item's fault, so no attempt is spent. Whatever was sent is in the
+        // write-ahead trail; the next run reads the shared spaces again and decides from there.
+        log.warn(
+          { err: { message: (error as Error).message } },
+          'redis connection lost: the item goes back to the queue',
+        );
+        await waitForRedis(deps.redis);
+        if (token !== undefined) await job.moveToDelayed(Date.now() + 1000, token);
+        throw new DelayedError();
+      }
+      // A bug or an answer nothing above expected: the item ends with the reason rather than in BullMQ's failed set.
+      log.error({ err: { message: (error as Error)?.message } }, 'unexpected error: item failed');
+      return finish({
+        outcome: 'failed',
+        reason: `unexpected error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+      });
+    }
+
+    async function work(): Promise<string> {
+      const meta = await store.meta(campaignId);
+      if (!meta) throw new UnrecoverableError(`campaign ${campaignId} is not in Redis`);
+      const existing = await store.outcome(campaignId, itemId);
+      if (existing) return existing.outcome;
+      const item = await store.item(campaignId, itemId);
+      if (!item) throw new UnrecoverableError(`item ${itemId} is not in campaign ${campaignId}`);
+      if (meta.status === 'cancelled')
+        return finish({ outcome: 'cancelled', reason: 'campaign cancelled before this item ran' });
+
+      const gate = rateGate(deps.redis, store.rateKey(campaignId), meta.options.rate);
+      // With the campaign's write budget spent, hand the worker slot back (no attempt spent), so a slow campaign
+      // never holds workers that another campaign could use.
+      const wait = await gate.waitMs();
+      if (wait > DEFAULT_HOLD_MS && token !== undefined) {
+        await job.moveToDelayed(Date.now() + wait + Math.floor(Math.random() * 200), token);
+        throw new DelayedError();
+      }
+
+      const sharedPath = `GET /v3/service_instances/${item.instance.guid}/relationships/shared_spaces`;
+      let shared: string[];
+      try {
+        shared = (await client.serviceInstances.listSharedSpaces(item.instance.guid)).data.map((space) => space.guid);
+      } catch (error) {
+        if (classifyUnshare(error).kind === 'rate_limited') throw error;
+        const answer = answerOf(sharedPath, error);
+        if (error instanceof CfApiError && error.status === 404 && error.code === CcCode.resourceNotFound) {
+          if (seesEverything(client))
+            return finish({ outcome: 'instance_gone', decidedBy: answer, confirmedBy: answer });
+          return finish({
+            outcome: 'failed',
+            decidedBy: answer,
+            reason: `${identity()} cannot see every instance, so this 404 does not prove the instance is gone`,
+          });
+        }
+        return retryOrFail(answer, error);
+      }
+      const unsharePath = `/v3/service_instances/${item.instance.guid}/relationships/shared_spaces/${item.target.space_guid}`;
+      if (!shared.includes(item.target.space_guid)) return notShared(item, unsharePath, sharedPath);
+
+      let bindingDeletes: BindingDelete[] | undefined;
+      if (meta.options.deleteBindingsFirst) {
+        bindingDeletes = await deleteBindings(item, gate);
+        const deleting = bindingDeletes.filter((b) => b.result === 'deleting');
+        if (deleting.length > 0) {
+          const blockers = deleting.map(
+            (b) => `binding ${b.guid} is being deleted: ${b.detail ?? 'job still running'}`,
+          );
+          return blockedFor(
+            blockers,
+            { request: `DELETE /v3/service_credential_bindings`, detail: blockers.join('; ') },
+            bindingDeletes,
+          );
+        }
+      }
+
+      // The ledger first: if this process dies after CC deleted the bindings, the report still names them.
+      await store.ledger(campaignId, { itemId, at: new Date().toISOString(), bindings: item.bindings });
+      let result: unknown;
+      try {
+        result = await client.serviceInstances.unshareFromSpace(item.instance.guid, item.target.space_guid, {
+          hooks: auditedWrite(store, campaignId, {
+            identity: identity(),
+            method: 'DELETE',
+            path: unsharePath,
+            itemId,
+            gate,
+            unshare: true,
+          }),
+        });
+      } catch (error) {
+        if (isRedisConnectionError(error)) throw error;
+        result = error;
+      }
+      const answer = answerOf(`DELETE ${unsharePath}`, result);
+      const extra = bindingDeletes ? { bindingDeletes } : {};
+      const verdict = classifyUnshare(result);
+      switch (verdict.kind) {
+        case 'unshared':
+          return finish({ outcome: 'unshared', decidedBy: answer, ...extra });
+        case 'blocked':
+          return blockedFor(verdict.blockers, answer, bindingDeletes);
+        case 'rate_limited':
+          throw result;
+        case 'confirm_instance_gone':
+          return confirmGone(
+            'instance_gone',
+            `GET /v3/service_instances/${item.instance.guid}`,
+            () => client.serviceInstances.get(item.instance.guid),
+            answer,
+            extra,
+          );
+        case 'confirm_space_gone':
+          return confirmGone(
+            'space_gone',
+            `GET /v3/spaces/${item.target.space_guid}`,
+            () => client.spaces.get(item.target.space_guid),
+            answer,
+            extra,
+          );
+        case 'retry':
+          return retryOrFail(answer, result, extra);
+        case 'failed':
+          return finish({ outcome: 'failed', decidedBy: answer, ...extra });
+      }
+    }
+
+    /** The space is not shared any more: by an earlier attempt of ours whose answer was lost, or by someone else. */
+    async function notShared(item: PlanItem, unsharePath: string, sharedPath: string): Promise<string> {
+      const read: Answer = {
+        request: sharedPath,
+        status: 200,
+        detail: `space ${item.target.space_guid} is not among the shared spaces`,
+      };
+      const earlier = await store.unshareSent(campaignId, itemId);
+      if (!earlier) return finish({ outcome: 'already_unshared', decidedBy: read });
+      if (earlier.answer && 'status' in earlier.answer && earlier.answer.status >= 200 && earlier.answer.status < 300) {
+        return finish({
+          outcome: 'unshared',
+          decidedBy: {
+            request: `DELETE ${unsharePath}`,
+            status: earlier.answer.status,
+            ...(earlier.answer.requestId !== null && { requestId: earlier.answer.requestId }),
+          },
+          confirmedBy: read,
+        });
+      }
+      return finish({
+        outcome: 'unshared',
+        decidedBy: read,
+        inferred: `an earlier attempt sent DELETE ${unsharePath} (request id ${earlier.id}, ${earlier.at}) and its answer is unknown; the space is no longer shared, so that DELETE most likely removed it`,
+      });
+    }
+
+    async function blockedFor(
+      blockers: string[],
+      answer: Answer,
+      bindingDeletes: BindingDelete[] | undefined,
+    ): Promise<string> {
+      const extra = bindingDeletes ? { bindingDeletes } : {};
+      if (lastAttempt) return finish({ outcome: 'blocked', blockers, decidedBy: answer, ...extra });
+      await note({ blockers, decidedBy: answer, ...extra });
+      throw new PlannedRetry(`blocked (attempt ${attempt}): ${blockers.join('; ')}`);
+    }
+
+    async function retryOrFail(answer: Answer, error: unknown, extra: Partial<ItemOutcome> = {}): Promise<string> {
+      if (lastAttempt)
+        return finish({ outcome: 'failed', decidedBy: answer, reason: `no attempt left after ${attempt}`, ...extra });
+      await note({ decidedBy: answer, ...extra });
+      throw new PlannedRetry(error instanceof Error ? error.message : String(error));
+    }
+
+    /** A 404 or unknown-space 422 means "gone" only when a read by an identity that sees everything says so. */
+    async function confirmGone(
+      outcome: 'instance_gone' | 'space_gone',
+      request: string,
+      read: () => Promise<unknown>,
+      answer: Answer,
+      extra: Partial<ItemOutcome>,
+    ): Promise<string> {
+      const what = outcome === 'instance_gone' ? 'instance' : 'space';
+      if (!seesEverything(client))
+        return finish({
+          outcome: 'failed',
+          decidedBy: answer,
+          reason: `${identity()} cannot see every ${what}, so CC's answer does not prove the ${what} is gone`,
+          ...extra,
+        });
+      try {
+        await read();
+      } catch (error) {
+        if (classifyUnshare(error).kind === 'rate_limited') throw error;
+        const confirmed = answerOf(request, error);
+        if (error instanceof CfApiError && error.status === 404 && error.code === CcCode.resourceNotFound)
+          return finish({ outcome, decidedBy: answer, confirmedBy: confirmed, ...extra });
+        return retryOrFail(confirmed, error, extra);
+      }
+      return finish({
+        outcome: 'failed',
+        decidedBy: answer,
+        confirmedBy: { request, status: 200 },
+        reason: `the ${what} exists, so CC's ${answer.status} was not about it being gone`,
+        ...extra,
+      });
+    }
+
+    async function deleteBindings(planned: PlanItem, gate: ReturnType<typeof rateGate>): Promise<BindingDelete[]> {
+      const results: BindingDelete[] = [];
+      for (const binding of planned.bindings) {
+        const path = `/v3/service_credential_bindings/${binding.guid}`;
+        try {
+          const jobGuid = await client.serviceCredentialBindings.delete(binding.guid, {
+            hooks: auditedWrite(store, campaignId, { identity: identity(), method: 'DELETE', path, itemId, gate }),
+          });
+          if (jobGuid) await client.jobs.pollUntilTerminal(jobGuid, { timeoutMs: deps.unbindWaitMs ?? 60_000 });
+          results.push({ guid: binding.guid, result: 'deleted' });
+        } catch (error) {
+          if (isRedisConnectionError(error)) throw error;
+          if (isNotFound(error)) results.push({ guid: binding.guid, result: 'gone' });
+          // Async unbinds can take hours (CC polls the broker for up to a week): come back later rather than fail.
+          else if (error instanceof JobTimeoutError)
+            results.push({ guid: binding.guid, result: 'deleting', detail: error.message });
+          // 422 "operation in progress for the service binding": a delete is already under way.
+          else if (
+            error instanceof CfApiError &&
+            error.status === 422 &&
+            /operation in progress/i.test(error.detail ?? '')
+          )
+            results.push({ guid: binding.guid, result: 'deleting', detail: error.detail ?? '' });
+          else if (error instanceof JobFailedError)
+            results.push({ guid: binding.guid, result: 'failed', detail: error.detail ?? error.message });
+          else
+            results.push({
+              guid: binding.guid,
+              result: 'failed',
+              detail:
+                error instanceof CfApiError
+                  ? (error.detail ?? error.message)
+                  : error instanceof Error
+                    ? error.message
+                    : String(error),
+            });
+        }
+      }
+      return results;
+    }
+  };
+}

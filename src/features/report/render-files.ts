@@ -1,0 +1,161 @@
+import type { FoundationSnapshot } from '../../audit/snapshot.js';
+import { SEVERITY_ORDER } from '../../audit/findings.js';
+import { toCsv } from './csv.js';
+import { markdownCell as md, safeJson } from '../../terminal/safe-text.js';
+import type { Report } from './report-model.js';
+import type { ShareDiff } from './snapshot-diff.js';
+
+/** The files of one report, by name. Pure: what is stored in Redis and written to --out is exactly this. */
+export function renderReportFiles(
+  report: Report,
+  snapshot: FoundationSnapshot,
+  diff: ShareDiff,
+): Record<string, string> {
+  return {
+    'report.json': `${safeJson(JSON.stringify(report, null, 2))}\n`,
+    'shares.csv': sharesCsv(report),
+    // New columns go last, so scripts that read columns by position keep working.
+    'findings.csv': toCsv(
+      ['severity', 'kind', 'instance_guid', 'space_guid', 'message', 'confidence', 'endpoint_source'],
+      report.findings.map((f) => [
+        f.severity,
+        f.kind,
+        f.instance_guid,
+        f.space_guid,
+        f.message,
+        f.confidence,
+        f.endpoint_source,
+      ]),
+    ),
+    'keys.csv': keysCsv(snapshot),
+    'diff.json': `${safeJson(JSON.stringify(diff, null, 2))}\n`,
+    'report.md': renderMarkdown(report, diff),
+  };
+}
+
+function sharesCsv(report: Report): string {
+  return toCsv(
+    [
+      'instance_guid',
+      'instance',
+      'offering',
+      'plan',
+      'source_org',
+      'source_space',
+      'source_org_guid',
+      'source_space_guid',
+      'target_org',
+      'target_space',
+      'target_org_guid',
+      'target_space_guid',
+      'bound_app_count',
+      'binding_count',
+      'key_count',
+      'offering_guid',
+      'endpoint_source',
+    ],
+    report.shares.map((s) => [
+      s.instance.guid,
+      s.instance.name,
+      s.instance.offering,
+      s.instance.plan,
+      s.source.org,
+      s.source.space,
+      s.source.org_guid,
+      s.source.space_guid,
+      s.target.org,
+      s.target.space,
+      s.target.org_guid,
+      s.target.space_guid,
+      s.bound_apps.length,
+      s.binding_count,
+      s.key_count,
+      s.instance.offering_guid,
+      s.endpoint_source,
+    ]),
+  );
+}
+
+function keysCsv(snapshot: FoundationSnapshot): string {
+  const instanceByGuid = new Map(snapshot.sharedInstances.map((i) => [i.guid, i]));
+  const spaceByGuid = new Map(snapshot.spaces.map((s) => [s.guid, s]));
+  const orgName = new Map(snapshot.orgs.map((o) => [o.guid, o.name]));
+  const rows = snapshot.keys.map((key) => {
+    const instance = instanceByGuid.get(key.instanceGuid);
+    const space = instance ? spaceByGuid.get(instance.spaceGuid) : undefined;
+    return [
+      key.guid,
+      key.name,
+      key.instanceGuid,
+      instance?.name,
+      space ? orgName.get(space.orgGuid) : undefined,
+      space?.name,
+    ];
+  });
+  rows.sort((a, b) => String(a[3]).localeCompare(String(b[3])) || String(a[0]).localeCompare(String(b[0])));
+  return toCsv(['key_guid', 'key', 'instance_guid', 'instance', 'source_org', 'source_space'], rows);
+}
+
+/** `200 of 239 (endpoints file 0, credentials 200)`: the ASG checks of the other shares are inferences. */
+export function knownEndpoints(s: Report['summary']): string {
+  // A report stored by an older worker has no such count.
+  if (typeof s.shares_with_known_endpoint !== 'number') return 'not recorded';
+  const by = s.shares_with_known_endpoint_by_source;
+  return `${s.shares_with_known_endpoint} of ${s.shares} (endpoints file ${by.endpoints_file}, credentials ${by.credentials})`;
+}
+
+function renderMarkdown(report: Report, diff: ShareDiff): string {
+  const s = report.summary;
+  const lines = [
+    `# Service instance sharing report`,
+    '',
+    `- Foundation: ${md(report.api)}`,
+    `- Generated: ${report.generated_at}`,
+    `- Sharing flag: **${report.sharing_flag.enabled ? 'enabled' : 'disabled'}**`,
+    '',
+    '## Summary',
+    '',
+    '| | |',
+    '|---|---:|',
+    `| Service instances | ${s.instances} (${s.managed_instances} managed) |`,
+    `| Shared instances | ${s.shared_instances} |`,
+    `| Shares (instance → target space) | ${s.shares} |`,
+    `| Apps bound in target spaces | ${s.bound_apps_in_target_spaces} |`,
+    `| Service keys on shared instances | ${s.keys_on_shared_instances} |`,
+    `| Shares whose service address was known | ${knownEndpoints(s)} |`,
+    `| API requests made | ${s.requests} |`,
+    '',
+    `Since the previous report: ${diff.previous_generated_at ? `${diff.added.length} share(s) added, ${diff.removed.length} removed` : 'no previous report of this foundation'}.`,
+    '',
+    '## Findings',
+    '',
+  ];
+  if (report.findings.length === 0) lines.push('None.');
+  else {
+    lines.push('| severity | kind | count |', '|---|---|---:|');
+    for (const severity of SEVERITY_ORDER) {
+      const counts = new Map<string, number>();
+      for (const f of report.findings) if (f.severity === severity) counts.set(f.kind, (counts.get(f.kind) ?? 0) + 1);
+      for (const [kind, count] of [...counts].sort()) lines.push(`| ${severity} | ${kind} | ${count} |`);
+    }
+    const inferred = report.findings.filter((f) => f.kind === 'asg_gap' && f.confidence === 'inferred').length;
+    if (inferred > 0) {
+      lines.push(
+        '',
+        `${inferred} asg_gap finding(s) are inferred (severity info): where the service listens was not known, so the target space's ASGs were only compared with what the spaces owning such instances reach. Run with \`--endpoints FILE\` or \`--inspect-credentials\` to check them.`,
+      );
+    }
+    lines.push('', 'The full list is in findings.csv and report.json.');
+  }
+  lines.push('', '## Shares', '');
+  if (report.shares.length === 0) lines.push('None.');
+  else {
+    lines.push('| instance | offering / plan | from | into | bound apps | keys |', '|---|---|---|---|---:|---:|');
+    for (const share of report.shares) {
+      lines.push(
+        `| ${md(share.instance.name)} | ${md(share.instance.offering)} / ${md(share.instance.plan)} | ${md(share.source.org)}/${md(share.source.space)} | ${md(share.target.org)}/${md(share.target.space)} | ${share.bound_apps.length} | ${share.key_count} |`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

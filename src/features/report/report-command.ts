@@ -1,0 +1,123 @@
+import type { CommandModule } from 'yargs';
+import type { CliContext } from '../../cli-context.js';
+import { resolveConnectionOptions, type ConnectionFlags } from '../../config/connection-options.js';
+import { UsageError } from '../../usage-error.js';
+import { ExitCode } from '../../exit-codes.js';
+import { withConnectionFlags } from '../../config/connection-flags.js';
+import { reportProgressView } from './report-progress.js';
+import { countAtOrAbove, SEVERITY_ORDER, type Severity } from '../../audit/findings.js';
+import type { ReportJobResult } from './report-processor.js';
+import { knownEndpoints } from './render-files.js';
+import { safeJson, safeText } from '../../terminal/safe-text.js';
+import { DEFAULTS } from '../../core/defaults.js';
+
+interface ReportArgs extends ConnectionFlags {
+  out?: string;
+  detach: boolean;
+  'fail-on'?: Severity;
+  endpoints?: string;
+  'inspect-credentials': boolean;
+  keep: number;
+  json: boolean;
+}
+
+/** `cf-shares report`: the nightly share report, as a job; waits for it and writes its files unless --detach. */
+export function reportCommand(context: CliContext): CommandModule<object, ReportArgs> {
+  return {
+    command: 'report',
+    describe: 'Crawl the foundation and write the share report (a job; waits unless --detach)',
+    builder: (y) =>
+      withConnectionFlags(y)
+        .option('out', {
+          type: 'string',
+          describe: 'Folder for the report files [default ./cf-shares-reports/<time>/]',
+        })
+        .option('detach', {
+          type: 'boolean',
+          default: false,
+          describe: 'Only enqueue the job; a `cf-shares worker` runs it',
+        })
+        .option('fail-on', {
+          choices: SEVERITY_ORDER,
+          describe: 'Exit 3 when a finding of this severity or worse exists',
+        })
+        .option('endpoints', {
+          type: 'string',
+          describe: 'JSON file mapping instances, plans or offerings to "address-or-CIDR:port"',
+        })
+        .option('inspect-credentials', {
+          type: 'boolean',
+          default: false,
+          describe: "Read one binding's credentials per shared instance for its host and port (nothing else is kept)",
+        })
+        .option('keep', { type: 'number', default: DEFAULTS.keptReports, describe: 'Reports to keep in Redis' })
+        .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON line' }),
+    handler: async (args) => {
+      if (!Number.isInteger(args.keep) || args.keep < 1)
+        throw new UsageError(`--keep must be a whole number >= 1 (got ${String(args.keep)})`);
+      if (args.detach && args['fail-on'])
+        throw new UsageError('--fail-on needs the result: it cannot go with --detach');
+      const connection = resolveConnectionOptions(args, context.env);
+      const { runReport } = await import('./run-report.js');
+      const log = context.log.child({ command: 'report' });
+      const view = args.json ? undefined : reportProgressView(context.stderr);
+      const outcome = await runReport(connection, {
+        ...(args.endpoints !== undefined && { endpointsPath: args.endpoints }),
+        ...(args.out !== undefined && { out: args.out }),
+        inspectCredentials: args['inspect-credentials'],
+        keep: args.keep,
+        detach: args.detach,
+        stop: context.stopSignal,
+        startWorkers: context.startWorkers,
+        onEnqueued: (jobId) => void (args.json ? undefined : context.stdout.write(`job: ${jobId}\n`)),
+        onProgress: (progress) => {
+          log.info({ progress }, 'report progress');
+          view?.update(progress);
+        },
+        log,
+      });
+      view?.done();
+      const { result, out } = outcome;
+      if (!result || !out) return;
+      if (args.json) context.stdout.write(`${safeJson(JSON.stringify({ job: outcome.jobId, out, ...result }))}\n`);
+      else context.stdout.write(renderReportSummary(result, out));
+      const threshold = args['fail-on'];
+      if (threshold) {
+        const over = countAtOrAbove(result.severities, threshold);
+        if (over > 0) {
+          context.stderr.write(`cf-shares: ${over} finding(s) at ${threshold} or worse (--fail-on ${threshold})\n`);
+          context.exitCode = ExitCode.Findings;
+        }
+      }
+    },
+  };
+}
+
+/**
+ * The summary a person reads after a report. The result comes from a worker, possibly another machine's, and the
+ * API and folder are echoed: all through safeText.
+ */
+export function renderReportSummary(result: ReportJobResult, out: string): string {
+  const s = result.summary;
+  const findings = Object.entries(s.findings)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([kind, count]) => `${kind} ${count}`)
+    .join(', ');
+  const inferred = s.shares - s.shares_with_known_endpoint;
+  // A worker older than this count leaves it out of its result.
+  const endpoints =
+    typeof s.shares_with_known_endpoint !== 'number'
+      ? 'not recorded by the worker'
+      : `known for ${knownEndpoints(s)}${inferred > 0 ? `; the ASG checks of the other ${inferred} are inferred (findings at info)` : ''}`;
+  return [
+    `report ${safeText(result.reportId)} for ${safeText(result.api)}`,
+    `  instances        ${s.instances} (${s.managed_instances} managed)`,
+    `  shared           ${s.shared_instances} instances, ${s.shares} shares (${result.added} new, ${result.removed} gone since the last report)`,
+    `  bound apps       ${s.bound_apps_in_target_spaces} in target spaces; ${s.keys_on_shared_instances} keys on shared instances`,
+    `  endpoints        ${endpoints}`,
+    `  findings         high ${result.severities.high}, medium ${result.severities.medium}, low ${result.severities.low}, info ${result.severities.info}${findings ? ` (${findings})` : ''}`,
+    `  requests         ${s.requests}`,
+    `  files            ${safeText(out)}/ (report.json, report.md, shares.csv, findings.csv, keys.csv, diff.json)`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,134 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { CfClient } from '../../client/index.js';
+import { crawlFoundation } from '../../crawl/crawl-foundation.js';
+import { computeFindings, SEVERITY_ORDER, type Severity } from '../../audit/findings.js';
+import { parseEndpointsFile } from '../../audit/endpoints-file.js';
+import { buildReport } from './build-report.js';
+import { diffShares } from './snapshot-diff.js';
+import { renderReportFiles } from './render-files.js';
+import type { Report } from './report-model.js';
+import type { Logger } from '../../log.js';
+import type { FoundationSnapshot } from '../../audit/snapshot.js';
+import { timeId } from '../../core/time-id.js';
+import { ReportStore } from './report-store.js';
+import { writeReportFiles } from './write-files.js';
+import { join } from 'node:path';
+
+/** Data of a report job: options only. The endpoints file is operator configuration (addresses), not a secret. */
+export interface ReportJobData {
+  readonly requestedAt: string;
+  /** The foundation the requester meant; a worker logged in to another one refuses the job. */
+  readonly api?: string;
+  readonly inspectCredentials: boolean;
+  readonly endpoints?: string;
+  /** Reports to keep in Redis. */
+  readonly keep: number;
+  /** Set for a compliance export: also bindings.csv, the audit events since then, and manifest.json. */
+  readonly export?: { readonly since: string };
+  /** A scheduled export: the window ends when the job runs and reaches back this far. */
+  readonly exportWindowMs?: number;
+  /** The schedule that queued this job; its reports also go to the worker's --reports-dir. */
+  readonly schedule?: string;
+}
+
+export interface ReportJobResult {
+  readonly reportId: string;
+  readonly api: string;
+  readonly generatedAt: string;
+  readonly summary: Report['summary'];
+  readonly severities: Record<Severity, number>;
+  readonly added: number;
+  readonly removed: number;
+}
+
+/** Sortable, readable report ids: the time, then the job id so two reports in one second differ. */
+export function reportId(generatedAt: string, jobId: string): string {
+  return timeId(generatedAt, jobId);
+}
+
+/** What a report step sees: the job, the crawl and the files rendered so far. */
+export interface ReportStepInput {
+  readonly job: Job<ReportJobData, ReportJobResult>;
+  readonly client: CfClient;
+  readonly api: string;
+  readonly redis: Redis;
+  readonly prefix: string;
+  readonly snapshot: FoundationSnapshot;
+  readonly report: Report;
+  readonly files: Readonly<Record<string, string>>;
+}
+
+/** A step after the report files are rendered that returns them with its own added (the export's bundle). */
+export type ReportStep = (input: ReportStepInput) => Promise<Record<string, string>>;
+
+export interface ReportProcessorOptions {
+  readonly client: CfClient;
+  readonly api: string;
+  readonly redis: Redis;
+  readonly prefix: string;
+  readonly log: Logger;
+  /** Also write the reports of schedules here. */
+  readonly reportsDir?: string;
+  /** Run in order after the report files are rendered, before they are stored. @defaultValue [] */
+  readonly steps?: readonly ReportStep[];
+}
+
+/** The report processor: crawl, findings, report files, diff with the previous report, all stored in Redis. */
+export function reportProcessor(options: ReportProcessorOptions) {
+  const { client, api, redis, prefix, log, reportsDir, steps = [] } = options;
+  return async (job: Job<ReportJobData, ReportJobResult>): Promise<ReportJobResult> => {
+    const jobLog = log.child({ queue: job.queueName, jobId: job.id });
+    if (job.data.api !== undefined && job.data.api !== api) {
+      throw new UnrecoverableError(
+        `this report is for ${job.data.api} but this worker is logged in to ${api}: run a worker for that foundation, or use another --prefix`,
+      );
+    }
+    const endpointsFile = job.data.endpoints === undefined ? undefined : parseEndpointsFile(job.data.endpoints);
+    jobLog.info(
+      { requestedAt: job.data.requestedAt, inspectCredentials: job.data.inspectCredentials },
+      'report started',
+    );
+    const { snapshot, endpoints, requests } = await crawlFoundation(client, api, {
+      ...(endpointsFile && { endpointsFile }),
+      inspectCredentials: job.data.inspectCredentials,
+      log: jobLog,
+      onProgress: (step, done, total) => void job.updateProgress({ step, done, total }).catch(() => undefined),
+    });
+    const findings = computeFindings(snapshot, endpoints);
+    const report = buildReport(snapshot, findings, requests, endpoints);
+    const store = new ReportStore(redis, prefix, job.data.keep);
+    const previousText = await store.latestFile(api, 'report.json');
+    const diff = diffShares(previousText ? (JSON.parse(previousText) as Report) : null, report);
+    const id = reportId(report.generated_at, job.id ?? 'x');
+    let files = renderReportFiles(report, snapshot, diff);
+    // Steps of other features (the compliance export) add their files to the same report.
+    for (const step of steps) files = await step({ job, client, api, redis, prefix, snapshot, report, files });
+    await store.save(
+      { id, api, generatedAt: report.generated_at, shares: report.summary.shares, findings: findings.length, requests },
+      files,
+    );
+    if (job.data.schedule !== undefined && reportsDir !== undefined) {
+      // Redis holds every report; a worker with --reports-dir also drops scheduled ones where its operators look.
+      const out = join(reportsDir, job.data.schedule, id);
+      await writeReportFiles(out, files);
+      jobLog.info({ out }, 'scheduled report written');
+    }
+    const severities = Object.fromEntries(
+      SEVERITY_ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length]),
+    ) as Record<Severity, number>;
+    jobLog.info(
+      { reportId: id, shares: report.summary.shares, findings: findings.length, requests },
+      'report finished',
+    );
+    return {
+      reportId: id,
+      api,
+      generatedAt: report.generated_at,
+      summary: report.summary,
+      severities,
+      added: diff.added.length,
+      removed: diff.removed.length,
+    };
+  };
+}

@@ -1,0 +1,30 @@
+import type { Writable } from 'node:stream';
+import { createProgressView } from '../../terminal/progress-view.js';
+import { safeText } from '../../terminal/safe-text.js';
+
+const STEP_LABELS: Record<string, string> = {
+  collections: 'orgs, spaces, plans, security groups',
+  listings: 'instance listings',
+  shared_spaces: 'shared spaces of shared instances',
+  bindings: 'bindings and keys',
+};
+
+/**
+ * A report job's progress (`{step, done, total}` from the worker, possibly another machine's) on the progress view:
+ * the bar on a terminal, a line per finished step elsewhere. Anything else the job reports is ignored.
+ */
+export function reportProgressView(stream: Writable & { isTTY?: boolean }): {
+  update(progress: unknown): void;
+  done(): void;
+} {
+  const view = createProgressView(stream);
+  return {
+    update(progress) {
+      const { step, done, total } = (progress ?? {}) as { step?: string; done?: number; total?: number };
+      if (typeof step !== 'string' || typeof done !== 'number' || typeof total !== 'number' || total <= 0) return;
+      const text = `${STEP_LABELS[step] ?? safeText(step)} ${done}/${total}`;
+      view.show(done, total, text, done === total ? { key: step, line: `progress: ${text}` } : undefined);
+    },
+    done: () => view.done(),
+  };
+}

@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { bullPrefix, foundationKey } from '../../core/queue-names.js';
+import { DEFAULTS } from '../../core/defaults.js';
+
+/** What the store keeps about one report besides its files. */
+export interface StoredReportMeta {
+  readonly id: string;
+  readonly api: string;
+  readonly generatedAt: string;
+  readonly shares: number;
+  readonly findings: number;
+  readonly requests: number;
+}
+
+/**
+ * Reports live in Redis, not on a worker's disk, so any machine sharing the Redis can list and fetch them. Keys sit
+ * under the prefix's hash tag, like the queues. The newest `keep` reports OF EACH FOUNDATION are kept; older ones are
+ * deleted, so one foundation's nightly runs never prune another's latest report (and its next diff).
+ */
+export class ReportStore {
+  private readonly base: string;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    private readonly keep: number = DEFAULTS.keptReports,
+  ) {
+    this.base = `${bullPrefix(prefix)}:reports`;
+  }
+
+  private filesKey(id: string): string {
+    return `${this.base}:files:${id}`;
+  }
+
+  private latestKey(api: string): string {
+    return `${this.base}:latest:${createHash('sha256').update(api).digest('hex').slice(0, 16)}`;
+  }
+
+  private foundationIndex(api: string): string {
+    return `${this.base}:index:${foundationKey(api)}`;
+  }
+
+  /** Saves a report's files and makes it the latest of its foundation. */
+  async save(meta: StoredReportMeta, files: Readonly<Record<string, string>>): Promise<void> {
+    const results = await this.redis
+      .multi()
+      .hset(this.filesKey(meta.id), files)
+      .hset(`${this.base}:meta`, meta.id, JSON.stringify(meta))
+      .zadd(`${this.base}:index`, Date.parse(meta.generatedAt), meta.id)
+      .zadd(this.foundationIndex(meta.api), Date.parse(meta.generatedAt), meta.id)
+      .set(this.latestKey(meta.api), meta.id)
+      .exec();
+    // MULTI reports a failed command in its results, not as a rejection: a report whose files were not stored must fail.
+    const failed = results?.find(([error]) => error !== null);
+    if (!results || failed)
+      throw new Error(`storing report ${meta.id} in Redis failed: ${failed?.[0]?.message ?? 'transaction aborted'}`);
+    await this.prune(meta.api);
+  }
+
+  /**
+   * The newest reports first, of every foundation or of one (all of them: a run with a larger --keep may have kept
+   * more than this store's keep).
+   */
+  async list(limit = -1, api?: string): Promise<StoredReportMeta[]> {
+    const index = api === undefined ? `${this.base}:index` : this.foundationIndex(api);
+    const ids = await this.redis.zrevrange(index, 0, limit < 0 ? -1 : limit - 1);
+    if (ids.length === 0) return [];
+    const metas = await this.redis.hmget(`${this.base}:meta`, ...ids);
+    return metas.filter((text): text is string => text !== null).map((text) => JSON.parse(text) as StoredReportMeta);
+  }
+
+  /** A report's files, or undefined when there is no such report (or it was pruned). */
+  async files(id: string): Promise<Record<string, string> | undefined> {
+    const files = await this.redis.hgetall(this.filesKey(id));
+    return Object.keys(files).length === 0 ? undefined : files;
+  }
+
+  /** One file of the latest report of a foundation, for the diff against the previous night. */
+  async latestFile(api: string, name: string): Promise<string | undefined> {
+    const id = await this.redis.get(this.latestKey(api));
+    if (!id) return undefined;
+    return (await this.redis.hget(this.filesKey(id), name)) ?? undefined;
+  }
+
+  private async prune(api: string): Promise<void> {
+    const old = await this.redis.zrange(this.foundationIndex(api), 0, String(-(this.keep + 1)));
+    if (old.length === 0) return;
+    await this.redis
+      .multi()
+      .zrem(`${this.base}:index`, ...old)
+      .zrem(this.foundationIndex(api), ...old)
+      .hdel(`${this.base}:meta`, ...old)
+      .del(...old.map((id) => this.filesKey(id)))
+      .exec();
+  }
+}

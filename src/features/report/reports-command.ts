@@ -1,0 +1,126 @@
+import type { CommandModule } from 'yargs';
+import type { CliContext } from '../../cli-context.js';
+import { resolveOptionalApi, resolveRedisOptions } from '../../config/connection-options.js';
+import { UsageError } from '../../usage-error.js';
+import { textTable } from '../../terminal/text-table.js';
+
+interface ReportsArgs {
+  api?: string;
+  redis?: string;
+  prefix?: string;
+  id?: string;
+  out?: string;
+  json?: boolean;
+}
+
+async function withStore<T>(
+  args: ReportsArgs,
+  context: CliContext,
+  use: (store: import('./report-store.js').ReportStore, redis: import('ioredis').Redis, prefix: string) => Promise<T>,
+): Promise<T> {
+  const { redisUrl, prefix } = resolveRedisOptions(args, context.env);
+  const [{ withRedis }, { ReportStore }] = await Promise.all([
+    import('../../core/with-redis.js'),
+    import('./report-store.js'),
+  ]);
+  return withRedis(redisUrl, (redis) => use(new ReportStore(redis, prefix), redis, prefix), { check: true });
+}
+
+/**
+ * Report and export jobs not run yet, per foundation, and whether any worker of that foundation is there to run
+ * them: a job nobody can serve waits, and says so.
+ */
+async function pendingJobs(
+  redis: import('ioredis').Redis,
+  prefix: string,
+  api: string | undefined,
+): Promise<Array<{ api: string; waiting: number; active: number; workers: number }>> {
+  const [{ Queue }, { knownFoundations }, { QueueName, bullPrefix, queueNameFor }] = await Promise.all([
+    import('bullmq'),
+    import('../../core/foundation-registry.js'),
+    import('../../core/queue-names.js'),
+  ]);
+  const pending = [];
+  for (const foundation of api === undefined ? await knownFoundations(redis, prefix) : [api]) {
+    const queue = new Queue(queueNameFor(QueueName.report, foundation), {
+      connection: redis,
+      prefix: bullPrefix(prefix),
+    });
+    try {
+      const counts = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed');
+      const waiting = (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0);
+      const active = counts.active ?? 0;
+      if (waiting + active > 0)
+        pending.push({ api: foundation, waiting, active, workers: await queue.getWorkersCount() });
+    } finally {
+      await queue.close();
+    }
+  }
+  return pending;
+}
+
+/** `cf-shares reports list|get`: reports of past runs, from any machine that shares the Redis. */
+export function reportsCommand(context: CliContext): CommandModule<object, ReportsArgs> {
+  return {
+    command: 'reports <action>',
+    describe: 'List stored reports, or write one to a folder',
+    builder: (y) =>
+      y
+        .command(<CommandModule<object, ReportsArgs>>{
+          command: 'list',
+          describe: 'List stored reports, newest first',
+          builder: (b) => b.option('json', { type: 'boolean', default: false, describe: 'One JSON line per report' }),
+          handler: async (args: ReportsArgs): Promise<void> => {
+            const api = resolveOptionalApi(args, context.env);
+            const { reports, pending } = await withStore(args, context, async (store, redis, prefix) => ({
+              reports: await store.list(-1, api),
+              pending: await pendingJobs(redis, prefix, api),
+            }));
+            if (args.json) {
+              for (const report of reports) context.stdout.write(`${JSON.stringify(report)}\n`);
+              for (const jobs of pending) context.stdout.write(`${JSON.stringify({ pending: jobs })}\n`);
+              return;
+            }
+            if (reports.length === 0) context.stdout.write('no reports stored under this prefix\n');
+            else
+              context.stdout.write(
+                `${textTable(
+                  ['ID', 'GENERATED', 'SHARES', 'FINDINGS', 'API'],
+                  reports.map((r) => [r.id, r.generatedAt, String(r.shares), String(r.findings), r.api]),
+                )}\n`,
+              );
+            for (const jobs of pending) {
+              const state =
+                jobs.workers === 0
+                  ? `waiting for a worker of ${jobs.api} (start 'cf-shares worker' logged in to it)`
+                  : `${jobs.workers} worker(s) of ${jobs.api} on it`;
+              context.stdout.write(`${jobs.waiting} queued, ${jobs.active} running report job(s): ${state}\n`);
+            }
+          },
+        })
+        .command(<CommandModule<object, ReportsArgs>>{
+          command: 'get <id>',
+          describe: 'Write the files of a stored report into --out',
+          builder: (b) =>
+            b
+              .positional('id', { type: 'string', demandOption: true })
+              .option('out', { type: 'string', demandOption: true, describe: 'Folder to write the files into' }),
+          handler: async (args: ReportsArgs): Promise<void> => {
+            const files = await withStore(args, context, (store) => store.files(args.id!));
+            if (!files) throw new UsageError(`no stored report '${args.id}' (see cf-shares reports list)`);
+            const { writeReportFiles } = await import('./write-files.js');
+            const paths = await writeReportFiles(args.out!, files);
+            context.stdout.write(`${paths.length} files written to ${args.out}\n`);
+          },
+        })
+        .option('redis', { type: 'string', describe: 'Redis URL [env REDIS_URL]', global: true })
+        .option('prefix', { type: 'string', describe: 'Redis key prefix [env CF_SHARES_PREFIX]', global: true })
+        .option('api', {
+          type: 'string',
+          describe: 'Only this foundation (Cloud Controller API URL) [env CF_API; default all]',
+          global: true,
+        })
+        .demandCommand(1, 'name an action: list or get'),
+    handler: () => undefined,
+  };
+}

@@ -1,0 +1,124 @@
+import { scoreAsgGaps, type AsgGapAccuracy, type ScoredFinding } from '../../audit/asg-gap-accuracy.js';
+import type { Report } from './report-model.js';
+
+/** The part of the simulator's `GET /_sim/truth` a report is checked against. */
+export interface TruthToCheck {
+  readonly shares: ReadonlyArray<{ readonly instance_guid: string; readonly target_space_guid: string }>;
+  readonly expected_findings: readonly ScoredFinding[];
+}
+
+/** A finding (or share) that is not where it should be, named for a person: kind, instance and space. */
+export interface NamedMismatch {
+  readonly kind: string;
+  readonly instance_guid: string | null;
+  readonly space_guid: string | null;
+  /** The instance's name and the space's `org/space`, as the report has them (raw: the printer makes them safe). */
+  readonly instance: string | null;
+  readonly space: string | null;
+}
+
+export interface TruthCheck {
+  readonly sharesFound: number;
+  readonly sharesExpected: number;
+  readonly missingShares: readonly NamedMismatch[];
+  readonly unexpectedShares: readonly NamedMismatch[];
+  /** Findings the tool claims with confidence: every kind but inferred asg_gap. These must match the truth exactly. */
+  readonly certainExpected: number;
+  readonly certainMatched: number;
+  readonly unexpectedFindings: readonly NamedMismatch[];
+  readonly missedFindings: readonly NamedMismatch[];
+  /** asg_gap precision and recall per source; inferred ones are measured here and never required. */
+  readonly asgGaps: AsgGapAccuracy;
+}
+
+const key = (kind: string, instance: string | null | undefined, space: string | null | undefined): string =>
+  `${kind} ${instance ?? ''} ${space ?? ''}`;
+
+/**
+ * Compares a report with the simulator's truth. Exact match is required only of what the tool claims with
+ * confidence: shares, and every finding except an asg_gap inferred without knowing where the service listens.
+ * A truth asg_gap on a share the tool could only infer about is left to the precision/recall figures.
+ */
+export function checkAgainstTruth(report: Report, truth: TruthToCheck): TruthCheck {
+  const instanceName = new Map<string, string>();
+  const placeName = new Map<string, string>();
+  for (const share of report.shares) {
+    instanceName.set(share.instance.guid, share.instance.name);
+    for (const place of [share.source, share.target])
+      placeName.set(place.space_guid, `${place.org ?? '?'}/${place.space ?? '?'}`);
+  }
+  const named = (
+    kind: string,
+    instance: string | null | undefined,
+    space: string | null | undefined,
+  ): NamedMismatch => ({
+    kind,
+    instance_guid: instance ?? null,
+    space_guid: space ?? null,
+    instance: instance ? (instanceName.get(instance) ?? null) : null,
+    space: space ? (placeName.get(space) ?? null) : null,
+  });
+
+  const reported = new Set(report.shares.map((share) => key('share', share.instance.guid, share.target.space_guid)));
+  const expectedShares = new Set(
+    truth.shares.map((share) => key('share', share.instance_guid, share.target_space_guid)),
+  );
+  const missingShares = truth.shares
+    .filter((s) => !reported.has(key('share', s.instance_guid, s.target_space_guid)))
+    .map((s) => named('share', s.instance_guid, s.target_space_guid));
+  const unexpectedShares = report.shares
+    .filter((s) => !expectedShares.has(key('share', s.instance.guid, s.target.space_guid)))
+    .map((s) => named('share', s.instance.guid, s.target.space_guid));
+
+  const certainFound = report.findings.filter((f) => !(f.kind === 'asg_gap' && f.confidence === 'inferred'));
+  // A share counts as checked against its endpoint when the report says so, or when a finding was made that way.
+  const endpointChecked = new Set([
+    ...report.shares.filter((s) => s.endpoint_source).map((s) => key('asg_gap', s.instance.guid, s.target.space_guid)),
+    ...certainFound.filter((f) => f.kind === 'asg_gap').map((f) => key(f.kind, f.instance_guid, f.space_guid)),
+  ]);
+  const inferredShares = new Set(
+    report.shares
+      .map((s) => key('asg_gap', s.instance.guid, s.target.space_guid))
+      .filter((k) => !endpointChecked.has(k)),
+  );
+  const certainTruth = truth.expected_findings.filter(
+    (f) => !inferredShares.has(key(f.kind, f.instance_guid, f.space_guid)),
+  );
+  const foundKeys = new Set(certainFound.map((f) => key(f.kind, f.instance_guid, f.space_guid)));
+  const truthKeys = new Set(certainTruth.map((f) => key(f.kind, f.instance_guid, f.space_guid)));
+
+  return {
+    sharesFound: report.shares.length,
+    sharesExpected: truth.shares.length,
+    missingShares,
+    unexpectedShares,
+    certainExpected: truthKeys.size,
+    certainMatched: [...truthKeys].filter((k) => foundKeys.has(k)).length,
+    unexpectedFindings: certainFound
+      .filter((f) => !truthKeys.has(key(f.kind, f.instance_guid, f.space_guid)))
+      .map((f) => named(f.kind, f.instance_guid, f.space_guid)),
+    missedFindings: certainTruth
+      .filter((f) => !foundKeys.has(key(f.kind, f.instance_guid, f.space_guid)))
+      .map((f) => named(f.kind, f.instance_guid, f.space_guid)),
+    asgGaps: scoreAsgGaps(
+      report.shares.map((s) => ({
+        instance_guid: s.instance.guid,
+        space_guid: s.target.space_guid,
+        endpoint_source: s.endpoint_source,
+      })),
+      report.findings,
+      truth.expected_findings,
+    ),
+  };
+}
+
+/** Whether the report holds exactly what the truth says, for everything it claims with confidence. */
+export function truthCheckPassed(check: TruthCheck): boolean {
+  return (
+    check.missingShares.length +
+      check.unexpectedShares.length +
+      check.unexpectedFindings.length +
+      check.missedFindings.length ===
+    0
+  );
+}

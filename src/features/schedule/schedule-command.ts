@@ -1,0 +1,165 @@
+import type { CommandModule } from 'yargs';
+import { Parser } from 'yargs/helpers';
+import type { CliContext } from '../../cli-context.js';
+import { resolveOptionalApi, resolveRedisOptions } from '../../config/connection-options.js';
+import { UsageError } from '../../usage-error.js';
+import { loadEndpointsFile } from '../../config/load-endpoints-file.js';
+import { textTable } from '../../terminal/text-table.js';
+import type { ReportJobData } from '../report/report-processor.js';
+import { DEFAULTS } from '../../core/defaults.js';
+
+interface ScheduleArgs {
+  name?: string;
+  cron?: string;
+  tz?: string;
+  redis?: string;
+  prefix?: string;
+  api?: string;
+  json?: boolean;
+  '--'?: Array<string | number>;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Turns `report|export [options]` after `--` into the job data every tick will carry. */
+export async function scheduledJobData(rest: readonly string[]): Promise<ReportJobData> {
+  const [kind, ...options] = rest;
+  if (kind !== 'report' && kind !== 'export')
+    throw new UsageError("after '--' name what to run: report or export, with their options");
+  const parsed = Parser(options, {
+    string: ['endpoints', 'since'],
+    boolean: ['inspect-credentials'],
+    number: ['keep'],
+    configuration: { 'unknown-options-as-args': true },
+  });
+  const allowed = new Set([
+    '_',
+    'endpoints',
+    'inspect-credentials',
+    'inspectCredentials',
+    'keep',
+    ...(kind === 'export' ? ['since'] : []),
+  ]);
+  const unknown = [...Object.keys(parsed).filter((key) => !allowed.has(key)), ...parsed._.map(String)];
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `a scheduled ${kind} takes --endpoints, --inspect-credentials, --keep${kind === 'export' ? ', --since' : ''} (not ${unknown.join(' ')}): files go to Redis and the worker's --reports-dir`,
+    );
+  }
+  const keep = parsed.keep === undefined ? DEFAULTS.keptReports : Number(parsed.keep);
+  if (!Number.isInteger(keep) || keep < 1)
+    throw new UsageError(`--keep must be a whole number >= 1 (got ${String(parsed.keep)})`);
+  const endpoints = parsed.endpoints === undefined ? undefined : await loadEndpointsFile(String(parsed.endpoints));
+  let exportWindowMs: number | undefined;
+  if (kind === 'export') {
+    const since = parsed.since === undefined ? `${DEFAULTS.exportWindowDays}d` : String(parsed.since);
+    const match = /^(\d+)([dh])$/.exec(since);
+    if (!match || Number(match[1]) < 1)
+      throw new UsageError(`a scheduled export's --since is a window like 2d or 36h (got '${since}')`);
+    exportWindowMs = Number(match[1]) * (match[2] === 'd' ? DAY_MS : 3_600_000);
+  }
+  return {
+    requestedAt: 'schedule',
+    inspectCredentials: Boolean(parsed['inspect-credentials']),
+    keep,
+    ...(endpoints !== undefined && { endpoints }),
+    ...(exportWindowMs !== undefined && { exportWindowMs }),
+  };
+}
+
+/** `cf-shares schedule add|list|remove`: nightly reports and exports as BullMQ job schedulers; workers run them. */
+export function scheduleCommand(context: CliContext): CommandModule<object, ScheduleArgs> {
+  const connect = async (args: ScheduleArgs) => {
+    const connection = resolveRedisOptions(args, context.env);
+    const [{ assertRedisReachable }, schedules] = await Promise.all([
+      import('../../core/redis-connection.js'),
+      import('./schedules.js'),
+    ]);
+    await assertRedisReachable(connection.redisUrl);
+    return { connection, schedules };
+  };
+  return {
+    command: 'schedule <action>',
+    describe: 'Run reports or exports on a cron schedule (workers run them)',
+    builder: (y) =>
+      y
+        .parserConfiguration({ 'populate--': true })
+        .command(<CommandModule<object, ScheduleArgs>>{
+          command: 'add <name>',
+          describe:
+            'Create or replace a schedule: schedule add nightly --cron "0 2 * * *" --tz Europe/Berlin -- report',
+          builder: (b) =>
+            b
+              .positional('name', { type: 'string', demandOption: true })
+              .option('cron', {
+                type: 'string',
+                demandOption: true,
+                describe: 'Cron expression (minute hour day month weekday)',
+              })
+              .option('tz', { type: 'string', describe: 'Time zone of the cron expression [default UTC]' }),
+          handler: async (args: ScheduleArgs): Promise<void> => {
+            const rest = (args['--'] ?? []).map(String);
+            const [{ validateCron, validateScheduleName }] = await Promise.all([import('./schedules.js')]);
+            validateScheduleName(args.name!);
+            validateCron(args.cron!, args.tz);
+            const jobData = await scheduledJobData(rest);
+            const api = resolveOptionalApi(args, context.env);
+            if (api === undefined)
+              throw new UsageError('name the foundation the schedule is for: --api URL or CF_API (its workers run it)');
+            const data = { ...jobData, schedule: args.name!, api };
+            const { connection, schedules } = await connect(args);
+            const info = await schedules.upsertSchedule(
+              connection,
+              args.name!,
+              { cron: args.cron!, ...(args.tz !== undefined && { tz: args.tz }) },
+              data,
+            );
+            context.stdout.write(
+              `schedule ${args.name}: ${rest[0]} at '${args.cron}'${args.tz ? ` (${args.tz})` : ''}, next run ${info?.next ?? 'unknown'}\n`,
+            );
+          },
+        })
+        .command(<CommandModule<object, ScheduleArgs>>{
+          command: 'list',
+          describe: 'List schedules with their next run',
+          builder: (b) => b.option('json', { type: 'boolean', default: false }),
+          handler: async (args: ScheduleArgs): Promise<void> => {
+            const { connection, schedules } = await connect(args);
+            const list = await schedules.listSchedules(connection, resolveOptionalApi(args, context.env));
+            if (args.json) {
+              for (const item of list) context.stdout.write(`${JSON.stringify(item)}\n`);
+            } else if (list.length === 0) {
+              context.stdout.write('no schedules under this prefix\n');
+            } else {
+              context.stdout.write(
+                `${textTable(
+                  ['API', 'NAME', 'KIND', 'CRON', 'TZ', 'NEXT RUN'],
+                  list.map((s) => [s.api, s.name, s.kind, s.cron, s.tz ?? 'UTC', s.next ?? '-']),
+                )}\n`,
+              );
+            }
+          },
+        })
+        .command(<CommandModule<object, ScheduleArgs>>{
+          command: 'remove <name>',
+          describe: 'Remove a schedule',
+          builder: (b) => b.positional('name', { type: 'string', demandOption: true }),
+          handler: async (args: ScheduleArgs): Promise<void> => {
+            const { connection, schedules } = await connect(args);
+            if (!(await schedules.removeSchedule(connection, args.name!, resolveOptionalApi(args, context.env))))
+              throw new UsageError(`no schedule named '${args.name}' (see cf-shares schedule list)`);
+            context.stdout.write(`schedule ${args.name} removed\n`);
+          },
+        })
+        .option('redis', { type: 'string', describe: 'Redis URL [env REDIS_URL]', global: true })
+        .option('prefix', { type: 'string', describe: 'Redis key prefix [env CF_SHARES_PREFIX]', global: true })
+        .option('api', {
+          type: 'string',
+          describe:
+            'The foundation (Cloud Controller API URL) the schedules are for [env CF_API]; list/remove: all when absent',
+          global: true,
+        })
+        .demandCommand(1, 'name an action: add, list or remove'),
+    handler: () => undefined,
+  };
+}
