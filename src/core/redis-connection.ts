@@ -28,19 +28,41 @@ export async function assertRedisReachable(url: string, timeoutMs = 3000): Promi
   });
   // ioredis rejects connect() with a bare "Connection is closed."; the socket's own error says why.
   let socketError: Error | undefined;
+  let connected = false;
   probe.on('error', (error: Error) => {
     socketError ??= error;
+  });
+  probe.on('connect', () => {
+    connected = true;
   });
   try {
     await probe.connect();
     await probe.ping();
   } catch (caught) {
-    const error = socketError ?? caught;
-    const reason = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
-    throw new RedisUnavailableError(`cannot reach Redis at ${redactUserinfo(url)}: ${reason}`);
+    throw new RedisUnavailableError(
+      `cannot reach Redis at ${redactUserinfo(url)}: ${unreachableReason(socketError ?? caught, connected)}`,
+    );
   } finally {
     probe.disconnect();
   }
+}
+
+/** Why a probe failed, for a person; ioredis' own texts ("Protocol error ... Please report this.") are not. */
+function unreachableReason(error: unknown, connected: boolean): string {
+  const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/NOAUTH|WRONGPASS|invalid password|invalid username-password/i.test(message)) {
+    return 'Redis refused the credentials in the URL';
+  }
+  if (connected || /Protocol error/i.test(message)) {
+    // Something listens and answers, but not in Redis' protocol: another service's port, or TLS (rediss://).
+    return `something listens there but does not answer as Redis (is this the Redis port? TLS needs rediss://)${code === undefined ? '' : ` [${code}]`}`;
+  }
+  if (code === 'ECONNREFUSED')
+    return 'connection refused (is Redis running there? check --redis / REDIS_URL) [ECONNREFUSED]';
+  if (code === 'ENOTFOUND') return 'host not found (check --redis / REDIS_URL) [ENOTFOUND]';
+  if (code === 'ETIMEDOUT' || /timeout/i.test(message)) return 'no answer in time [ETIMEDOUT]';
+  return code ?? (message.split('\n')[0] || 'no answer');
 }
 
 /**
