@@ -7,7 +7,9 @@ import { describeError } from './describe-error.js';
 import { UsageError } from './usage-error.js';
 import { VERSION } from './version.js';
 import type { CliContext } from './cli-context.js';
+import type { Writable } from 'node:stream';
 import type { StartWorkers } from './core/worker-host.js';
+import { retryWaitLine } from './terminal/retry-wait-line.js';
 import { simCommand } from './features/sim-command/sim-command.js';
 import { demoCommand } from './features/demo/demo-command.js';
 import { workerCommand } from './features/worker/worker-command.js';
@@ -18,9 +20,14 @@ import { scheduleCommand } from './features/schedule/schedule-command.js';
 import { unshareAllCommand } from './features/campaign/unshare-all-command.js';
 import { campaignCommand } from './features/campaign/campaign-command.js';
 
-/** The worker composition root, loaded only by the commands that start workers. */
-const startWorkers: StartWorkers = async (...args) =>
-  (await import('./features/worker/start-workers.js')).startWorkers(...args);
+/** The worker composition root, loaded only by the commands that start workers; their retries are said on stderr. */
+function foregroundWorkers(stderr: Writable): StartWorkers {
+  return async (connection, log, options) =>
+    (await import('./features/worker/start-workers.js')).startWorkers(connection, log, {
+      onRetryWait: retryWaitLine(stderr),
+      ...options,
+    });
+}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -87,7 +94,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<Exit
     log: createLogger({ level: 'info' }),
     exitCode: ExitCode.Ok,
     stopSignal: stop.signal,
-    startWorkers,
+    startWorkers: foregroundWorkers(process.stderr),
   };
   const onSignal = (): void => stop.abort();
   process.once('SIGINT', onSignal);

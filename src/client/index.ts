@@ -47,6 +47,7 @@ export {
   RETRYABLE_STATUSES,
   NEVER_RETRY_STATUSES,
   NEVER_RETRY_CODES,
+  type RetryWait,
 } from './retry-policy.js';
 export type {
   SendAnswer,

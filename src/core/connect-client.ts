@@ -1,4 +1,4 @@
-import { createCfClient, type CfClient } from '../client/index.js';
+import { createCfClient, type CfClient, type RetryWait } from '../client/index.js';
 import type { ConnectionOptions } from '../config/connection-options.js';
 import type { Logger } from '../log.js';
 import { UsageError } from '../usage-error.js';
@@ -11,7 +11,11 @@ import { UsageError } from '../usage-error.js';
  * target spaces are invisible to readers of the source space (cc-api.md §3.1), so such a report would look
  * complete while it is not. Refuse it up front.
  */
-export async function connectClient(connection: ConnectionOptions, log: Logger): Promise<CfClient> {
+export async function connectClient(
+  connection: ConnectionOptions,
+  log: Logger,
+  options: { onRetryWait?: ((wait: RetryWait) => void) | undefined } = {},
+): Promise<CfClient> {
   const client = await createCfClient({
     api: connection.api,
     auth: connection.auth,
@@ -24,6 +28,7 @@ export async function connectClient(connection: ConnectionOptions, log: Logger):
       retry: { maxWaitMs: Number(process.env.CF_SHARES_MAX_WAIT_MS) },
     }),
     log,
+    ...(options.onRetryWait && { onRetryWait: options.onRetryWait }),
   });
   const identity = client.identity;
   const who = identity?.userName ?? identity?.clientId ?? 'unknown';

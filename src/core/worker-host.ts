@@ -1,3 +1,4 @@
+import type { RetryWait } from '../client/index.js';
 import { Worker, type Processor, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ConnectionOptions } from '../config/connection-options.js';
@@ -94,6 +95,8 @@ export interface StartWorkersOptions {
   lockMs?: number;
   /** How often failed item jobs are checked for a missing outcome. @defaultValue `DEFAULTS.reconcileMs` */
   reconcileMs?: number;
+  /** Told before the client waits to retry a CC request, so a foreground command can say what it waits for. */
+  onRetryWait?: (wait: RetryWait) => void;
 }
 
 /**

@@ -34,7 +34,7 @@ export async function startWorkers(
   log: Logger,
   options: StartWorkersOptions = {},
 ): Promise<RunningWorkers> {
-  const client = await connectClient(connection, log);
+  const client = await connectClient(connection, log, { onRetryWait: options.onRetryWait });
   const refusal = campaignRefusal(client);
   let roles = options.roles ?? WORKER_ROLES;
   if (refusal !== undefined && roles.includes('campaign')) {
