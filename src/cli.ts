@@ -99,6 +99,14 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<Exit
   const onSignal = (): void => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // A reader that went away (`| head -3`) is not a failure of ours: stop as on a signal, quietly, instead of dying on
+  // an unhandled EPIPE with a stack trace. Later writes to the closed stream fail the same way and are ignored too.
+  const onClosedOutput = (error: NodeJS.ErrnoException): void => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') stop.abort();
+    else throw error;
+  };
+  process.stdout.on('error', onClosedOutput);
+  process.stderr.on('error', onClosedOutput);
   const debug = argv.includes('--debug') || context.env.CF_SHARES_DEBUG === '1';
   try {
     await buildParser(argv, context).parseAsync();
