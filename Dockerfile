@@ -15,6 +15,11 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY bin ./bin
 COPY --from=build /src/dist ./dist
+COPY LICENSE ./
+# /app stays root-owned and read-only for the process; reports are written under /work, the node user's own folder
+# (and a volume in docker-compose.yml), so `report --out ...` works without running as root.
+RUN mkdir -p /work && chown node:node /work
+WORKDIR /work
 USER node
-ENTRYPOINT ["node", "bin/cf-shares.js"]
+ENTRYPOINT ["node", "/app/bin/cf-shares.js"]
 CMD ["--help"]

@@ -38,6 +38,7 @@ describe('the packed package', () => {
     expect(listing).toContain('package/dist/cli.js');
     expect(listing).toContain('package/dist/cli.d.ts');
     expect(listing).toContain('package/dist/cli.js.map');
+    expect(listing).toContain('package/LICENSE');
     expect(listing.some((path) => path.startsWith('package/src/'))).toBe(false);
     expect(listing.some((path) => path.startsWith('package/test/'))).toBe(false);
 
