@@ -1,12 +1,13 @@
 import type { OperatorResponse } from './operator.js';
-import { deleteInstanceOutOfBand, deleteSpaceOutOfBand } from './out-of-band.js';
+import { bindAppOutOfBand, deleteInstanceOutOfBand, deleteSpaceOutOfBand, shareOutOfBand } from './out-of-band.js';
 import type { SimState } from './sim-state.js';
 
 const bad = (message: string, status = 400): OperatorResponse => ({ status, body: { error: message } });
 
 /**
  * Operator endpoints that change the foundation behind CC's back, so tests can make "gone" and "being deleted"
- * real: `DELETE /_sim/service_instances/:guid`, `DELETE /_sim/spaces/:guid`, `PUT /_sim/spaces/:guid/deleting`.
+ * real: `DELETE /_sim/service_instances/:guid`, `DELETE /_sim/spaces/:guid`, `PUT /_sim/spaces/:guid/deleting`, and
+ * drift after a plan: `POST /_sim/bindings` (a new app bound to an instance), `POST /_sim/shares` (a new share).
  * Returns null for a path it does not know.
  */
 export function handleTopology(state: SimState, method: string, path: string, body: unknown): OperatorResponse | null {
@@ -32,6 +33,21 @@ export function handleTopology(state: SimState, method: string, path: string, bo
     if (flag) f.deletingSpaceGuids.add(guid);
     else f.deletingSpaceGuids.delete(guid);
     return { status: 200, body: { space_guid: guid, deleting: flag } };
+  }
+  if (method === 'POST' && (path === '/_sim/bindings' || path === '/_sim/shares')) {
+    const raw = (body ?? {}) as Record<string, unknown>;
+    const { service_instance_guid: instanceGuid, space_guid: spaceGuid, app_name: appName } = raw;
+    if (typeof instanceGuid !== 'string' || typeof spaceGuid !== 'string')
+      return bad('service_instance_guid and space_guid must be strings');
+    if (path === '/_sim/shares') {
+      const error = shareOutOfBand(f, instanceGuid, spaceGuid);
+      if (error) return bad(error, error.endsWith('not found') ? 404 : 422);
+      return { status: 201, body: { service_instance_guid: instanceGuid, space_guid: spaceGuid } };
+    }
+    if (appName !== undefined && typeof appName !== 'string') return bad('app_name must be a string');
+    const made = bindAppOutOfBand(f, instanceGuid, spaceGuid, appName ?? `oob-app-${f.apps.length + 1}`);
+    if (typeof made === 'string') return bad(made, 404);
+    return { status: 201, body: { service_instance_guid: instanceGuid, space_guid: spaceGuid, ...made } };
   }
   return null;
 }

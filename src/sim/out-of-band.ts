@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Foundation } from './foundation.js';
+import { succeeded } from './timestamps.js';
 
 /** What an out-of-band delete removed. */
 export interface Removed {
@@ -46,4 +48,51 @@ export function deleteSpaceOutOfBand(f: Foundation, guid: string): Removed | nul
   f.removeApps(apps);
   f.removeSpace(space);
   return { instances: owned.length, shares, bindings: before - bindingCount(f), apps: apps.length };
+}
+
+/** CC's timestamp format (no milliseconds) for records made now. */
+const nowStamp = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+
+/**
+ * Pushes an app named `appName` to a space and binds it to an instance, as a developer might between an admin's
+ * plan and its run: the app and an app binding appear, no audit event is written. An error text when the instance
+ * or space is unknown.
+ */
+export function bindAppOutOfBand(
+  f: Foundation,
+  instanceGuid: string,
+  spaceGuid: string,
+  appName: string,
+): { app_guid: string; binding_guid: string } | string {
+  const instance = f.instanceByGuid.get(instanceGuid);
+  if (!instance) return 'service instance not found';
+  if (!f.spaceByGuid.has(spaceGuid)) return 'space not found';
+  const at = nowStamp();
+  const app = { guid: randomUUID(), name: appName, spaceGuid, index: f.apps.length, createdAt: at };
+  f.addApp(app);
+  const binding = f.addBinding({
+    guid: randomUUID(),
+    name: null,
+    type: 'app',
+    instanceGuid,
+    appGuid: app.guid,
+    createdAt: at,
+    lastOperation: succeeded(at),
+    behaviour: { unbind: 'sync', asyncSeconds: 0 },
+  });
+  return { app_guid: app.guid, binding_guid: binding.guid };
+}
+
+/**
+ * Shares an instance into a space behind the auditor's back (no feature flag, no validation, no audit event): a
+ * share that appears after a plan was made. An error text when the instance or space is unknown, or the space is
+ * the instance's own.
+ */
+export function shareOutOfBand(f: Foundation, instanceGuid: string, spaceGuid: string): string | null {
+  const instance = f.instanceByGuid.get(instanceGuid);
+  if (!instance) return 'service instance not found';
+  if (!f.spaceByGuid.has(spaceGuid)) return 'space not found';
+  if (instance.spaceGuid === spaceGuid) return 'an instance cannot be shared into its own space';
+  f.share(instance, spaceGuid);
+  return null;
 }

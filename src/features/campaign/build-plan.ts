@@ -50,14 +50,16 @@ export function buildPlan(
       bindings,
     });
   }
+  return { items, summary: summarizePlan(items) };
+}
+
+/** The counts of a plan's items, as the person confirming it reads them. */
+export function summarizePlan(items: readonly PlanItem[]): PlanSummary {
   return {
-    items,
-    summary: {
-      items: items.length,
-      instances: new Set(items.map((item) => item.instance.guid)).size,
-      targetSpaces: new Set(items.map((item) => item.target.space_guid)).size,
-      bindingsToDelete: items.reduce((sum, item) => sum + item.bindings.length, 0),
-      appsAffected: new Set(items.flatMap((item) => item.bindings.map((binding) => binding.app_guid))).size,
-    },
+    items: items.length,
+    instances: new Set(items.map((item) => item.instance.guid)).size,
+    targetSpaces: new Set(items.map((item) => item.target.space_guid)).size,
+    bindingsToDelete: items.reduce((sum, item) => sum + item.bindings.length, 0),
+    appsAffected: new Set(items.flatMap((item) => item.bindings.map((binding) => binding.app_guid))).size,
   };
 }

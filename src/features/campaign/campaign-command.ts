@@ -114,11 +114,15 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
                     JSON.stringify({
                       ...progress,
                       api: meta.api,
+                      plan_hash: meta.planHash ?? null,
                       waiting: waiting ?? null,
                       verification: (await store.verification(meta.id)) ?? null,
                     }),
                   );
-                else out(waiting === undefined ? progressLine(progress) : `${progressLine(progress)}\n${waiting}`);
+                else {
+                  out(waiting === undefined ? progressLine(progress) : `${progressLine(progress)}\n${waiting}`);
+                  if (meta.planHash !== undefined) out(`executes plan ${meta.planHash}`);
+                }
               }),
           }),
         )

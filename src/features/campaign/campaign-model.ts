@@ -29,6 +29,10 @@ export interface CampaignMeta {
   readonly createdBy: string;
   readonly total: number;
   readonly options: CampaignOptions;
+  /** The hash of the plan file the campaign executes (`unshare-all --from-plan`); absent for a fresh plan. */
+  readonly planHash?: string;
+  /** Changes since that plan file the person accepted with `--allow-drift`, one line each. */
+  readonly planDrift?: readonly string[];
   status: CampaignStatus;
   finishedAt?: string;
 }

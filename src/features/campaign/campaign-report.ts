@@ -61,6 +61,8 @@ export function renderCampaignReport(input: {
   const json = {
     schema: 'cf-shares/campaign@1',
     campaign: input.meta,
+    // The approved plan file this campaign executed (unshare-all --from-plan), null for a plan made on the spot.
+    plan_hash: input.meta.planHash ?? null,
     verification: input.verification ?? null,
     items: rows,
     audit_trail: input.audit.map((entry) => ({ ...entry, result: answerText(entry) })),
@@ -84,6 +86,7 @@ export function renderCampaignReport(input: {
       'error_detail',
       'blocking',
       'destroyed_bindings',
+      'plan_hash',
     ],
     rows.map((row) => [
       row.item,
@@ -103,6 +106,7 @@ export function renderCampaignReport(input: {
       row.decided_by?.detail ?? row.decided_by?.error,
       row.blocking.join(' | '),
       row.destroyed_bindings.map((b) => `${b.app} (${b.app_guid}) binding ${b.guid}`).join(' | '),
+      input.meta.planHash,
     ]),
   );
   const audit = toCsv(

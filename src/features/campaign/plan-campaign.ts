@@ -5,7 +5,9 @@ import { UsageError } from '../../usage-error.js';
 import { timeId } from '../../core/time-id.js';
 import { crawlFoundation } from '../../crawl/crawl-foundation.js';
 import { computeFindings } from '../../audit/findings.js';
+import type { FoundationSnapshot } from '../../audit/snapshot.js';
 import { buildReport } from '../report/build-report.js';
+import type { Report } from '../report/report-model.js';
 import type { PlanItem } from './campaign-model.js';
 import { buildPlan, type PlanSummary } from './build-plan.js';
 import type { CampaignSelectors } from './selectors.js';
@@ -20,6 +22,12 @@ export interface PlanCampaignOptions {
   readonly log: Logger;
 }
 
+/** A service key of a planned instance: unsharing keeps it (cc-api.md §1.2), so the plan says it survives. */
+export interface PlanKey {
+  readonly guid: string;
+  readonly name: string | null;
+}
+
 /** A campaign's plan before it is recorded: what the person confirms. */
 export interface CampaignPlan {
   readonly campaignId: string;
@@ -29,13 +37,28 @@ export interface CampaignPlan {
   readonly flagEnabled: boolean;
   /** Who plans it, as recorded in the campaign. */
   readonly createdBy: string;
+  /** The service keys of each planned instance, by instance guid: for the plan files, never for Redis. */
+  readonly keys?: Readonly<Record<string, readonly PlanKey[]>>;
+  /** The hash of the plan file this plan executes (`--from-plan`), recorded in the campaign's meta. */
+  readonly planHash?: string;
+  /** Changes since the plan file that the person accepted with `--allow-drift`, recorded in the campaign's meta. */
+  readonly planDrift?: readonly string[];
+}
+
+/** What the preflight learnt: who plans, and whether the sharing flag is on. */
+export interface Preflight {
+  readonly flagEnabled: boolean;
+  readonly createdBy: string;
 }
 
 /**
- * Preflight and plan of `unshare-all`: checks the identity (only an admin may unshare for others) and the sharing
- * flag, crawls the foundation and plans every share in scope. Refuses an empty plan.
+ * The preflight of `unshare-all`: checks the identity (only an admin may unshare for others) and the sharing flag.
+ * A dry run may look with any identity and with the flag on.
  */
-export async function planCampaign(client: CfClient, api: string, options: PlanCampaignOptions): Promise<CampaignPlan> {
+export async function preflight(
+  client: CfClient,
+  options: Pick<PlanCampaignOptions, 'dryRun' | 'disableFlag'>,
+): Promise<Preflight> {
   const identity = client.identity;
   if (identity?.kind !== 'admin' && !options.dryRun) {
     throw new UsageError(
@@ -49,10 +72,39 @@ export async function planCampaign(client: CfClient, api: string, options: PlanC
       'the service_instance_sharing feature flag is enabled, so new shares could appear mid-campaign: disable it first, or pass --disable-flag',
     );
   }
+  return { flagEnabled: flag.enabled, createdBy: identity?.userName ?? identity?.clientId ?? 'unknown' };
+}
 
-  const campaignId = timeId(new Date(), randomBytes(2).toString('hex'));
-  const { snapshot, requests } = await crawlFoundation(client, api, { log: options.log });
-  const report = buildReport(snapshot, computeFindings(snapshot), requests);
+/** A fresh crawl reduced to what plans read: the report's shares and the snapshot's bindings and keys. */
+export async function crawlForPlan(
+  client: CfClient,
+  api: string,
+  log: Logger,
+): Promise<{ report: Report; snapshot: FoundationSnapshot }> {
+  const { snapshot, requests } = await crawlFoundation(client, api, { log });
+  return { snapshot, report: buildReport(snapshot, computeFindings(snapshot), requests) };
+}
+
+/** A new campaign id: time first, so ids sort by when they were planned. */
+export const newCampaignId = (): string => timeId(new Date(), randomBytes(2).toString('hex'));
+
+/** The service keys of the planned instances, by instance guid (keys survive unsharing: cc-api.md §1.2). */
+export function keysOfItems(snapshot: FoundationSnapshot, items: readonly PlanItem[]): Record<string, PlanKey[]> {
+  const planned = new Set(items.map((item) => item.instance.guid));
+  const keys: Record<string, PlanKey[]> = {};
+  for (const key of snapshot.keys)
+    if (planned.has(key.instanceGuid)) (keys[key.instanceGuid] ??= []).push({ guid: key.guid, name: key.name });
+  return keys;
+}
+
+/**
+ * Preflight and plan of `unshare-all`: checks the identity and the sharing flag, crawls the foundation and plans
+ * every share in scope. Refuses an empty plan.
+ */
+export async function planCampaign(client: CfClient, api: string, options: PlanCampaignOptions): Promise<CampaignPlan> {
+  const checked = await preflight(client, options);
+  const campaignId = newCampaignId();
+  const { report, snapshot } = await crawlForPlan(client, api, options.log);
   const { items, summary } = buildPlan(campaignId, report, snapshot, options.selectors, options.onlyUnbound);
   if (items.length === 0)
     throw new UsageError(
@@ -60,11 +112,5 @@ export async function planCampaign(client: CfClient, api: string, options: PlanC
         ? 'there are no shares on this foundation: nothing to do'
         : `the selectors match none of the ${report.shares.length} shares on this foundation`,
     );
-  return {
-    campaignId,
-    items,
-    summary,
-    flagEnabled: flag.enabled,
-    createdBy: identity?.userName ?? identity?.clientId ?? 'unknown',
-  };
+  return { campaignId, items, summary, ...checked, keys: keysOfItems(snapshot, items) };
 }

@@ -30,7 +30,10 @@ export function renderPlan(plan: CampaignPlan, disableFlag: boolean): string {
       ]),
     ),
   );
-  if (items.length > shown.length) lines.push(`... and ${items.length - shown.length} more`);
+  if (items.length > shown.length)
+    lines.push(
+      `... and ${items.length - shown.length} more share(s) not shown: 'unshare-all --dry-run --out DIR' writes the whole plan`,
+    );
   lines.push('');
   return lines.map((line) => `${line}\n`).join('');
 }

@@ -29,6 +29,8 @@ export async function startCampaign(
     total: plan.items.length,
     status: 'running',
     options,
+    ...(plan.planHash !== undefined && { planHash: plan.planHash }),
+    ...(plan.planDrift !== undefined && { planDrift: plan.planDrift }),
   };
   const queues = campaignQueues(redis, target.prefix, target.api);
   try {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { CliContext } from '../../cli-context.js';
 import { resolveConnectionOptions, type ConnectionFlags } from '../../config/connection-options.js';
@@ -5,6 +6,19 @@ import { UsageError } from '../../usage-error.js';
 import { withConnectionFlags } from '../../config/connection-flags.js';
 import type { CampaignSelectors } from './selectors.js';
 import { DEFAULTS } from '../../core/defaults.js';
+import type { CampaignPlan } from './plan-campaign.js';
+
+/** The selector flags: they choose shares, which a plan file has already done. */
+const SELECTOR_FLAGS = [
+  'source-org',
+  'source-space',
+  'target-org',
+  'target-space',
+  'offering',
+  'plan',
+  'instance',
+  'only-unbound',
+] as const;
 
 interface UnshareAllArgs extends ConnectionFlags {
   'source-org'?: string[];
@@ -24,6 +38,9 @@ interface UnshareAllArgs extends ConnectionFlags {
   'only-unbound': boolean;
   'delete-bindings-first': boolean;
   detach: boolean;
+  out?: string;
+  'from-plan'?: string;
+  'allow-drift': boolean;
 }
 
 /** `cf-shares unshare-all`: plan, confirm, then remove every share in scope as a resumable, rate-limited campaign. */
@@ -72,6 +89,20 @@ export function unshareAllCommand(context: CliContext): CommandModule<object, Un
           group: 'Selectors:',
         })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Show the plan and stop: nothing is written' })
+        .option('out', {
+          type: 'string',
+          describe:
+            'With --dry-run: write the whole plan (plan.json with its hash, plan.csv, plan.md) into this folder',
+        })
+        .option('from-plan', {
+          type: 'string',
+          describe: 'Execute exactly the shares of this plan.json (written by --dry-run --out), after a drift check',
+        })
+        .option('allow-drift', {
+          type: 'boolean',
+          default: false,
+          describe: 'With --from-plan: go on although the foundation changed so that unsharing destroys more',
+        })
         .option('yes', { type: 'boolean', default: false, describe: 'Do not ask for confirmation' })
         .option('disable-flag', {
           type: 'boolean',
@@ -111,6 +142,18 @@ export function unshareAllCommand(context: CliContext): CommandModule<object, Un
         if (!Number.isFinite(value) || value < min || (name !== 'retry-delay' && !Number.isInteger(value)))
           throw new UsageError(`--${name} must be a number >= ${min} (got ${String(value)})`);
       }
+      const fromPlan = args['from-plan'];
+      if (fromPlan !== undefined) {
+        const given = SELECTOR_FLAGS.filter((name) => args[name] !== undefined && args[name] !== false);
+        if (given.length > 0)
+          throw new UsageError(
+            `--from-plan executes the plan's own shares: --${given.join(', --')} cannot narrow or widen it`,
+          );
+        if (args.out !== undefined) throw new UsageError('--out writes a new plan: it cannot go with --from-plan');
+      }
+      if (args.out !== undefined && !args['dry-run'])
+        throw new UsageError('--out writes the plan of a dry run: add --dry-run, review the plan, then --from-plan');
+      if (args['allow-drift'] && fromPlan === undefined) throw new UsageError('--allow-drift goes with --from-plan');
       const connection = resolveConnectionOptions(args, context.env);
       const selectors: CampaignSelectors = {
         ...(args['source-org'] && { sourceOrg: args['source-org'] }),
@@ -121,6 +164,12 @@ export function unshareAllCommand(context: CliContext): CommandModule<object, Un
         ...(args.plan && { plan: args.plan }),
         ...(args.instance && { instance: args.instance }),
       };
+      // Before anything else (Redis, login, crawl): a plan that cannot be saved, or a plan file that is not the
+      // approved one, stops the run with nothing done.
+      if (args.out !== undefined) await (await import('./plan-output.js')).preparePlanDir(args.out);
+      const planFile =
+        fromPlan === undefined ? undefined : await (await import('./plan-file.js')).readPlanFile(fromPlan);
+      if (planFile) (await import('./plan-file.js')).assertPlanFor(planFile, connection.api);
       const [{ assertRedisReachable }, { withRedis }, { connectClient }, { planCampaign }, { renderPlan }] =
         await Promise.all([
           import('../../core/redis-connection.js'),
@@ -134,16 +183,48 @@ export function unshareAllCommand(context: CliContext): CommandModule<object, Un
       const client = await connectClient(connection, log);
       const out = (text = ''): void => void context.stdout.write(`${text}\n`);
       try {
-        const plan = await planCampaign(client, connection.api, {
-          selectors,
-          onlyUnbound: args['only-unbound'],
-          dryRun: args['dry-run'],
-          disableFlag: args['disable-flag'],
-          log,
-        });
+        const options = { dryRun: args['dry-run'], disableFlag: args['disable-flag'], log };
+        let plan: CampaignPlan;
+        if (planFile) {
+          const [{ planFromFile }, { renderDrift, driftRefusal }] = await Promise.all([
+            import('./plan-from-file.js'),
+            import('./plan-drift.js'),
+          ]);
+          const planned = await planFromFile(client, connection.api, planFile, options);
+          out(
+            `Executing plan ${planFile.plan_hash} (${planFile.shares.length} share(s), made ${planFile.created_at}).`,
+          );
+          context.stdout.write(renderDrift(planned.drift));
+          if (planned.drift.destructive.length > 0 && !args['allow-drift'])
+            throw new UsageError(driftRefusal(planned.drift));
+          plan = planned.plan;
+        } else {
+          plan = await planCampaign(client, connection.api, {
+            ...options,
+            selectors,
+            onlyUnbound: args['only-unbound'],
+          });
+        }
         context.stdout.write(renderPlan(plan, args['disable-flag']));
+        if (args.out !== undefined) {
+          const [{ planFileOf }, { writePlanFiles }] = await Promise.all([
+            import('./plan-file.js'),
+            import('./plan-output.js'),
+          ]);
+          const file = planFileOf(plan, {
+            api: connection.api,
+            createdAt: new Date().toISOString(),
+            selectors,
+            onlyUnbound: args['only-unbound'],
+          });
+          await writePlanFiles(args.out, file);
+          out(`Plan ${file.plan_hash} written to ${args.out} (plan.json, plan.csv, plan.md).`);
+          out(`Execute exactly this plan with: cf-shares unshare-all --from-plan ${join(args.out, 'plan.json')} --yes`);
+        }
         if (args['dry-run']) {
-          out('Dry run: nothing was changed and nothing was recorded.');
+          out(
+            `Dry run: nothing was changed and nothing was recorded${args.out === undefined ? '' : ' (apart from the plan files)'}.`,
+          );
           return;
         }
         if (!args.yes) {
@@ -176,9 +257,9 @@ export function unshareAllCommand(context: CliContext): CommandModule<object, Un
               rate: args.rate,
               maxAttempts: args['max-attempts'],
               retryDelaySeconds: args['retry-delay'],
-              onlyUnbound: args['only-unbound'],
+              onlyUnbound: planFile?.only_unbound ?? args['only-unbound'],
               deleteBindingsFirst: args['delete-bindings-first'],
-              selectors,
+              selectors: planFile?.selectors ?? selectors,
             },
             log,
           );

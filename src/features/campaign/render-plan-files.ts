@@ -1,0 +1,125 @@
+import { markdownCell, safeJson } from '../../terminal/safe-text.js';
+import { toCsv } from '../report/csv.js';
+import type { PlanFile, PlanFileShare } from './plan-file.js';
+
+/** The files `unshare-all --dry-run --out DIR` writes: plan.json (exact), plan.csv and plan.md (for people). */
+export function renderPlanFiles(plan: PlanFile): Record<string, string> {
+  return {
+    // safeJson: the same values (the hash still verifies), with bidi and C1 controls escaped for whoever cats it.
+    'plan.json': `${safeJson(JSON.stringify(plan, null, 2))}\n`,
+    'plan.csv': planCsv(plan),
+    'plan.md': planMarkdown(plan),
+  };
+}
+
+/** A selector as the flag that set it: `targetOrg` is `--target-org`. */
+const flagOf = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+const place = (p: { org: string | null; space: string | null }): string => `${p.org ?? '?'}/${p.space ?? '?'}`;
+
+/** One row per app binding a share destroys, and one row for a share that destroys none; toCsv escapes names. */
+function planCsv(plan: PlanFile): string {
+  const rows = plan.shares.flatMap((share) => {
+    const common = [
+      share.instance.guid,
+      share.instance.name,
+      share.instance.offering,
+      share.instance.plan,
+      share.source.org,
+      share.source.space,
+      share.source.space_guid,
+      share.target.org,
+      share.target.org_guid,
+      share.target.space,
+      share.target.space_guid,
+    ];
+    const tail = [share.keys.length, plan.plan_hash];
+    return share.bindings.length === 0
+      ? [[...common, '', '', '', ...tail]]
+      : share.bindings.map((binding) => [...common, binding.guid, binding.app_guid, binding.app, ...tail]);
+  });
+  return toCsv(
+    [
+      'instance_guid',
+      'instance',
+      'offering',
+      'plan',
+      'source_org',
+      'source_space',
+      'source_space_guid',
+      'target_org',
+      'target_org_guid',
+      'target_space',
+      'target_space_guid',
+      'binding_guid_destroyed',
+      'app_guid',
+      'app',
+      'keys_surviving',
+      'plan_hash',
+    ],
+    rows,
+  );
+}
+
+/** The plan as a change approval reads it: the summary, then every share with what it destroys and what survives. */
+function planMarkdown(plan: PlanFile): string {
+  const c = plan.counts;
+  const selectors = (Object.entries(plan.selectors) as Array<[string, readonly string[] | undefined]>).filter(
+    ([, values]) => values !== undefined && values.length > 0,
+  );
+  const lines = [
+    '# cf-shares unshare plan',
+    '',
+    `| | |`,
+    `|---|---|`,
+    `| plan hash | \`${plan.plan_hash}\` |`,
+    `| API | ${markdownCell(plan.api)} |`,
+    `| created | ${markdownCell(plan.created_at)} by ${markdownCell(plan.created_by)} |`,
+    `| selectors | ${selectors.length === 0 ? 'none (every share)' : selectors.map(([k, v]) => `${flagOf(k)} ${v!.map((s) => markdownCell(s)).join(', ')}`).join('; ')}${plan.only_unbound ? '; only unbound' : ''} |`,
+    `| sharing flag at planning | ${plan.sharing_flag_enabled ? 'enabled' : 'disabled'} |`,
+    '',
+    '## Summary',
+    '',
+    `- Unshare **${c.shares}** share(s) of ${c.instances} instance(s) from ${c.target_spaces} target space(s).`,
+    `- Unsharing **deletes ${c.bindings_to_delete} app binding(s)** of ${c.apps_affected} app(s) in those spaces.`,
+    `- ${c.keys_surviving} service key(s) of these instances **survive**: unsharing does not delete keys.`,
+    '',
+    `Execute exactly this plan with \`cf-shares unshare-all --from-plan plan.json --yes\`: it checks this hash, and`,
+    'refuses if the foundation changed so that unsharing would destroy more than listed here.',
+    '',
+    '## Shares',
+    '',
+  ];
+  plan.shares.forEach((share, index) => lines.push(...shareSection(share, index + 1)));
+  return `${lines.join('\n')}\n`;
+}
+
+function shareSection(share: PlanFileShare, n: number): string[] {
+  const lines = [
+    `### ${n}. ${markdownCell(share.instance.name)}`,
+    '',
+    `- instance: ${markdownCell(share.instance.name)} (${markdownCell(share.instance.guid)}), ${markdownCell(share.instance.offering)} / ${markdownCell(share.instance.plan)}`,
+    `- from: ${markdownCell(place(share.source))} (space ${markdownCell(share.source.space_guid)})`,
+    `- into: ${markdownCell(place(share.target))} (space ${markdownCell(share.target.space_guid)})`,
+    '',
+  ];
+  if (share.bindings.length === 0) lines.push('Destroys no app binding.', '');
+  else
+    lines.push(
+      `Destroys ${share.bindings.length} app binding(s):`,
+      '',
+      '| app | app guid | binding guid |',
+      '|---|---|---|',
+      ...share.bindings.map(
+        (b) => `| ${markdownCell(b.app)} | ${markdownCell(b.app_guid)} | ${markdownCell(b.guid)} |`,
+      ),
+      '',
+    );
+  if (share.keys.length === 0) lines.push('No service key.', '');
+  else
+    lines.push(
+      `Keeps ${share.keys.length} service key(s) of the instance: ${share.keys.map((k) => `${markdownCell(k.name, '(unnamed)')} (${markdownCell(k.guid)})`).join(', ')}`,
+      '',
+    );
+  return lines;
+}
