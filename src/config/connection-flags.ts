@@ -1,6 +1,19 @@
 import type { Argv } from 'yargs';
 import type { ConnectionFlags } from './connection-options.js';
 
+/** `--redis` and `--prefix`, as every command that uses Redis shows them: in a group, with their defaults. */
+function redisFlags(group: string) {
+  return {
+    redis: { type: 'string', describe: 'Redis URL [env REDIS_URL, default redis://127.0.0.1:6379]', group },
+    prefix: { type: 'string', describe: 'Redis key and queue prefix [env CF_SHARES_PREFIX, default cf-shares]', group },
+  } as const;
+}
+
+/** The flags of commands that work from Redis alone (stored reports, schedules, campaign records). */
+export function withRedisFlags<T>(y: Argv<T>): Argv<T & Pick<ConnectionFlags, 'redis' | 'prefix'>> {
+  return y.options(redisFlags('Redis:')) as unknown as Argv<T & Pick<ConnectionFlags, 'redis' | 'prefix'>>;
+}
+
 /** The connection flags every connected command takes; each falls back to its environment variable. */
 export function withConnectionFlags<T>(y: Argv<T>): Argv<T & ConnectionFlags> {
   return y
@@ -25,16 +38,7 @@ export function withConnectionFlags<T>(y: Argv<T>): Argv<T & ConnectionFlags> {
       describe: 'Secret of --client-id; prefer the environment [env CF_CLIENT_SECRET]',
       group: 'Connection:',
     })
-    .option('redis', {
-      type: 'string',
-      describe: 'Redis URL [env REDIS_URL, default redis://127.0.0.1:6379]',
-      group: 'Connection:',
-    })
-    .option('prefix', {
-      type: 'string',
-      describe: 'Redis key and queue prefix [env CF_SHARES_PREFIX, default cf-shares]',
-      group: 'Connection:',
-    })
+    .options(redisFlags('Connection:'))
     .option('skip-ssl-validation', {
       type: 'boolean',
       describe: 'Accept any TLS certificate, as cf CLI [env CF_SKIP_SSL_VALIDATION]',
