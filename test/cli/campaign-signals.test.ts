@@ -210,3 +210,28 @@ describe('a worker killed with SIGKILL mid-campaign', () => {
     await expectOneOutcomePerItem(sim, env, id, dir, planned);
   }, 150_000);
 });
+
+describe('SIGINT to unshare-all while it plans', () => {
+  it('starts no campaign: one line, exit 130, nothing written to CC or Redis', async () => {
+    const { sim, env, prefix } = await fresh('plan-int');
+    const listRoute = 'GET /v3/service_instances';
+    await fetch(`${sim.api}/_sim/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ latencyMs: 3000, routes: [listRoute] }),
+    });
+    await fetch(`${sim.api}/_sim/requests/reset`, { method: 'POST' });
+    const run = track(startCli(['unshare-all', '--yes', '--disable-flag'], env));
+    // The crawl has asked for the instances (counted on arrival, answered 3 s later): the plan is being made.
+    await waitFor('the plan crawl', async () => {
+      const counts = (await (await fetch(`${sim.api}/_sim/requests`)).json()) as { byRoute: Record<string, number> };
+      return (counts.byRoute[listRoute] ?? 0) > 0;
+    });
+    run.child.kill('SIGINT');
+    expect(await run.exited, run.stderr()).toEqual({ code: 130, signal: null });
+    expect(messages(run.stderr())).toEqual(['cf-shares: interrupted before the campaign started: nothing was changed']);
+    const { writes } = (await (await fetch(`${sim.api}/_sim/writes`)).json()) as { writes: unknown[] };
+    expect(writes).toEqual([]);
+    expect(await redis.keys(`*${prefix}*campaigns*`)).toEqual([]);
+  }, 60_000);
+});

@@ -5,6 +5,7 @@ import { UsageError } from '../../usage-error.js';
 import { withConnectionFlags } from '../../config/connection-flags.js';
 import type { CampaignSelectors } from './selectors.js';
 import { DEFAULTS } from '../../core/defaults.js';
+import { ExitCode } from '../../exit-codes.js';
 
 interface UnshareAllArgs extends ConnectionFlags {
   'source-org'?: string[];
@@ -161,6 +162,12 @@ export function unshareAllCommand(context: CliContext): CommandModule<object, Un
           if (!confirmed) throw new UsageError('not confirmed: nothing was changed');
         }
 
+        // Ctrl-C during the plan or the prompt: the campaign must not start after the person asked to stop.
+        if (context.stopSignal.aborted) {
+          context.stderr.write('cf-shares: interrupted before the campaign started: nothing was changed\n');
+          context.exitCode = ExitCode.Interrupted;
+          return;
+        }
         const [{ startCampaign }, { followWithProgress }, { reportFollowEnd }] = await Promise.all([
           import('./start-campaign.js'),
           import('./run-campaign.js'),
