@@ -65,7 +65,7 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
                       campaigns.map(({ meta, progress: p }) => [
                         meta.api,
                         meta.id,
-                        meta.status,
+                        p.pausedAt === null ? meta.status : 'paused',
                         `${p.finished}/${p.total}`,
                         meta.createdBy,
                       ]),
