@@ -33,7 +33,13 @@ export async function listCampaigns(
 ): Promise<Array<{ meta: CampaignMeta; progress: CampaignProgress }>> {
   const metas = (await store.list(api)).sort((a, b) => a.api.localeCompare(b.api));
   const rows = [];
-  for (const meta of metas) rows.push({ meta, progress: summarizeCampaign(meta, await store.outcomes(meta.id)) });
+  for (const meta of metas)
+    rows.push({
+      meta,
+      progress: summarizeCampaign(meta, await store.outcomes(meta.id), Date.now(), {
+        paused: await store.pauseRecord(meta.id),
+      }),
+    });
   return rows;
 }
 

@@ -38,13 +38,13 @@ async function withStore<T>(
   return withRedis(redisUrl, (redis) => use(new CampaignStore(redis, prefix), redis, prefix), { check: true });
 }
 
-/** `cf-shares campaign list|status|report|resume|cancel`. */
+/** `cf-shares campaign list|status|report|pause|resume|cancel`. */
 export function campaignCommand(context: CliContext): CommandModule<object, CampaignArgs> {
   const out = (text: string): void => void context.stdout.write(`${text}\n`);
   const sub = (definition: CommandModule<object, CampaignArgs>): CommandModule<object, CampaignArgs> => definition;
   return {
     command: 'campaign <action>',
-    describe: 'List, follow, report on, resume or cancel unshare campaigns',
+    describe: 'List, follow, report on, pause, resume or cancel unshare campaigns',
     builder: (y) =>
       withConnectionFlags(y)
         .command(
@@ -65,7 +65,7 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
                       campaigns.map(({ meta, progress: p }) => [
                         meta.api,
                         meta.id,
-                        meta.status,
+                        p.pausedAt === null ? meta.status : 'paused',
                         `${p.finished}/${p.total}`,
                         meta.createdBy,
                       ]),
@@ -89,10 +89,7 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
                 }),
             handler: (args) =>
               withStore(args, context, async (store, redis, prefix) => {
-                const [{ requireMeta, waitingFor }, { summarizeCampaign, progressLine }] = await Promise.all([
-                  import('./campaign-actions.js'),
-                  import('./campaign-summary.js'),
-                ]);
+                const { requireMeta } = await import('./campaign-actions.js');
                 const meta = await requireMeta(store, args.id!);
                 if ((args as { follow?: boolean }).follow) {
                   const [{ followWithProgress }, { reportFollowEnd }] = await Promise.all([
@@ -107,20 +104,21 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
                   context.exitCode = reportFollowEnd(end, meta.id, args.json ? () => undefined : out, context.stderr);
                   if (!args.json) return;
                 }
-                const progress = summarizeCampaign((await store.meta(meta.id)) ?? meta, await store.outcomes(meta.id));
-                const waiting = await waitingFor(redis, prefix, meta);
+                const { campaignStatus } = await import('./campaign-status.js');
+                const view = await campaignStatus(redis, prefix, store, meta.id);
                 if (args.json)
                   out(
                     JSON.stringify({
-                      ...progress,
+                      ...view.progress,
                       api: meta.api,
                       plan_hash: meta.planHash ?? null,
-                      waiting: waiting ?? null,
+                      waiting: view.waiting ?? null,
+                      liveness: view.liveness,
                       verification: (await store.verification(meta.id)) ?? null,
                     }),
                   );
                 else {
-                  out(waiting === undefined ? progressLine(progress) : `${progressLine(progress)}\n${waiting}`);
+                  out(view.lines.join('\n'));
                   if (meta.planHash !== undefined) out(`executes plan ${meta.planHash}`);
                 }
               }),
@@ -150,7 +148,7 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
         .command(
           sub({
             command: 'resume <id>',
-            describe: 'Requeue what is not finished, and work it unless --detach',
+            describe: 'Lift a pause, requeue what is not finished, and work it unless --detach',
             builder: (b) =>
               b
                 .positional('id', { type: 'string', demandOption: true })
@@ -167,13 +165,14 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
                   throw new UsageError(
                     `campaign ${meta.id} is for ${meta.api}, but you are logged in to ${connection.api}: resume it with CF_API=${meta.api}`,
                   );
-                const { campaignQueues, requeueUnfinished } = await import('./campaign-queue.js');
+                const [{ campaignQueues }, { resumeCampaign, resumeLines }] = await Promise.all([
+                  import('./campaign-queue.js'),
+                  import('./campaign-pause.js'),
+                ]);
                 const queues = campaignQueues(redis, prefix, meta.api);
                 try {
-                  const requeued = await requeueUnfinished(queues, store, meta);
-                  out(
-                    `campaign: ${meta.id}\nrequeued ${requeued} item(s) with no job left; items still queued or running keep their jobs`,
-                  );
+                  const result = await resumeCampaign(queues, store, meta);
+                  out(resumeLines(meta, result, { detach: !connection }).join('\n'));
                 } finally {
                   await queues.close();
                 }
@@ -192,6 +191,33 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
                   },
                 });
                 context.exitCode = reportFollowEnd(end, meta.id, out, context.stderr);
+              }),
+          }),
+        )
+        .command(
+          sub({
+            command: 'pause <id>',
+            describe: 'Start no new unshare until `campaign resume`; items in flight finish',
+            builder: (b) => b.positional('id', { type: 'string', demandOption: true }),
+            handler: (args) =>
+              withStore(args, context, async (store, redis, prefix) => {
+                const [{ requireMeta }, { campaignQueues }, { pauseCampaign }] = await Promise.all([
+                  import('./campaign-actions.js'),
+                  import('./campaign-queue.js'),
+                  import('./campaign-pause.js'),
+                ]);
+                const meta = await requireMeta(store, args.id!);
+                const queues = campaignQueues(redis, prefix, meta.api);
+                try {
+                  const { record, already, inFlight } = await pauseCampaign(queues, store, meta);
+                  out(
+                    already
+                      ? `campaign ${meta.id} is already paused (since ${record.at})`
+                      : `campaign ${meta.id} paused: no new unshare starts, ${inFlight} item(s) in flight finish; lift it with 'cf-shares campaign resume ${meta.id}'`,
+                  );
+                } finally {
+                  await queues.close();
+                }
               }),
           }),
         )
@@ -216,7 +242,7 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
               }),
           }),
         )
-        .demandCommand(1, 'name an action: list, status, report, resume or cancel'),
+        .demandCommand(1, 'name an action: list, status, report, pause, resume or cancel'),
     handler: () => undefined,
   };
 }

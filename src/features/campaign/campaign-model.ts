@@ -37,6 +37,14 @@ export interface CampaignMeta {
   finishedAt?: string;
 }
 
+/** A campaign's pause (`campaign pause`), stored apart from its meta so no status write can lose it. */
+export interface PauseRecord {
+  /** When it was paused (ISO time). */
+  readonly at: string;
+  /** Who paused it (the OS user of `campaign pause`), for status. */
+  readonly by?: string;
+}
+
 /** The one final record of an item: written once, never overwritten. */
 export interface ItemOutcome {
   readonly outcome: FinalOutcome;

@@ -16,6 +16,8 @@ export interface FinalizeJobData {
 export interface CampaignQueues {
   readonly unshare: Queue<UnshareJobData>;
   readonly finalize: Queue<FinalizeJobData>;
+  /** The connection the queues use, for what BullMQ does not read itself (a job's lock). */
+  readonly redis: Redis;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export function campaignQueues(redis: Redis, prefix: string, api: string): Campa
   return {
     unshare,
     finalize,
+    redis,
     close: async () => {
       await Promise.all([unshare.close(), finalize.close()]);
     },

@@ -5,6 +5,7 @@ import type {
   AuditEntry,
   CampaignMeta,
   ItemOutcome,
+  PauseRecord,
   PlanItem,
   SentWrite,
   WriteAnswer,
@@ -31,6 +32,46 @@ export class CampaignStore {
   /** The Redis key of a campaign's sliding write window (see `rate-gate.ts`). */
   rateKey(id: string): string {
     return this.key(id, 'write-window');
+  }
+
+  /**
+   * Pauses the campaign unless it is paused already; the record lives in Redis (and its append-only file), so a pause
+   * outlasts worker and Redis restarts. Returns the pause in force: this one, or the earlier one.
+   */
+  async pause(id: string, record: PauseRecord): Promise<{ record: PauseRecord; already: boolean }> {
+    const set = await this.redis.set(this.key(id, 'paused'), JSON.stringify(record), 'NX');
+    if (set === 'OK') return { record, already: false };
+    return { record: (await this.pauseRecord(id)) ?? record, already: true };
+  }
+
+  /** The pause in force, if the campaign is paused. */
+  async pauseRecord(id: string): Promise<PauseRecord | undefined> {
+    const text = await this.redis.get(this.key(id, 'paused'));
+    return text ? (JSON.parse(text) as PauseRecord) : undefined;
+  }
+
+  /** Lifts the pause; returns the one lifted, if any. */
+  async unpause(id: string): Promise<PauseRecord | undefined> {
+    const [[, text]] = (await this.redis.multi().get(this.key(id, 'paused')).del(this.key(id, 'paused')).exec()) as [
+      [Error | null, string | null],
+      [Error | null, number],
+    ];
+    return text ? (JSON.parse(text) as PauseRecord) : undefined;
+  }
+
+  /** Remembers an item whose job a worker moved back to the delayed set because the campaign is paused. */
+  async park(id: string, itemId: string): Promise<void> {
+    await this.redis.sadd(this.key(id, 'parked'), itemId);
+  }
+
+  /** The items parked by a pause, forgotten as they are returned. */
+  async takeParked(id: string): Promise<string[]> {
+    const [[, ids]] = (await this.redis
+      .multi()
+      .smembers(this.key(id, 'parked'))
+      .del(this.key(id, 'parked'))
+      .exec()) as [[Error | null, string[]], [Error | null, number]];
+    return ids;
   }
 
   /** Records the plan before anything is changed. */

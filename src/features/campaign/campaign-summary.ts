@@ -1,4 +1,4 @@
-import type { CampaignMeta, ItemOutcome } from './campaign-model.js';
+import type { CampaignMeta, ItemOutcome, PauseRecord } from './campaign-model.js';
 import { SUCCESS_OUTCOMES, type FinalOutcome } from './unshare-outcome.js';
 
 export interface CampaignProgress {
@@ -12,6 +12,17 @@ export interface CampaignProgress {
   readonly etaSeconds: number | null;
   /** Whether every item ended in a success outcome. */
   readonly allSucceeded: boolean;
+  /** When a running campaign was paused (`campaign pause`); null when it is not paused. */
+  readonly pausedAt: string | null;
+  /** False when nothing moves it (paused, no live worker): no rate or ETA is claimed then. */
+  readonly progressing: boolean;
+}
+
+/** What Redis and BullMQ say beyond the outcomes: a pause, and whether anything is working the campaign. */
+export interface CampaignState {
+  readonly paused?: PauseRecord | undefined;
+  /** @defaultValue true unless paused */
+  readonly progressing?: boolean;
 }
 
 /** Counts per outcome, rate and ETA of a campaign. */
@@ -19,6 +30,7 @@ export function summarizeCampaign(
   meta: CampaignMeta,
   outcomes: Readonly<Record<string, ItemOutcome>>,
   now = Date.now(),
+  state: CampaignState = {},
 ): CampaignProgress {
   const counts: Partial<Record<FinalOutcome, number>> = {};
   for (const { outcome } of Object.values(outcomes)) counts[outcome] = (counts[outcome] ?? 0) + 1;
@@ -26,6 +38,9 @@ export function summarizeCampaign(
   const elapsed = Math.max(1, (now - Date.parse(meta.createdAt)) / 1000);
   const ratePerSecond = finished / elapsed;
   const remaining = meta.total - finished;
+  // A pause only matters while items remain to start; a done or cancelled campaign is not "paused".
+  const pausedAt = meta.status === 'running' && state.paused ? state.paused.at : null;
+  const progressing = pausedAt === null && (state.progressing ?? true);
   return {
     id: meta.id,
     status: meta.status,
@@ -33,8 +48,10 @@ export function summarizeCampaign(
     finished,
     counts,
     ratePerSecond,
-    etaSeconds: remaining === 0 ? 0 : ratePerSecond > 0 ? Math.round(remaining / ratePerSecond) : null,
+    etaSeconds: remaining === 0 ? 0 : progressing && ratePerSecond > 0 ? Math.round(remaining / ratePerSecond) : null,
     allSucceeded: Object.values(outcomes).every((o) => SUCCESS_OUTCOMES.includes(o.outcome)) && finished === meta.total,
+    pausedAt,
+    progressing,
   };
 }
 
@@ -43,6 +60,9 @@ export function progressLine(progress: CampaignProgress): string {
   const counts = Object.entries(progress.counts)
     .map(([outcome, n]) => `${outcome} ${n}`)
     .join(', ');
+  const head = `${progress.finished}/${progress.total} final${counts ? ` (${counts})` : ''}`;
+  if (progress.pausedAt !== null) return `campaign ${progress.id} paused since ${progress.pausedAt}: ${head}`;
+  if (!progress.progressing) return `campaign ${progress.id} ${progress.status}: ${head}, not progressing`;
   const eta = progress.etaSeconds === null ? '' : progress.etaSeconds > 0 ? `, ETA ${progress.etaSeconds}s` : '';
-  return `campaign ${progress.id} ${progress.status}: ${progress.finished}/${progress.total} final${counts ? ` (${counts})` : ''}, ${progress.ratePerSecond.toFixed(1)} items/s${eta}`;
+  return `campaign ${progress.id} ${progress.status}: ${head}, ${progress.ratePerSecond.toFixed(1)} items/s${eta}`;
 }

@@ -6,7 +6,7 @@ import type { StartWorkers } from '../../core/worker-host.js';
 import type { CampaignStore } from './campaign-store.js';
 import { campaignQueues } from './campaign-queue.js';
 import { createProgressView } from '../../terminal/progress-view.js';
-import { progressLine } from './campaign-summary.js';
+import { progressLine, summarizeCampaign } from './campaign-summary.js';
 import { followCampaign, type FollowEnd } from './wait-for-campaign.js';
 
 /**
@@ -36,13 +36,14 @@ export async function followWithProgress(
     : undefined;
   const queues = campaignQueues(redis, connection.prefix, connection.api);
   const view = createProgressView(options.stderr);
+  let end: FollowEnd;
   try {
-    return await followCampaign(store, queues, campaignId, {
+    end = await followCampaign(store, queues, campaignId, {
       onProgress: (p) => {
         const line = progressLine(p);
-        // Off a terminal: a line per tenth of the items and per status change.
+        // Off a terminal: a line per tenth of the items and per status change (a pause is one).
         const tenth = Math.floor((p.finished / Math.max(1, p.total)) * 10);
-        view.show(p.finished, p.total, line, { key: `${p.status} ${tenth}`, line });
+        view.show(p.finished, p.total, line, { key: `${p.pausedAt === null ? p.status : 'paused'} ${tenth}`, line });
       },
       onNotice: (n) => view.notice(n),
       stop: options.stop,
@@ -50,6 +51,14 @@ export async function followWithProgress(
   } finally {
     view.done();
     await queues.close();
+    // Items in this process's hands finish first, so the count below is what is really left.
     await workers?.close();
   }
+  if (end.kind !== 'stopped') return end;
+  // Interrupted: count again after the in-process worker finished its items, unless Redis is not there to ask.
+  const meta = await store.meta(campaignId).catch(() => undefined);
+  const outcomes = meta && (await store.outcomes(campaignId).catch(() => undefined));
+  return meta && outcomes
+    ? { kind: 'stopped', progress: summarizeCampaign(meta, outcomes, Date.now(), { progressing: false }) }
+    : end;
 }

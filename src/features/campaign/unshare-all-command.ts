@@ -19,6 +19,7 @@ const SELECTOR_FLAGS = [
   'instance',
   'only-unbound',
 ] as const;
+import { ExitCode } from '../../exit-codes.js';
 
 interface UnshareAllArgs extends ConnectionFlags {
   'source-org'?: string[];
@@ -242,6 +243,12 @@ export function unshareAllCommand(context: CliContext): CommandModule<object, Un
           if (!confirmed) throw new UsageError('not confirmed: nothing was changed');
         }
 
+        // Ctrl-C during the plan or the prompt: the campaign must not start after the person asked to stop.
+        if (context.stopSignal.aborted) {
+          context.stderr.write('cf-shares: interrupted before the campaign started: nothing was changed\n');
+          context.exitCode = ExitCode.Interrupted;
+          return;
+        }
         const [{ startCampaign }, { followWithProgress }, { reportFollowEnd }] = await Promise.all([
           import('./start-campaign.js'),
           import('./run-campaign.js'),

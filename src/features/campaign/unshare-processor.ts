@@ -34,6 +34,12 @@ export interface UnshareProcessorDeps {
   readonly unbindWaitMs?: number;
 }
 
+/**
+ * How long a job parked by a pause stays delayed before it checks again; `campaign resume` promotes parked jobs at
+ * once, so this only bounds the wait of a job a resume missed.
+ */
+export const PAUSED_RECHECK_MS = 60_000;
+
 /** A retry the processor planned: BullMQ counts the attempt and backs off. */
 class PlannedRetry extends Error {
   override readonly name = 'PlannedRetry';
@@ -115,6 +121,7 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
       if (!item) throw new UnrecoverableError(`item ${itemId} is not in campaign ${campaignId}`);
       if (meta.status === 'cancelled')
         return finish({ outcome: 'cancelled', reason: 'campaign cancelled before this item ran' });
+      await parkIfPaused();
 
       const gate = rateGate(deps.redis, store.rateKey(campaignId), meta.options.rate);
       // With the campaign's write budget spent, hand the worker slot back (no attempt spent), so a slow campaign
@@ -162,6 +169,8 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
         }
       }
 
+      // Paused while this item read its shares: it has sent nothing yet, so it goes back without taking a write slot.
+      await parkIfPaused();
       // The ledger first: if this process dies after CC deleted the bindings, the report still names them.
       await store.ledger(campaignId, { itemId, at: new Date().toISOString(), bindings: item.bindings });
       let result: unknown;
@@ -211,6 +220,20 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
         case 'failed':
           return finish({ outcome: 'failed', decidedBy: answer, ...extra });
       }
+    }
+
+    /**
+     * A paused campaign starts no unshare: the job goes back to the delayed set without spending an attempt, and is
+     * remembered so `campaign resume` promotes it at once; the long delay is only a safety net.
+     */
+    async function parkIfPaused(): Promise<void> {
+      if (token === undefined || !(await store.pauseRecord(campaignId))) return;
+      await store.park(campaignId, itemId);
+      await job.moveToDelayed(Date.now() + PAUSED_RECHECK_MS + Math.floor(Math.random() * 1000), token);
+      // A resume between the check and the park took the parked set without this item: promote it ourselves.
+      if (!(await store.pauseRecord(campaignId))) await job.promote().catch(() => undefined);
+      log.debug('campaign paused: item parked');
+      throw new DelayedError();
     }
 
     /** The space is not shared any more: by an earlier attempt of ours whose answer was lost, or by someone else. */

@@ -2,6 +2,9 @@ import type { JobState } from 'bullmq';
 import type { CampaignStore } from './campaign-store.js';
 import { summarizeCampaign, type CampaignProgress } from './campaign-summary.js';
 import { LIVE_STATES, unfinishedItems, type CampaignQueues } from './campaign-queue.js';
+import type { CampaignMeta, PauseRecord } from './campaign-model.js';
+import { campaignLiveness, isProgressing, orphanLine, type CampaignLiveness } from './campaign-liveness.js';
+import { DEFAULTS } from '../../core/defaults.js';
 
 /** How a follow ended. */
 export type FollowEnd =
@@ -42,14 +45,36 @@ export async function followCampaign(
     if (next !== notice) options.onNotice(next);
     notice = next;
   };
+  let liveness: CampaignLiveness | undefined;
+  let wasPaused = false;
   for (;;) {
     if (options.stop?.aborted) return { kind: 'stopped', progress: last };
     try {
       const meta = await store.meta(id);
       if (!meta) throw new CampaignVanishedError(`campaign ${id} is not in Redis any more`);
-      const progress = summarizeCampaign(meta, await store.outcomes(id));
-      last = progress;
+      const outcomes = await store.outcomes(id);
+      const paused = meta.status === 'running' ? await store.pauseRecord(id) : undefined;
       if (notice?.startsWith('Redis unreachable')) say(undefined);
+      const anyOpen = Object.keys(outcomes).length < meta.total;
+      // A pause or its lifting is news at once, not at the next liveness check.
+      if ((paused !== undefined) !== wasPaused) workerCheckAt = 0;
+      wasPaused = paused !== undefined;
+      if (Date.now() >= workerCheckAt) {
+        workerCheckAt = Date.now() + 5000;
+        liveness =
+          meta.status === 'running' && anyOpen ? await campaignLiveness(queues, meta, outcomes, paused) : undefined;
+        const workers = liveness ? liveness.workers : await queues.finalize.getWorkersCount();
+        say(
+          noticeFor(meta, paused, liveness) ??
+            (workers === 0 && meta.status !== 'done' && meta.status !== 'cancelled'
+              ? `waiting for a worker of ${meta.api} (start 'cf-shares worker' logged in to it as an admin)`
+              : undefined),
+        );
+      }
+      // No rate or ETA is claimed while nothing moves the campaign: paused, no live worker, only dead workers' items.
+      const progressing = liveness === undefined || isProgressing({ ...liveness, paused: paused ?? null });
+      const progress = summarizeCampaign(meta, outcomes, Date.now(), { paused, progressing });
+      last = progress;
       options.onProgress(progress);
       if ((meta.status === 'done' || meta.status === 'cancelled') && (await store.verification(id))) {
         say(undefined);
@@ -59,14 +84,6 @@ export async function followCampaign(
       if (mark !== lastMark) {
         lastMark = mark;
         lastChange = Date.now();
-      }
-      let waitingFor: string | undefined;
-      if (Date.now() >= workerCheckAt) {
-        workerCheckAt = Date.now() + 5000;
-        const queue = progress.finished < progress.total ? queues.unshare : queues.finalize;
-        if ((await queue.getWorkersCount()) === 0)
-          waitingFor = `waiting for a worker of ${meta.api} (start 'cf-shares worker' logged in to it as an admin)`;
-        say(waitingFor);
       }
       if (Date.now() - lastChange >= stuckCheckMs) {
         lastChange = Date.now();
@@ -83,8 +100,33 @@ export async function followCampaign(
       // Redis restarting or unreachable: the campaign goes on in the workers; keep following once it is back.
       say(`Redis unreachable (${error instanceof Error ? error.message : String(error)}): still following`);
     }
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    await sleep(pollMs, options.stop);
   }
+}
+
+/** The notice of a campaign that does not move for a reason of its own: a pause, or items a dead worker holds. */
+function noticeFor(
+  meta: CampaignMeta,
+  paused: PauseRecord | undefined,
+  liveness: CampaignLiveness | undefined,
+): string | undefined {
+  if (paused) return `paused since ${paused.at}: no new unshare starts until 'cf-shares campaign resume ${meta.id}'`;
+  if (liveness && liveness.workers > 0 && liveness.orphaned > 0 && !isProgressing(liveness))
+    return orphanLine(liveness, Number(process.env.CF_SHARES_LOCK_MS) || DEFAULTS.lockMs);
+  return undefined;
+}
+
+/** Waits `ms`, or less when `stop` aborts: a Ctrl-C is answered at once, not after the poll. */
+function sleep(ms: number, stop: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      stop?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    stop?.addEventListener('abort', done, { once: true });
+  });
 }
 
 export class CampaignVanishedError extends Error {
