@@ -14,8 +14,8 @@ export function withRedisFlags<T>(y: Argv<T>): Argv<T & Pick<ConnectionFlags, 'r
   return y.options(redisFlags('Redis:')) as unknown as Argv<T & Pick<ConnectionFlags, 'redis' | 'prefix'>>;
 }
 
-/** The connection flags every connected command takes; each falls back to its environment variable. */
-export function withConnectionFlags<T>(y: Argv<T>): Argv<T & ConnectionFlags> {
+/** The Cloud Controller flags: where the API is and who logs in to it. */
+export function withCcFlags<T>(y: Argv<T>): Argv<T & ConnectionFlags> {
   return y
     .option('api', { type: 'string', describe: 'Cloud Controller API URL [env CF_API]', group: 'Connection:' })
     .option('username', {
@@ -38,10 +38,14 @@ export function withConnectionFlags<T>(y: Argv<T>): Argv<T & ConnectionFlags> {
       describe: 'Secret of --client-id; prefer the environment [env CF_CLIENT_SECRET]',
       group: 'Connection:',
     })
-    .options(redisFlags('Connection:'))
     .option('skip-ssl-validation', {
       type: 'boolean',
       describe: 'Accept any TLS certificate, as cf CLI [env CF_SKIP_SSL_VALIDATION]',
       group: 'Connection:',
     }) as unknown as Argv<T & ConnectionFlags>;
+}
+
+/** The connection flags every connected command takes; each falls back to its environment variable. */
+export function withConnectionFlags<T>(y: Argv<T>): Argv<T & ConnectionFlags> {
+  return withCcFlags(y).options(redisFlags('Connection:')) as unknown as Argv<T & ConnectionFlags>;
 }

@@ -7,7 +7,7 @@ import {
   type ConnectionFlags,
 } from '../../config/connection-options.js';
 import { UsageError } from '../../usage-error.js';
-import { withConnectionFlags } from '../../config/connection-flags.js';
+import { withCcFlags, withRedisFlags } from '../../config/connection-flags.js';
 import { textTable } from '../../terminal/text-table.js';
 import type { CampaignStore } from './campaign-store.js';
 import type { Redis } from 'ioredis';
@@ -45,12 +45,18 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
   return {
     command: 'campaign <action>',
     describe: 'List, follow, report on, pause, resume or cancel unshare campaigns',
+    // Only resume logs in to CC (to work the campaign itself); the others read and write Redis alone.
     builder: (y) =>
-      withConnectionFlags(y)
+      withRedisFlags(y)
         .command(
           sub({
             command: 'list',
             describe: 'Campaigns under this prefix, newest first',
+            builder: (b) =>
+              b.option('api', {
+                type: 'string',
+                describe: 'Only this foundation (Cloud Controller API URL) [env CF_API; default all]',
+              }),
             handler: async (args) => {
               const { listCampaigns } = await import('./campaign-actions.js');
               let api: string | undefined;
@@ -81,7 +87,7 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
             builder: (b) =>
               b
                 .positional('id', { type: 'string', demandOption: true })
-                .option('json', { type: 'boolean', default: false })
+                .option('json', { type: 'boolean', default: false, describe: 'Print the status as one JSON line' })
                 .option('follow', {
                   type: 'boolean',
                   default: false,
@@ -131,7 +137,7 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
             builder: (b) =>
               b
                 .positional('id', { type: 'string', demandOption: true })
-                .option('out', { type: 'string', demandOption: true }),
+                .option('out', { type: 'string', demandOption: true, describe: 'Folder for the campaign files' }),
             handler: async (args) => {
               const [{ requireMeta, campaignReportFiles }, { writeReportFiles }] = await Promise.all([
                 import('./campaign-actions.js'),
@@ -150,10 +156,17 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
             command: 'resume <id>',
             describe: 'Lift a pause, requeue what is not finished, and work it unless --detach',
             builder: (b) =>
-              b
-                .positional('id', { type: 'string', demandOption: true })
-                .option('detach', { type: 'boolean', default: false })
-                .option('concurrency', { type: 'number', default: DEFAULTS.unshareConcurrency }),
+              withCcFlags(b.positional('id', { type: 'string', demandOption: true }))
+                .option('detach', {
+                  type: 'boolean',
+                  default: false,
+                  describe: 'Only requeue; a `cf-shares worker` of the foundation works the campaign',
+                })
+                .option('concurrency', {
+                  type: 'number',
+                  default: DEFAULTS.unshareConcurrency,
+                  describe: 'Items this process works at once',
+                }),
             handler: (args) =>
               withStore(args, context, async (store, redis, prefix) => {
                 const { requireMeta } = await import('./campaign-actions.js');
