@@ -84,8 +84,7 @@ export function exportCommand(context: CliContext): CommandModule<object, Export
         onEnqueued: (jobId) => void (args.json ? undefined : context.stdout.write(`job: ${jobId}\n`)),
         onProgress: (progress) => view?.update(progress),
         log: context.log.child({ command: 'export' }),
-      });
-      view?.done();
+      }).finally(() => view?.done()); // a bar left on the line would swallow the last line
       if (!outcome.result) return;
       if (args.json)
         context.stdout.write(

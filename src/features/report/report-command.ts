@@ -75,8 +75,7 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
           view?.update(progress);
         },
         log,
-      });
-      view?.done();
+      }).finally(() => view?.done()); // a bar left on the line would swallow the last line
       const { result, out } = outcome;
       if (!result || !out) return;
       if (args.json) context.stdout.write(`${safeJson(JSON.stringify({ job: outcome.jobId, out, ...result }))}\n`);
