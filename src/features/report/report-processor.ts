@@ -30,6 +30,8 @@ export interface ReportJobData {
   readonly exportWindowMs?: number;
   /** The schedule that queued this job; its reports also go to the worker's --reports-dir. */
   readonly schedule?: string;
+  /** A schedule's words after `--` (`export --since 2d`), as typed, for `schedule list`; workers ignore them. */
+  readonly args?: readonly string[];
 }
 
 export interface ReportJobResult {
@@ -42,7 +44,10 @@ export interface ReportJobResult {
   readonly removed: number;
 }
 
-/** Sortable, readable report ids: the time, then the job id so two reports in one second differ. */
+/**
+ * Sortable, readable report ids: the time, then the job id so two reports in one second differ. Only
+ * `[A-Za-z0-9._-]`: ids are folder names, and scheduled job ids carry colons (`repeat:nightly:<ms>`).
+ */
 export function reportId(generatedAt: string, jobId: string): string {
   return timeId(generatedAt, jobId);
 }
