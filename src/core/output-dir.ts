@@ -1,4 +1,4 @@
-import { mkdir, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { mkdir, rm, rmdir, stat, statfs, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../usage-error.js';
 
@@ -46,28 +46,31 @@ function reasonOf(error: NodeJS.ErrnoException, path: string): string | undefine
  * `mkdir -p` that always ends: creates `dir` and its missing parents, one level at a time, and gives up when a
  * parent that exists (or was just made) still cannot take the child. Node's recursive mkdir retries that case
  * forever on procfs and on dangling links (nodejs/node: the walk steps back on ENOENT and forward on EEXIST).
+ *
+ * @returns The folders it created, parents first (empty when `dir` was there).
  */
-export async function makeDirectory(dir: string): Promise<void> {
+export async function makeDirectory(dir: string): Promise<string[]> {
   const path = resolve(dir);
   try {
     await mkdir(path);
-    return;
+    return [path];
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') {
-      if ((await stat(path)).isDirectory()) return;
+      if ((await stat(path)).isDirectory()) return [];
       throw error;
     }
     if (code !== 'ENOENT' || dirname(path) === path) throw error;
   }
-  await makeDirectory(dirname(path));
+  const created = await makeDirectory(dirname(path));
   // The parent is there now: a second ENOENT is final, never a reason to walk back up.
   try {
     await mkdir(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST' && (await stat(path)).isDirectory()) return;
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST' && (await stat(path)).isDirectory()) return created;
     throw error;
   }
+  return [...created, path];
 }
 
 /** The nearest part of `dir` (itself or a parent) that exists and is not a folder: what stands in the way. */
@@ -98,7 +101,8 @@ async function kernelFileSystemOf(dir: string): Promise<string | undefined> {
 /**
  * Makes sure files can be written into `dir` before any work that would produce them: refuses kernel file systems,
  * creates the folder if it is missing, then writes and removes a probe file (permissions alone say nothing for
- * root, and nothing at all for a read-only mount). Throws a {@link UsageError} (exit 2) naming the option, the
+ * root, and nothing at all for a read-only mount). Folders it created are removed again, so a run that fails later
+ * leaves no empty folder behind; the writer creates them for real. Throws a {@link UsageError} (exit 2) naming the option, the
  * folder and the reason. `report`, `export`, `reports get` and `campaign report` check their `--out` with it.
  *
  * @param option - The flag the folder came from, for the message. @defaultValue '--out'
@@ -110,10 +114,14 @@ export async function checkOutputDir(dir: string, option = '--out'): Promise<voi
   const kernel = await kernelFileSystemOf(dir);
   if (kernel) refuse(`it is on ${kernel}, the kernel's view of the system, where files cannot be stored`);
   try {
-    await makeDirectory(dir);
+    const created = await makeDirectory(dir);
     const probe = join(dir, `.cf-shares-probe-${process.pid}`);
-    await writeFile(probe, '');
-    await rm(probe, { force: true });
+    try {
+      await writeFile(probe, '');
+      await rm(probe, { force: true });
+    } finally {
+      for (const folder of created.reverse()) await rmdir(folder).catch(() => undefined);
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const path = code === 'ENOTDIR' || code === 'EEXIST' ? await fileInTheWay(dir) : dir;
