@@ -1,4 +1,5 @@
 import { UsageError } from './usage-error.js';
+import { InterruptedError } from './interrupted-error.js';
 import { ExitCode } from './exit-codes.js';
 import { safeText } from './terminal/safe-text.js';
 
@@ -8,6 +9,7 @@ import { safeText } from './terminal/safe-text.js';
  */
 export function describeError(error: unknown): { line: string; exitCode: ExitCode } {
   if (error instanceof UsageError) return { line: safeText(error.message), exitCode: ExitCode.Usage };
+  if (error instanceof InterruptedError) return { line: safeText(error.message), exitCode: ExitCode.Interrupted };
   if (error instanceof Error) {
     // Errors from the client, Redis and the file system already carry a readable first line.
     const firstLine = error.message.split('\n')[0] ?? error.name;

@@ -11,6 +11,8 @@ export interface EnqueuedJob<Result> {
   wait(): Promise<Result>;
   /** Calls back with the job's progress objects while it runs. */
   onProgress(listener: (progress: unknown) => void): void;
+  /** The job's BullMQ state now (`waiting`, `active`, `completed`, `failed`, … or `unknown` once removed). */
+  state(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export async function enqueueJob<Data, Result>(
       events.on('progress', ({ jobId: id, data: progress }) => {
         if (id === jobId) listener(progress);
       }),
+    state: () => queue.getJobState(jobId),
     close,
   };
 }

@@ -72,6 +72,11 @@ export function hostWorkers(queues: readonly QueueProcessor[], options: WorkerHo
 export interface RunningWorkers {
   /** The roles actually served (a read-only identity serves no campaign work). */
   readonly roles: readonly string[];
+  /**
+   * Cancels a job this process is working on (its processor gets an abort signal); false when none of these workers
+   * holds it (still queued, or another process runs it). Optional: hosts that cannot cancel leave it out.
+   */
+  cancelJob?(jobId: string, reason: string): boolean;
   close(): Promise<void>;
 }
 

@@ -19,6 +19,11 @@ export interface CrawlFoundationOptions {
   concurrency?: number;
   /** Called as the crawl moves on, for progress bars and job progress. */
   onProgress?: (step: string, done: number, total: number) => void;
+  /**
+   * Stops the crawl from sending more requests: queued work is dropped (requests in flight still end). The caller
+   * stops waiting on the crawl itself; its promise may never settle once aborted.
+   */
+  signal?: AbortSignal;
   log?: Logger;
   now?: () => Date;
 }
@@ -42,6 +47,8 @@ export async function crawlFoundation(
 ): Promise<CrawlResult> {
   const log = options.log ?? silentLogger;
   const limit = pLimit(options.concurrency ?? 8);
+  // A report interrupted by SIGINT/SIGTERM must not go on crawling in the background of a process that is ending.
+  options.signal?.addEventListener('abort', () => limit.clearQueue(), { once: true });
   const progress = options.onProgress ?? (() => undefined);
   const requestsBefore = client.requestCount;
 

@@ -7,6 +7,7 @@ import { reportProgressView } from '../report/report-progress.js';
 import { safeJson, safeText } from '../../terminal/safe-text.js';
 import { knownEndpoints } from '../report/render-files.js';
 import { DEFAULTS } from '../../core/defaults.js';
+import { detachedHint } from '../report/detached-hint.js';
 
 interface ExportArgs extends ConnectionFlags {
   out: string;
@@ -81,11 +82,19 @@ export function exportCommand(context: CliContext): CommandModule<object, Export
         stop: context.stopSignal,
         startWorkers: context.startWorkers,
         exportSince: since,
-        onEnqueued: (jobId) => void (args.json ? undefined : context.stdout.write(`job: ${jobId}\n`)),
+        // Detached, the hint below says what comes next; the line is printed once the job is on the queue either way.
+        onEnqueued: (jobId) => void (args.json || args.detach ? undefined : context.stdout.write(`job: ${jobId}\n`)),
         onProgress: (progress) => view?.update(progress),
         log: context.log.child({ command: 'export' }),
-      });
-      view?.done();
+      }).finally(() => view?.done()); // a bar left on the line would swallow the last line
+      if (args.detach) {
+        context.stdout.write(
+          args.json
+            ? `${JSON.stringify({ job: outcome.jobId, detached: true })}\n`
+            : detachedHint('export', outcome.jobId, connection.api),
+        );
+        return;
+      }
       if (!outcome.result) return;
       if (args.json)
         context.stdout.write(

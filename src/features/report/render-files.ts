@@ -4,6 +4,10 @@ import { toCsv } from './csv.js';
 import { markdownCell as md, safeJson } from '../../terminal/safe-text.js';
 import type { Report } from './report-model.js';
 import type { ShareDiff } from './snapshot-diff.js';
+import { namedFindings, type NamedFinding } from './named-findings.js';
+
+/** Medium findings report.md names one by one; the rest are counted (findings.csv has them all). */
+export const MARKDOWN_MEDIUM_LIMIT = 20;
 
 /** The files of one report, by name. Pure: what is stored in Redis and written to --out is exactly this. */
 export function renderReportFiles(
@@ -14,23 +18,50 @@ export function renderReportFiles(
   return {
     'report.json': `${safeJson(JSON.stringify(report, null, 2))}\n`,
     'shares.csv': sharesCsv(report),
-    // New columns go last, so scripts that read columns by position keep working.
-    'findings.csv': toCsv(
-      ['severity', 'kind', 'instance_guid', 'space_guid', 'message', 'confidence', 'endpoint_source'],
-      report.findings.map((f) => [
-        f.severity,
-        f.kind,
-        f.instance_guid,
-        f.space_guid,
-        f.message,
-        f.confidence,
-        f.endpoint_source,
-      ]),
-    ),
+    'findings.csv': findingsCsv(report),
     'keys.csv': keysCsv(snapshot),
     'diff.json': `${safeJson(JSON.stringify(diff, null, 2))}\n`,
     'report.md': renderMarkdown(report, diff),
   };
+}
+
+/**
+ * findings.csv, most severe first (see namedFindings). The name columns are appended after the original seven, so
+ * scripts that read columns by position keep working (cf-shares/report@1 stays additive).
+ */
+function findingsCsv(report: Report): string {
+  return toCsv(
+    [
+      'severity',
+      'kind',
+      'instance_guid',
+      'space_guid',
+      'message',
+      'confidence',
+      'endpoint_source',
+      'instance',
+      'source_org',
+      'source_space',
+      'target_org',
+      'target_space',
+      'source_space_guid',
+    ],
+    namedFindings(report).map(({ finding: f, instance, source, target }) => [
+      f.severity,
+      f.kind,
+      f.instance_guid,
+      f.space_guid,
+      f.message,
+      f.confidence,
+      f.endpoint_source,
+      instance,
+      source?.org,
+      source?.space,
+      target?.org,
+      target?.space,
+      source?.space_guid,
+    ]),
+  );
 }
 
 function sharesCsv(report: Report): string {
@@ -104,6 +135,28 @@ export function knownEndpoints(s: Report['summary']): string {
   return `${s.shares_with_known_endpoint} of ${s.shares} (endpoints file ${by.endpoints_file}, credentials ${by.credentials})`;
 }
 
+const placeCell = (place: NamedFinding['source']): string => (place ? `${md(place.org)}/${md(place.space)}` : '');
+
+/** One severity's findings by name (instance, source → target, kind, message), the first `limit` of them. */
+function findingsSection(title: string, findings: readonly NamedFinding[], limit = Infinity): string[] {
+  if (findings.length === 0) return [];
+  const shown = findings.slice(0, limit);
+  const lines = [
+    '',
+    `### ${title} findings${shown.length < findings.length ? ` (first ${shown.length} of ${findings.length})` : ''}`,
+    '',
+    '| instance | source → target | kind | message |',
+    '|---|---|---|---|',
+  ];
+  for (const { finding, instance, source, target } of shown) {
+    const where = target ? `${placeCell(source)} → ${placeCell(target)}` : placeCell(source);
+    lines.push(`| ${md(instance, '')} | ${where} | ${finding.kind} | ${md(finding.message)} |`);
+  }
+  if (shown.length < findings.length)
+    lines.push('', `…and ${findings.length - shown.length} more ${title.toLowerCase()} finding(s) in findings.csv.`);
+  return lines;
+}
+
 function renderMarkdown(report: Report, diff: ShareDiff): string {
   const s = report.summary;
   const lines = [
@@ -145,6 +198,20 @@ function renderMarkdown(report: Report, diff: ShareDiff): string {
         `${inferred} asg_gap finding(s) are inferred (severity info): where the service listens was not known, so the target space's ASGs were only compared with what the spaces owning such instances reach. Run with \`--endpoints FILE\` or \`--inspect-credentials\` to check them.`,
       );
     }
+    const named = namedFindings(report);
+    lines.push(
+      ...findingsSection(
+        'High',
+        named.filter((n) => n.finding.severity === 'high'),
+      ),
+    );
+    lines.push(
+      ...findingsSection(
+        'Medium',
+        named.filter((n) => n.finding.severity === 'medium'),
+        MARKDOWN_MEDIUM_LIMIT,
+      ),
+    );
     lines.push('', 'The full list is in findings.csv and report.json.');
   }
   lines.push('', '## Shares', '');

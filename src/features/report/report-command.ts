@@ -10,6 +10,7 @@ import type { ReportJobResult } from './report-processor.js';
 import { knownEndpoints } from './render-files.js';
 import { safeJson, safeText } from '../../terminal/safe-text.js';
 import { DEFAULTS } from '../../core/defaults.js';
+import { detachedHint } from './detached-hint.js';
 
 interface ReportArgs extends ConnectionFlags {
   out?: string;
@@ -69,15 +70,23 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
         detach: args.detach,
         stop: context.stopSignal,
         startWorkers: context.startWorkers,
-        onEnqueued: (jobId) => void (args.json ? undefined : context.stdout.write(`job: ${jobId}\n`)),
+        // Detached, the hint below says what comes next; the line is printed once the job is on the queue either way.
+        onEnqueued: (jobId) => void (args.json || args.detach ? undefined : context.stdout.write(`job: ${jobId}\n`)),
         onProgress: (progress) => {
           log.info({ progress }, 'report progress');
           view?.update(progress);
         },
         log,
-      });
-      view?.done();
+      }).finally(() => view?.done()); // a bar left on the line would swallow the last line
       const { result, out } = outcome;
+      if (args.detach) {
+        context.stdout.write(
+          args.json
+            ? `${JSON.stringify({ job: outcome.jobId, detached: true })}\n`
+            : detachedHint('report', outcome.jobId, connection.api),
+        );
+        return;
+      }
       if (!result || !out) return;
       if (args.json) context.stdout.write(`${safeJson(JSON.stringify({ job: outcome.jobId, out, ...result }))}\n`);
       else context.stdout.write(renderReportSummary(result, out));

@@ -30,6 +30,8 @@ export interface ReportJobData {
   readonly exportWindowMs?: number;
   /** The schedule that queued this job; its reports also go to the worker's --reports-dir. */
   readonly schedule?: string;
+  /** A schedule's words after `--` (`export --since 2d`), as typed, for `schedule list`; workers ignore them. */
+  readonly args?: readonly string[];
 }
 
 export interface ReportJobResult {
@@ -42,9 +44,28 @@ export interface ReportJobResult {
   readonly removed: number;
 }
 
-/** Sortable, readable report ids: the time, then the job id so two reports in one second differ. */
+/**
+ * Sortable, readable report ids: the time, then the job id so two reports in one second differ. Only
+ * `[A-Za-z0-9._-]`: ids are folder names, and scheduled job ids carry colons (`repeat:nightly:<ms>`).
+ */
 export function reportId(generatedAt: string, jobId: string): string {
   return timeId(generatedAt, jobId);
+}
+
+/**
+ * The crawl, or an UnrecoverableError as soon as the worker cancels the job (the command that runs it in-process was
+ * interrupted): the job fails with that reason at once instead of finishing a crawl nobody waits for, and is not
+ * retried. Nothing is stored: cancellation is only honoured during the crawl, before anything is written.
+ */
+function untilCancelled<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void =>
+      reject(new UnrecoverableError(`cancelled during the crawl: ${String(signal.reason ?? 'stopped')}`));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** What a report step sees: the job, the crawl and the files rendered so far. */
@@ -77,7 +98,11 @@ export interface ReportProcessorOptions {
 /** The report processor: crawl, findings, report files, diff with the previous report, all stored in Redis. */
 export function reportProcessor(options: ReportProcessorOptions) {
   const { client, api, redis, prefix, log, reportsDir, steps = [] } = options;
-  return async (job: Job<ReportJobData, ReportJobResult>): Promise<ReportJobResult> => {
+  return async (
+    job: Job<ReportJobData, ReportJobResult>,
+    _token?: string,
+    signal?: AbortSignal,
+  ): Promise<ReportJobResult> => {
     const jobLog = log.child({ queue: job.queueName, jobId: job.id });
     if (job.data.api !== undefined && job.data.api !== api) {
       throw new UnrecoverableError(
@@ -89,12 +114,16 @@ export function reportProcessor(options: ReportProcessorOptions) {
       { requestedAt: job.data.requestedAt, inspectCredentials: job.data.inspectCredentials },
       'report started',
     );
-    const { snapshot, endpoints, requests } = await crawlFoundation(client, api, {
-      ...(endpointsFile && { endpointsFile }),
-      inspectCredentials: job.data.inspectCredentials,
-      log: jobLog,
-      onProgress: (step, done, total) => void job.updateProgress({ step, done, total }).catch(() => undefined),
-    });
+    const { snapshot, endpoints, requests } = await untilCancelled(
+      crawlFoundation(client, api, {
+        ...(endpointsFile && { endpointsFile }),
+        inspectCredentials: job.data.inspectCredentials,
+        log: jobLog,
+        onProgress: (step, done, total) => void job.updateProgress({ step, done, total }).catch(() => undefined),
+        ...(signal && { signal }),
+      }),
+      signal,
+    );
     const findings = computeFindings(snapshot, endpoints);
     const report = buildReport(snapshot, findings, requests, endpoints);
     const store = new ReportStore(redis, prefix, job.data.keep);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { bullPrefix, foundationKey } from '../../core/queue-names.js';
 import { DEFAULTS } from '../../core/defaults.js';
+import { fileSafeId } from '../../core/time-id.js';
 
 /** What the store keeps about one report besides its files. */
 export interface StoredReportMeta {
@@ -70,10 +71,25 @@ export class ReportStore {
     return metas.filter((text): text is string => text !== null).map((text) => JSON.parse(text) as StoredReportMeta);
   }
 
-  /** A report's files, or undefined when there is no such report (or it was pruned). */
+  /** A report's files, or undefined when there is no such report (or it was pruned). See {@link resolve}. */
   async files(id: string): Promise<Record<string, string> | undefined> {
-    const files = await this.redis.hgetall(this.filesKey(id));
+    const stored = await this.resolve(id);
+    if (stored === undefined) return undefined;
+    const files = await this.redis.hgetall(this.filesKey(stored));
     return Object.keys(files).length === 0 ? undefined : files;
+  }
+
+  /**
+   * The stored id `id` names: itself, or a report stored before ids were made file-safe whose id (with the colons of
+   * a scheduled job, `…Z-repeat:nightly:<ms>`) reads `id` once made safe. Both spellings keep working.
+   */
+  async resolve(id: string): Promise<string | undefined> {
+    if (await this.redis.hexists(`${this.base}:meta`, id)) return id;
+    if (fileSafeId(id) !== id) return undefined;
+    // Old ids sort by time like new ones: look only at those of the same second.
+    const second = id.split('-')[0] ?? id;
+    const candidates = await this.redis.hkeys(`${this.base}:meta`);
+    return candidates.find((stored) => stored.startsWith(second) && stored !== id && fileSafeId(stored) === id);
   }
 
   /** One file of the latest report of a foundation, for the diff against the previous night. */

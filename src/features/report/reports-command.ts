@@ -106,6 +106,9 @@ export function reportsCommand(context: CliContext): CommandModule<object, Repor
               .positional('id', { type: 'string', demandOption: true })
               .option('out', { type: 'string', demandOption: true, describe: 'Folder to write the files into' }),
           handler: async (args: ReportsArgs): Promise<void> => {
+            // Before Redis: a folder that cannot take the files is the person's to fix, whatever is stored.
+            const { checkOutputDir } = await import('../../core/output-dir.js');
+            await checkOutputDir(args.out!);
             const files = await withStore(args, context, (store) => store.files(args.id!));
             if (!files) throw new UsageError(`no stored report '${args.id}' (see cf-shares reports list)`);
             const { writeReportFiles } = await import('./write-files.js');

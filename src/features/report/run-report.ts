@@ -11,25 +11,30 @@ import { ReportStore } from './report-store.js';
 import { writeReportFiles } from './write-files.js';
 import type { ReportJobData, ReportJobResult } from './report-processor.js';
 import { connectClient } from '../../core/connect-client.js';
+import { checkOutputDir } from '../../core/output-dir.js';
+import { waitUnlessInterrupted } from './report-interruption.js';
+import { join } from 'node:path';
 
-/** Thrown when the person or the service manager stops a command while it waits. */
-export class InterruptedError extends Error {
-  override readonly name = 'InterruptedError';
-}
+/** Where `report` writes without --out: one folder per report, named by its time. */
+export const DEFAULT_REPORTS_DIR = 'cf-shares-reports';
 
-function untilStopped<T>(work: Promise<T>, stop: AbortSignal | undefined): Promise<T> {
-  if (!stop) return work;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void =>
-      reject(
-        new InterruptedError(
-          'interrupted: the job stays on the queue and a worker will finish it (cf-shares reports list)',
-        ),
-      );
-    if (stop.aborted) return onAbort();
-    stop.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => stop.removeEventListener('abort', onAbort));
-  });
+/**
+ * The report is safe in Redis but its files did not reach the folder (disk full mid-write, the folder removed):
+ * the line says how to fetch it again instead of suggesting the crawl be run again.
+ */
+export class ReportNotWrittenError extends Error {
+  override readonly name = 'ReportNotWrittenError';
+  constructor(
+    readonly reportId: string,
+    readonly out: string,
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? (cause.message.split('\n')[0] ?? cause.name) : String(cause);
+    super(
+      `report ${reportId} is stored in Redis, but writing it to ${out} failed (${reason}): cf-shares reports get ${reportId} --out DIR fetches it`,
+      { cause },
+    );
+  }
 }
 
 export interface RunReportOptions {
@@ -44,7 +49,10 @@ export interface RunReportOptions {
   /** Called once the job is on the queue. */
   onEnqueued?: (jobId: string) => void;
   onProgress?: (progress: unknown) => void;
-  /** Aborts the wait (SIGINT/SIGTERM): the in-process worker stops and the command ends non-zero. */
+  /**
+   * Ends the wait (SIGINT/SIGTERM) with an InterruptedError: a job this process runs is cancelled, one queued or
+   * running elsewhere is left to its worker, and the error says which.
+   */
   stop?: AbortSignal;
   /** A compliance export from this time on (ISO-8601). */
   exportSince?: string;
@@ -65,6 +73,8 @@ export interface RunReportOutcome {
  * behind), enqueues, runs an in-process worker and waits unless detached, then writes the stored files to a folder.
  */
 export async function runReport(connection: ConnectionOptions, options: RunReportOptions): Promise<RunReportOutcome> {
+  // Before Redis, the login and the crawl: a folder that cannot take the files must not cost a whole crawl (issue 12).
+  if (!options.detach) await checkOutputDir(options.out ?? DEFAULT_REPORTS_DIR);
   const endpoints = options.endpointsPath === undefined ? undefined : await loadEndpointsFile(options.endpointsPath);
   await assertRedisReachable(connection.redisUrl);
   if (options.detach) {
@@ -96,15 +106,24 @@ export async function runReport(connection: ConnectionOptions, options: RunRepor
       try {
         options.onEnqueued?.(job.jobId);
         if (options.detach) return { jobId: job.jobId };
-        if (options.onProgress) job.onProgress(options.onProgress);
-        const result = await untilStopped(job.wait(), options.stop);
+        let progress: unknown;
+        job.onProgress((update) => {
+          progress = update;
+          options.onProgress?.(update);
+        });
+        const result = await waitUnlessInterrupted(
+          { job, workers, api: connection.api, progress: () => progress },
+          options.stop,
+        );
         const files = await new ReportStore(redis, connection.prefix, options.keep).files(result.reportId);
         if (!files)
           throw new Error(
             `report ${result.reportId} finished but its files are not in Redis (pruned by a run with a smaller --keep?)`,
           );
-        const out = options.out ?? `cf-shares-reports/${result.reportId.split('-')[0]}`;
-        await writeReportFiles(out, files);
+        const out = options.out ?? join(DEFAULT_REPORTS_DIR, result.reportId.split('-')[0]!);
+        await writeReportFiles(out, files).catch((error: unknown) => {
+          throw new ReportNotWrittenError(result.reportId, out, error);
+        });
         return { jobId: job.jobId, result, out };
       } finally {
         await job.close();

@@ -67,6 +67,11 @@ export async function scheduledJobData(rest: readonly string[]): Promise<ReportJ
   };
 }
 
+/** Words as a shell would need them typed: quoted when they hold anything but plain characters. */
+function shellWords(words: readonly string[]): string {
+  return words.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
 /** `cf-shares schedule add|list|remove`: nightly reports and exports as BullMQ job schedulers; workers run them. */
 export function scheduleCommand(context: CliContext): CommandModule<object, ScheduleArgs> {
   const connect = async (args: ScheduleArgs) => {
@@ -106,7 +111,7 @@ export function scheduleCommand(context: CliContext): CommandModule<object, Sche
             const api = resolveOptionalApi(args, context.env);
             if (api === undefined)
               throw new UsageError('name the foundation the schedule is for: --api URL or CF_API (its workers run it)');
-            const data = { ...jobData, schedule: args.name!, api };
+            const data = { ...jobData, schedule: args.name!, api, args: rest };
             const { connection, schedules } = await connect(args);
             const info = await schedules.upsertSchedule(
               connection,
@@ -133,8 +138,8 @@ export function scheduleCommand(context: CliContext): CommandModule<object, Sche
             } else {
               context.stdout.write(
                 `${textTable(
-                  ['API', 'NAME', 'KIND', 'CRON', 'TZ', 'NEXT RUN'],
-                  list.map((s) => [s.api, s.name, s.kind, s.cron, s.tz ?? 'UTC', s.next ?? '-']),
+                  ['NAME', 'FOUNDATION', 'CRON', 'TZ', 'NEXT RUN', 'RUNS (after --)'],
+                  list.map((s) => [s.name, s.api, s.cron, s.tz ?? 'UTC', s.next ?? '-', shellWords(s.args)]),
                 )}\n`,
               );
             }

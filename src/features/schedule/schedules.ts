@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { withRedis } from '../../core/with-redis.js';
 import { JOB_RETENTION } from '../../core/enqueue-job.js';
 import type { ReportJobData } from '../report/report-processor.js';
+import { DEFAULTS } from '../../core/defaults.js';
 
 /** A stored schedule, as `schedule list` shows it. */
 export interface ScheduleInfo {
@@ -18,6 +19,11 @@ export interface ScheduleInfo {
   readonly tz: string | null;
   readonly next: string | null;
   readonly kind: 'report' | 'export';
+  /**
+   * What the schedule runs, as the words after `--` (`export --since 2d`). Schedules added before these were kept
+   * get words rebuilt from their job data (an endpoints file shows as `--endpoints <stored>`: only its content was kept).
+   */
+  readonly args: readonly string[];
 }
 
 /** Checks a cron expression and time zone with the parser BullMQ uses, so a bad one never reaches Redis. */
@@ -102,20 +108,33 @@ export async function listSchedules(connection: RedisTarget, api?: string): Prom
   for (const foundation of await foundationsOf(connection, api)) {
     const schedulers = await withQueue(connection, foundation, (queue) => queue.getJobSchedulers(0, -1, true));
     for (const scheduler of schedulers) {
+      const data = scheduler.template?.data;
+      const kind = data?.export || data?.exportWindowMs !== undefined ? 'export' : 'report';
       all.push({
         name: scheduler.key,
         api: foundation,
         cron: scheduler.pattern ?? '',
         tz: scheduler.tz ?? null,
         next: scheduler.next === undefined ? null : new Date(scheduler.next).toISOString(),
-        kind:
-          scheduler.template?.data?.export || scheduler.template?.data?.exportWindowMs !== undefined
-            ? 'export'
-            : 'report',
+        kind,
+        args: data?.args ? [...data.args] : argsOf(kind, data),
       });
     }
   }
   return all;
+}
+
+/** The words after `--` that would make a schedule's job data, for schedules stored without them. */
+function argsOf(kind: 'report' | 'export', data: Partial<ReportJobData> | undefined): string[] {
+  const args: string[] = [kind];
+  if (data?.endpoints !== undefined) args.push('--endpoints', '<stored>');
+  if (data?.inspectCredentials) args.push('--inspect-credentials');
+  if (data?.keep !== undefined && data.keep !== DEFAULTS.keptReports) args.push('--keep', String(data.keep));
+  if (data?.exportWindowMs !== undefined) {
+    const hours = data.exportWindowMs / 3_600_000;
+    args.push('--since', hours % 24 === 0 ? `${hours / 24}d` : `${hours}h`);
+  }
+  return args;
 }
 
 /** Removes a schedule by name; refuses a name that several foundations use unless `api` says which. */

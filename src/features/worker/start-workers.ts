@@ -107,5 +107,7 @@ export async function startWorkers(
   }
   campaign?.reconcile();
   log.info({ api, roles, queues: queues.map(({ queueName }) => queueName), prefix: connection.prefix }, 'worker ready');
-  return { roles, close };
+  const cancelJob = (jobId: string, reason: string): boolean =>
+    [...host.workers.values()].some((worker) => worker.cancelJob(jobId, reason));
+  return { roles, cancelJob, close };
 }

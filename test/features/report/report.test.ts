@@ -128,10 +128,11 @@ describe('buildReport', () => {
     expect(files['report.md']).toContain(
       '| Shares whose service address was known | 2 of 2 (endpoints file 0, credentials 2) |',
     );
-    expect(files['findings.csv']!.split('\r\n')[0]).toBe(
-      'severity,kind,instance_guid,space_guid,message,confidence,endpoint_source',
+    // Readers by position keep their seven columns; the name columns come after them (report@1 is additive).
+    expect(files['findings.csv']!.split('\r\n')[0]).toMatch(
+      /^severity,kind,instance_guid,space_guid,message,confidence,endpoint_source(,|$)/,
     );
-    expect(files['findings.csv']).toMatch(/^high,asg_gap,si-1,t1,.*,endpoint,credentials\r$/m);
+    expect(files['findings.csv']).toMatch(/^high,asg_gap,si-1,t1,.*,endpoint,credentials,/m);
   });
 
   it('says in report.md which asg_gap findings are only inferred', () => {
@@ -201,9 +202,17 @@ describe('untrusted names in the report files', () => {
   it('keeps every Markdown table row on one line, with its columns', () => {
     const md = files['report.md']!;
     expect(md).not.toMatch(raw);
-    const rows = md.split('\n').filter((line) => line.includes('orders'));
+    const shares = md.slice(md.indexOf('## Shares'));
+    const rows = shares.split('\n').filter((line) => line.includes('orders'));
     expect(rows).toHaveLength(2);
     for (const row of rows) expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(8);
+    // The named findings (the cross-org share is medium) keep their five columns too.
+    const findingRows = md
+      .slice(0, md.indexOf('## Shares'))
+      .split('\n')
+      .filter((line) => line.includes('orders'));
+    expect(findingRows.length).toBeGreaterThan(0);
+    for (const row of findingRows) expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(6);
     expect(md).not.toContain('| injected |');
     expect(md).toContain('orders\\\\u202eDB\\\\x1b\\[2J');
   });
