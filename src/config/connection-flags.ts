@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import type { ConnectionFlags } from './connection-options.js';
 
 /** `--redis` and `--prefix`, as every command that uses Redis shows them: in a group, with their defaults. */
-function redisFlags(group: string) {
+export function redisFlags(group: string) {
   return {
     redis: { type: 'string', describe: 'Redis URL [env REDIS_URL, default redis://127.0.0.1:6379]', group },
     prefix: { type: 'string', describe: 'Redis key and queue prefix [env CF_SHARES_PREFIX, default cf-shares]', group },

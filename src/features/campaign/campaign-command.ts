@@ -139,10 +139,13 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
                 .positional('id', { type: 'string', demandOption: true })
                 .option('out', { type: 'string', demandOption: true, describe: 'Folder for the campaign files' }),
             handler: async (args) => {
-              const [{ requireMeta, campaignReportFiles }, { writeReportFiles }] = await Promise.all([
-                import('./campaign-actions.js'),
-                import('../report/write-files.js'),
-              ]);
+              const [{ requireMeta, campaignReportFiles }, { writeReportFiles }, { checkOutputDir }] =
+                await Promise.all([
+                  import('./campaign-actions.js'),
+                  import('../report/write-files.js'),
+                  import('../../core/output-dir.js'),
+                ]);
+              await checkOutputDir(args.out!);
               const files = await withStore(args, context, async (store) =>
                 campaignReportFiles(store, await requireMeta(store, args.id!)),
               );

@@ -49,8 +49,12 @@ export function demoCommand(context: CliContext): CommandModule<object, DemoArgs
           describe:
             "Folder for the default run's report files; the other runs go beside it [default ./cf-shares-reports/<time>/]",
         })
-        .option('redis', { type: 'string', describe: 'Redis URL [env REDIS_URL, default redis://127.0.0.1:6379]' })
-        .option('prefix', { type: 'string', describe: 'Redis key prefix [default cf-shares-demo]' }),
+        .option('redis', {
+          type: 'string',
+          describe: 'Redis URL [env REDIS_URL, default redis://127.0.0.1:6379]',
+          group: 'Redis:',
+        })
+        .option('prefix', { type: 'string', describe: 'Redis key prefix [default cf-shares-demo]', group: 'Redis:' }),
     handler: async (args) => {
       for (const name of ['seed', 'orgs', 'spaces', 'instances'] as const) {
         if (!Number.isInteger(args[name]) || args[name] < 0)
@@ -63,7 +67,8 @@ export function demoCommand(context: CliContext): CommandModule<object, DemoArgs
         { assertRedisReachable },
         { checkAgainstTruth, truthCheckPassed },
         { asgGapTable },
-        { mkdir, readFile, writeFile },
+        { readFile, writeFile },
+        { makeDirectory },
       ] = await Promise.all([
         import('../../sim/index.js'),
         import('../../sim/catalog.js'),
@@ -72,6 +77,7 @@ export function demoCommand(context: CliContext): CommandModule<object, DemoArgs
         import('../report/truth-check.js'),
         import('../../terminal/asg-gap-table.js'),
         import('node:fs/promises'),
+        import('../../core/output-dir.js'),
       ]);
       const { redisUrl, prefix } = resolveRedisOptions(
         { redis: args.redis, prefix: args.prefix ?? 'cf-shares-demo' },
@@ -104,7 +110,7 @@ export function demoCommand(context: CliContext): CommandModule<object, DemoArgs
           const dir = base === undefined ? undefined : `${base}${run.folder}`;
           if (run.name === 'endpoints') {
             // What an operator would write from the broker's docs: each offering's address and port.
-            await mkdir(dir!, { recursive: true });
+            await makeDirectory(dir!);
             endpointsPath = `${dir}/endpoints.json`;
             const offerings = Object.fromEntries(CATALOG.map((entry) => [entry.name, `${entry.host}:${entry.port}`]));
             await writeFile(endpointsPath, `${JSON.stringify({ offerings }, null, 2)}\n`);

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { redisFlags } from '../../config/connection-flags.js';
 import type { CliContext } from '../../cli-context.js';
 import { resolveOptionalApi, resolveRedisOptions } from '../../config/connection-options.js';
 import { UsageError } from '../../usage-error.js';
@@ -116,8 +117,7 @@ export function reportsCommand(context: CliContext): CommandModule<object, Repor
             context.stdout.write(`${paths.length} files written to ${args.out}\n`);
           },
         })
-        .option('redis', { type: 'string', describe: 'Redis URL [env REDIS_URL]', global: true })
-        .option('prefix', { type: 'string', describe: 'Redis key prefix [env CF_SHARES_PREFIX]', global: true })
+        .options(redisFlags('Redis:'))
         .option('api', {
           type: 'string',
           describe: 'Only this foundation (Cloud Controller API URL) [env CF_API; default all]',

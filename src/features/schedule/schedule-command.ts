@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { redisFlags } from '../../config/connection-flags.js';
 import { Parser } from 'yargs/helpers';
 import type { CliContext } from '../../cli-context.js';
 import { resolveOptionalApi, resolveRedisOptions } from '../../config/connection-options.js';
@@ -101,7 +102,13 @@ export function scheduleCommand(context: CliContext): CommandModule<object, Sche
                 demandOption: true,
                 describe: 'Cron expression (minute hour day month weekday)',
               })
-              .option('tz', { type: 'string', describe: 'Time zone of the cron expression [default UTC]' }),
+              .option('tz', { type: 'string', describe: 'Time zone of the cron expression [default UTC]' })
+              .epilogue(
+                'After --: what each run does, `report` or `export`, with these options only: --endpoints FILE ' +
+                  '(read now, stored with the schedule), --inspect-credentials, --keep N (reports kept, default ' +
+                  `${DEFAULTS.keptReports}), and for export --since 2d|36h (the audit-event window, default ` +
+                  `${DEFAULTS.exportWindowDays}d). No credentials: the workers of the foundation log in with their own.`,
+              ),
           handler: async (args: ScheduleArgs): Promise<void> => {
             const rest = (args['--'] ?? []).map(String);
             const [{ validateCron, validateScheduleName }] = await Promise.all([import('./schedules.js')]);
@@ -127,7 +134,8 @@ export function scheduleCommand(context: CliContext): CommandModule<object, Sche
         .command(<CommandModule<object, ScheduleArgs>>{
           command: 'list',
           describe: 'List schedules with their next run',
-          builder: (b) => b.option('json', { type: 'boolean', default: false }),
+          builder: (b) =>
+            b.option('json', { type: 'boolean', default: false, describe: 'Print the schedules as one JSON line' }),
           handler: async (args: ScheduleArgs): Promise<void> => {
             const { connection, schedules } = await connect(args);
             const list = await schedules.listSchedules(connection, resolveOptionalApi(args, context.env));
@@ -156,8 +164,7 @@ export function scheduleCommand(context: CliContext): CommandModule<object, Sche
             context.stdout.write(`schedule ${args.name} removed\n`);
           },
         })
-        .option('redis', { type: 'string', describe: 'Redis URL [env REDIS_URL]', global: true })
-        .option('prefix', { type: 'string', describe: 'Redis key prefix [env CF_SHARES_PREFIX]', global: true })
+        .options(redisFlags('Redis:'))
         .option('api', {
           type: 'string',
           describe:
