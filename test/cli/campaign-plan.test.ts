@@ -163,7 +163,7 @@ describe('unshare-all --dry-run --out', () => {
     const result = await runCli(['unshare-all', '--dry-run', '--out', join(dir, 'a-file', 'plan')], { env });
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(/^cf-shares: --out .* cannot be created \(ENOTDIR\): nothing was done$/),
+      expect.stringMatching(/^cf-shares: cannot write to --out .*a-file\/plan: '.*a-file' is a file, not a folder$/),
     ]);
     expect(result.stdout).toBe('');
     expect((await simGet<{ total: number }>(sim, '/_sim/requests')).total).toBe(0);

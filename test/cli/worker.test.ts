@@ -122,7 +122,7 @@ describe('bad input gets one line and the right exit code', () => {
       ['report', '--redis', 'redis://127.0.0.1:1'],
       { withSim: true },
       1,
-      /^cf-shares: cannot reach Redis at redis:\/\/127\.0\.0\.1:1: connection refused .*\[ECONNREFUSED\]$/,
+      /^cf-shares: cannot reach Redis at redis:\/\/127\.0\.0\.1:1: connection refused .*\[ECONNREFUSED\]\n$/,
     ],
     [
       'wrong password',

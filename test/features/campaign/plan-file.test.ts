@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -170,13 +170,16 @@ describe('renderPlanFiles', () => {
 });
 
 describe('preparePlanDir', () => {
-  it('creates the folder, and refuses a folder that already holds a plan or cannot be made', async () => {
+  it('proves the folder writable, and refuses a folder that already holds a plan or cannot be made', async () => {
     const dir = await scratch();
     await preparePlanDir(join(dir, 'a', 'b'));
+    // The check leaves no empty folder behind; the writer makes it.
+    await expect(readFile(join(dir, 'a'))).rejects.toThrow(/ENOENT/);
+    await mkdir(join(dir, 'a', 'b'), { recursive: true });
     await writeFile(join(dir, 'a', 'b', 'plan.json'), '{}');
     await expect(preparePlanDir(join(dir, 'a', 'b'))).rejects.toThrow(/already holds a plan.json/);
     await writeFile(join(dir, 'file'), '');
-    await expect(preparePlanDir(join(dir, 'file', 'sub'))).rejects.toThrow(/cannot be created \(ENOTDIR\)/);
+    await expect(preparePlanDir(join(dir, 'file', 'sub'))).rejects.toThrow(/is a file, not a folder/);
     expect(await readFile(join(dir, 'a', 'b', 'plan.json'), 'utf8')).toBe('{}');
   });
 });
