@@ -63,12 +63,14 @@ function parseYaml(text: string): unknown {
  */
 export function parseFleetFile(text: string, path: string): Fleet {
   let document: unknown;
+  const json = path.toLowerCase().endsWith('.json');
   try {
-    document = path.toLowerCase().endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    document = json ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new UsageError(
-      `fleet file ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${firstLine(error)}`,
-    );
+    // Node's JSON errors quote the text around the fault (and no longer its position), which may be the very secret
+    // the file must not hold: say nothing of it. YAML's first line names the line and column only.
+    const why = json ? 'its text is not shown, it may hold a secret' : firstLine(error);
+    throw new UsageError(`fleet file ${path} is not valid ${json ? 'JSON' : 'YAML'}: ${why}`);
   }
   if (!isObject(document) || !Array.isArray(document.foundations))
     throw new UsageError(`fleet file ${path} must hold "foundations:", a list of {name, api, ...}`);

@@ -100,6 +100,12 @@ describe('parseFleetFile', () => {
     expect(refusal(text)).toContain(expected);
   });
 
+  it('says a JSON file is broken without quoting it (the fault may be an inline secret)', () => {
+    const line = refusal('{"foundations": [{"name": "a",\n "client_secret": s3cr3t-value}]}', 'fleet.json');
+    expect(line).toBe('fleet file fleet.json is not valid JSON: its text is not shown, it may hold a secret');
+    expect(line).not.toContain('s3cr3t');
+  });
+
   it('says which file it cannot read', () => {
     expect(() => loadFleetFile(join(dir, 'missing.yaml'))).toThrow(/cannot read fleet file .*missing.yaml: ENOENT/);
   });
