@@ -282,6 +282,35 @@ describe('one worker for a fleet', () => {
     }
   });
 
+  it('exports every foundation, plans and lists campaigns per foundation, and views stored foundations without a file', async () => {
+    const { env } = await fleetSetup('export');
+    const out = join(suite.dir, 'export-all');
+    const exported = await runCli(['export', '--foundation', 'all', '--out', out, '--since', '2d'], { env });
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).toMatch(/^a {2}export \S+: \d+ shares of \d+ instances .*, audit events since /m);
+    expect(exported.stdout).toMatch(/^b {2}export \S+: /m);
+    for (const [name, sim] of [
+      ['a', suite.sim.a],
+      ['b', suite.sim.b],
+    ] as const) {
+      const manifest = JSON.parse(await readFile(join(out, name, 'manifest.json'), 'utf8'));
+      expect(manifest.api).toBe(sim.api);
+    }
+
+    const planOut = join(suite.dir, 'plan-b');
+    const plan = await runCli(['unshare-all', '--foundation', 'b', '--dry-run', '--out', planOut], { env });
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(JSON.parse(await readFile(join(planOut, 'plan.json'), 'utf8')).api).toBe(suite.sim.b.api);
+    const campaigns = await runCli(['campaign', 'list', '--foundation', 'a'], { env });
+    expect(campaigns.stdout).toBe(`no campaigns under this prefix for ${suite.sim.a.api}\n`);
+
+    // No fleet file: every foundation with a stored report, named by its API's host.
+    const view = await runCli(['fleet', '--json'], { env: { ...env, CF_SHARES_FOUNDATIONS: undefined } });
+    expect(view.code, view.stderr).toBe(0);
+    const hosts = JSON.parse(view.stdout).rows.map((r: { foundation: string }) => r.foundation);
+    expect(hosts).toEqual([new URL(suite.sim.a.api).host, new URL(suite.sim.b.api).host].sort());
+  });
+
   it('goes on when one foundation is down: the other gets its report, the failed one says why', async () => {
     const { file, env } = await fleetSetup('down');
     const prefix = env.CF_SHARES_PREFIX!;
