@@ -1,7 +1,8 @@
 import type { CommandModule } from 'yargs';
 import type { CliContext } from '../../cli-context.js';
 import { fleetFlags, redisFlags } from '../../config/connection-flags.js';
-import { resolveRedisOptions } from '../../config/connection-options.js';
+import { resolveFleet, resolveRedisOptions } from '../../config/connection-options.js';
+import { fleetEntry } from '../../config/fleet-file.js';
 import { SEVERITY_ORDER, type Severity } from '../../audit/findings.js';
 import { DEFAULTS } from '../../core/defaults.js';
 import { ExitCode } from '../../exit-codes.js';
@@ -57,8 +58,7 @@ export function fleetCommand(context: CliContext): CommandModule<object, FleetAr
     handler: async (args) => {
       const maxAgeMs = parseMaxAge(args['max-age']);
       const { redisUrl, prefix } = resolveRedisOptions(args, context.env);
-      const [{ resolveFleet }, { runFleet, fleetFailures }, { renderFleetJson, renderFleetTable }] = await Promise.all([
-        import('../../config/connection-options.js'),
+      const [{ runFleet, fleetFailures }, { renderFleetJson, renderFleetTable }] = await Promise.all([
         import('./run-fleet.js'),
         import('./render-fleet.js'),
       ]);
@@ -66,10 +66,8 @@ export function fleetCommand(context: CliContext): CommandModule<object, FleetAr
       if (!hasFile && args.foundation?.length)
         throw new UsageError('--foundation needs a fleet file: pass --foundations FILE or set CF_SHARES_FOUNDATIONS');
       const fleet = hasFile ? resolveFleet(args, context.env) : undefined;
-      if (fleet && args.foundation) {
-        const { fleetEntry } = await import('../../config/fleet-file.js');
-        for (const name of args.foundation) fleetEntry(fleet, name);
-      }
+      // A name not in the file is a typo to report, not a foundation to leave out quietly.
+      if (fleet && args.foundation) for (const name of args.foundation) fleetEntry(fleet, name);
       const outcome = await runFleet({
         redisUrl,
         prefix,

@@ -105,6 +105,11 @@ export function scheduleCommand(context: CliContext): CommandModule<object, Sche
                 describe: 'Cron expression (minute hour day month weekday)',
               })
               .option('tz', { type: 'string', describe: 'Time zone of the cron expression [default UTC]' })
+              .option('foundation', {
+                type: 'string',
+                describe: "A foundation of the fleet file, or all: the schedule on every foundation's own queue",
+                group: 'Fleet:',
+              })
               .epilogue(
                 'After --: what each run does, `report` or `export`, with these options only: --endpoints FILE ' +
                   '(read now, stored with the schedule), --inspect-credentials, --keep N (reports kept, default ' +
