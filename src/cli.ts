@@ -19,6 +19,7 @@ import { exportCommand } from './features/export/export-command.js';
 import { scheduleCommand } from './features/schedule/schedule-command.js';
 import { unshareAllCommand } from './features/campaign/unshare-all-command.js';
 import { campaignCommand } from './features/campaign/campaign-command.js';
+import { fleetCommand } from './features/fleet/fleet-command.js';
 
 /** The worker composition root, loaded only by the commands that start workers; their retries are said on stderr. */
 function foregroundWorkers(stderr: Writable): StartWorkers {
@@ -62,6 +63,7 @@ export function buildParser(argv: string[], context: CliContext): Argv {
       .command(scheduleCommand(context))
       .command(unshareAllCommand(context))
       .command(campaignCommand(context))
+      .command(fleetCommand(context))
       .command(workerCommand(context))
       .demandCommand(1, 'name a command (see --help)')
       .strict()

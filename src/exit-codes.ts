@@ -12,3 +12,22 @@ export const ExitCode = {
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** How bad each code is when one command reports on several foundations: interrupted, usage, failure, findings, ok. */
+const RANK: readonly ExitCode[] = [
+  ExitCode.Ok,
+  ExitCode.Findings,
+  ExitCode.Failure,
+  ExitCode.Usage,
+  ExitCode.Interrupted,
+];
+
+/**
+ * The code of a command that worked on several foundations: the worst of theirs. A foundation that got no report
+ * (failure) is worse than one whose report has findings: the gate must not pass on what it could not see.
+ */
+export function worstExitCode(codes: Iterable<ExitCode>): ExitCode {
+  let worst: ExitCode = ExitCode.Ok;
+  for (const code of codes) if (RANK.indexOf(code) > RANK.indexOf(worst)) worst = code;
+  return worst;
+}

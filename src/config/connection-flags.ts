@@ -9,9 +9,27 @@ export function redisFlags(group: string) {
   } as const;
 }
 
+/**
+ * `--foundations FILE` and `--foundation NAME`: a foundation of the fleet file instead of --api and credentials.
+ * Commands that fan out over the fleet (`all`) or serve several foundations describe `--foundation` again.
+ */
+export function fleetFlags(group: string) {
+  return {
+    foundations: {
+      type: 'string',
+      describe:
+        'Fleet file (YAML or JSON): foundations and where their credentials come from [env CF_SHARES_FOUNDATIONS]',
+      group,
+    },
+    foundation: { type: 'string', describe: 'A foundation of the fleet file, by name', group },
+  } as const;
+}
+
 /** The flags of commands that work from Redis alone (stored reports, schedules, campaign records). */
 export function withRedisFlags<T>(y: Argv<T>): Argv<T & Pick<ConnectionFlags, 'redis' | 'prefix'>> {
-  return y.options(redisFlags('Redis:')) as unknown as Argv<T & Pick<ConnectionFlags, 'redis' | 'prefix'>>;
+  return y.options(redisFlags('Redis:')).options(fleetFlags('Fleet:')) as unknown as Argv<
+    T & Pick<ConnectionFlags, 'redis' | 'prefix'>
+  >;
 }
 
 /** The Cloud Controller flags: where the API is and who logs in to it. */
@@ -47,5 +65,7 @@ export function withCcFlags<T>(y: Argv<T>): Argv<T & ConnectionFlags> {
 
 /** The connection flags every connected command takes; each falls back to its environment variable. */
 export function withConnectionFlags<T>(y: Argv<T>): Argv<T & ConnectionFlags> {
-  return withCcFlags(y).options(redisFlags('Connection:')) as unknown as Argv<T & ConnectionFlags>;
+  return withCcFlags(y).options(redisFlags('Connection:')).options(fleetFlags('Fleet:')) as unknown as Argv<
+    T & ConnectionFlags
+  >;
 }

@@ -1,5 +1,7 @@
 import { normaliseApi } from './api-url.js';
 import { UsageError } from '../usage-error.js';
+import { fleetEntry, loadFleetFile, type Fleet, type FleetEntry } from './fleet-file.js';
+import { fleetAuth } from './fleet-credentials.js';
 
 /** How a command reaches the Cloud Controller and Redis, after flags, environment and defaults are merged. */
 export interface ConnectionOptions {
@@ -21,6 +23,10 @@ export interface ConnectionFlags {
   redis?: string | undefined;
   prefix?: string | undefined;
   skipSslValidation?: boolean | undefined;
+  /** A foundation of the fleet file by name (`all` only where a command fans out; a worker takes several). */
+  foundation?: string | string[] | undefined;
+  /** The fleet file (`--foundations`, or CF_SHARES_FOUNDATIONS). */
+  foundations?: string | undefined;
 }
 
 /** Defaults in one place. */
@@ -35,12 +41,23 @@ const nonEmpty = (value: string | undefined): string | undefined =>
   value === undefined || value.trim() === '' ? undefined : value;
 
 /**
- * Decides every connection setting in one step: flags beat environment, environment beats defaults. The result is
- * frozen. Fails with a {@link UsageError} naming the flag and the variable when something is missing or malformed.
+ * Decides every connection setting in one step: flags beat the fleet entry (`--foundation NAME`, or `entry` when a
+ * command fans out over the fleet), the entry beats the environment, the environment beats defaults. Credentials go
+ * as one unit: a flag naming an identity (`--username`, `--client-id`) takes them from flags and environment as
+ * before; otherwise an entry naming credential sources is used whole, so a user from CF_USERNAME never mixes with a
+ * client from the entry. The result is frozen. Fails with a {@link UsageError} naming the flag, key or variable when
+ * something is missing or malformed.
  */
-export function resolveConnectionOptions(flags: ConnectionFlags, env: Env = process.env): ConnectionOptions {
-  const api = nonEmpty(flags.api) ?? nonEmpty(env.CF_API);
-  if (api === undefined) throw new UsageError('no Cloud Controller API given: pass --api URL or set CF_API');
+export function resolveConnectionOptions(
+  flags: ConnectionFlags,
+  env: Env = process.env,
+  entry: FleetEntry | undefined = selectedFleetEntry(flags, env),
+): ConnectionOptions {
+  const api = nonEmpty(flags.api) ?? entry?.api ?? nonEmpty(env.CF_API);
+  if (api === undefined)
+    throw new UsageError(
+      'no Cloud Controller API given: pass --api URL or set CF_API (or name a --foundation of a fleet file)',
+    );
   const apiUrl = parseUrl(api, '--api/CF_API', ['http:', 'https:']);
   if (apiUrl.username || apiUrl.password) {
     throw new UsageError(
@@ -48,40 +65,83 @@ export function resolveConnectionOptions(flags: ConnectionFlags, env: Env = proc
     );
   }
 
+  const flagIdentity = nonEmpty(flags.username) !== undefined || nonEmpty(flags.clientId) !== undefined;
+  const entryAuth = entry !== undefined && !flagIdentity ? fleetAuth(entry, env) : undefined;
+  const auth = entryAuth ?? resolveAuth(flags, env);
+
+  const { redisUrl, prefix } = resolveRedisOptions(flags, env);
+
+  const skipSslValidation = flags.skipSslValidation ?? entry?.skip_ssl_validation ?? isTrue(env.CF_SKIP_SSL_VALIDATION);
+
+  return Object.freeze({ api: normaliseApi(apiUrl.href), auth, skipSslValidation, redisUrl, prefix });
+}
+
+/** Credentials from flags, then the CF_* environment, as before fleet files. */
+function resolveAuth(flags: ConnectionFlags, env: Env): ConnectionOptions['auth'] {
   const username = nonEmpty(flags.username) ?? nonEmpty(env.CF_USERNAME);
   const password = flags.password ?? env.CF_PASSWORD;
   const clientId = nonEmpty(flags.clientId) ?? nonEmpty(env.CF_CLIENT_ID);
   const clientSecret = flags.clientSecret ?? env.CF_CLIENT_SECRET;
 
-  let auth: ConnectionOptions['auth'];
   if (clientId !== undefined) {
     if (clientSecret === undefined)
       throw new UsageError('--client-id/CF_CLIENT_ID is set but no --client-secret/CF_CLIENT_SECRET');
     if (username !== undefined)
       throw new UsageError('give either a user (--username) or a client (--client-id), not both');
-    auth = Object.freeze({ clientId, clientSecret });
-  } else if (username !== undefined) {
-    if (password === undefined) throw new UsageError('--username/CF_USERNAME is set but no --password/CF_PASSWORD');
-    auth = Object.freeze({ username, password });
-  } else {
-    throw new UsageError(
-      'no credentials: pass --username and --password (or CF_USERNAME/CF_PASSWORD), or --client-id and --client-secret (CF_CLIENT_ID/CF_CLIENT_SECRET)',
-    );
+    return Object.freeze({ clientId, clientSecret });
   }
+  if (username !== undefined) {
+    if (password === undefined) throw new UsageError('--username/CF_USERNAME is set but no --password/CF_PASSWORD');
+    return Object.freeze({ username, password });
+  }
+  throw new UsageError(
+    'no credentials: pass --username and --password (or CF_USERNAME/CF_PASSWORD), or --client-id and --client-secret (CF_CLIENT_ID/CF_CLIENT_SECRET), or name a --foundation of a fleet file',
+  );
+}
 
-  const { redisUrl, prefix } = resolveRedisOptions(flags, env);
+/** The fleet file of `--foundations` or CF_SHARES_FOUNDATIONS, loaded and checked; a UsageError when none is given. */
+export function resolveFleet(flags: Pick<ConnectionFlags, 'foundations'>, env: Env = process.env): Fleet {
+  const path = nonEmpty(flags.foundations) ?? nonEmpty(env.CF_SHARES_FOUNDATIONS);
+  if (path === undefined)
+    throw new UsageError('--foundation needs a fleet file: pass --foundations FILE or set CF_SHARES_FOUNDATIONS');
+  return loadFleetFile(path);
+}
 
-  const skipSslValidation = flags.skipSslValidation ?? isTrue(env.CF_SKIP_SSL_VALIDATION);
+/**
+ * The one fleet entry `--foundation NAME` names, or undefined without `--foundation` (today's flags and environment
+ * then apply, even when CF_SHARES_FOUNDATIONS is set). `all` and several names are for commands that fan out.
+ */
+export function selectedFleetEntry(
+  flags: Pick<ConnectionFlags, 'foundation' | 'foundations'>,
+  env: Env = process.env,
+): FleetEntry | undefined {
+  const names = flags.foundation === undefined ? [] : [flags.foundation].flat();
+  if (names.length === 0) return undefined;
+  if (names.length > 1 || names[0] === 'all')
+    throw new UsageError(`this command works on one foundation: --foundation NAME (not ${names.join(', ')})`);
+  return fleetEntry(resolveFleet(flags, env), names[0]!);
+}
 
-  return Object.freeze({ api: normaliseApi(apiUrl.href), auth, skipSslValidation, redisUrl, prefix });
+/**
+ * Every foundation of the fleet file when `--foundation all`, for commands that fan out (report, export, schedule
+ * add); undefined otherwise, and the command works on one foundation as before.
+ */
+export function fanOutEntries(
+  flags: Pick<ConnectionFlags, 'foundation' | 'foundations'>,
+  env: Env = process.env,
+): readonly FleetEntry[] | undefined {
+  return flags.foundation === 'all' ? resolveFleet(flags, env).foundations : undefined;
 }
 
 /**
  * `--api`/CF_API when given, normalised like every job's, for commands that read or steer one foundation's records
  * in Redis without logging in (campaign list, schedules): undefined means every foundation.
  */
-export function resolveOptionalApi(flags: Pick<ConnectionFlags, 'api'>, env: Env = process.env): string | undefined {
-  const api = nonEmpty(flags.api) ?? nonEmpty(env.CF_API);
+export function resolveOptionalApi(
+  flags: Pick<ConnectionFlags, 'api' | 'foundation' | 'foundations'>,
+  env: Env = process.env,
+): string | undefined {
+  const api = nonEmpty(flags.api) ?? selectedFleetEntry(flags, env)?.api ?? nonEmpty(env.CF_API);
   return api === undefined ? undefined : normaliseApi(parseUrl(api, '--api/CF_API', ['http:', 'https:']).href);
 }
 

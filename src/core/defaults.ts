@@ -13,4 +13,8 @@ export const DEFAULTS = Object.freeze({
   lockMs: 30_000,
   /** How often failed unshare jobs are checked for a missing outcome, in ms. */
   reconcileMs: 5000,
+  /** Foundations one `--foundation all` command works on at once (each logs in and crawls). */
+  fleetConcurrency: 4,
+  /** Age after which `fleet` calls a foundation's latest report stale (`fleet --max-age`), in ms: a nightly run missed. */
+  fleetMaxAgeMs: 24 * 3_600_000,
 });

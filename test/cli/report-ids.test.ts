@@ -59,7 +59,7 @@ describe('report ids are safe as file names', () => {
     const id = runs[0]!;
     // The scheduled job's id is `repeat:<scheduler>:<ms>`; the report id keeps its words, not its colons.
     expect(id).toMatch(FILE_SAFE);
-    expect(id).toMatch(/^\d{8}T\d{6}Z-repeat-/);
+    expect(id).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{8}-repeat-/);
     const ids = (await runCli(['reports', 'list', '--json'], { env })).stdout
       .trim()
       .split('\n')

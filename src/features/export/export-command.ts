@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { CliContext } from '../../cli-context.js';
-import { resolveConnectionOptions, type ConnectionFlags } from '../../config/connection-options.js';
+import { fanOutEntries, resolveConnectionOptions, type ConnectionFlags } from '../../config/connection-options.js';
 import { UsageError } from '../../usage-error.js';
 import { withConnectionFlags } from '../../config/connection-flags.js';
 import { reportProgressView } from '../report/report-progress.js';
@@ -65,11 +65,35 @@ export function exportCommand(context: CliContext): CommandModule<object, Export
           describe: 'Only enqueue the job; fetch the bundle later with `reports get`',
         })
         .option('keep', { type: 'number', default: DEFAULTS.keptReports, describe: 'Reports to keep in Redis' })
-        .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON line' }),
+        .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON line' })
+        .option('foundation', {
+          type: 'string',
+          describe: 'A foundation of the fleet file, or all: one job each, bundles in <out>/<name>/',
+          group: 'Fleet:',
+        }),
     handler: async (args) => {
       if (!Number.isInteger(args.keep) || args.keep < 1)
         throw new UsageError(`--keep must be a whole number >= 1 (got ${String(args.keep)})`);
       const since = parseSince(args.since, new Date());
+      const entries = fanOutEntries(args, context.env);
+      if (entries !== undefined) {
+        const { runFleetReports } = await import('../report/report-fleet.js');
+        return runFleetReports(
+          entries,
+          args,
+          {
+            kind: 'export',
+            ...(args.endpoints !== undefined && { endpointsPath: args.endpoints }),
+            out: args.out,
+            exportSince: since,
+            inspectCredentials: args['inspect-credentials'],
+            keep: args.keep,
+            detach: args.detach,
+            json: args.json,
+          },
+          context,
+        );
+      }
       const connection = resolveConnectionOptions(args, context.env);
       const { runReport } = await import('../report/run-report.js');
       const view = args.json ? undefined : reportProgressView(context.stderr);

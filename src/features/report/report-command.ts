@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { CliContext } from '../../cli-context.js';
-import { resolveConnectionOptions, type ConnectionFlags } from '../../config/connection-options.js';
+import { fanOutEntries, resolveConnectionOptions, type ConnectionFlags } from '../../config/connection-options.js';
 import { UsageError } from '../../usage-error.js';
 import { ExitCode } from '../../exit-codes.js';
 import { withConnectionFlags } from '../../config/connection-flags.js';
@@ -52,12 +52,36 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
           describe: "Read one binding's credentials per shared instance for its host and port (nothing else is kept)",
         })
         .option('keep', { type: 'number', default: DEFAULTS.keptReports, describe: 'Reports to keep in Redis' })
-        .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON line' }),
+        .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON line' })
+        .option('foundation', {
+          type: 'string',
+          describe: 'A foundation of the fleet file, or all: one job each, on its own queue (files in <out>/<name>/)',
+          group: 'Fleet:',
+        }),
     handler: async (args) => {
       if (!Number.isInteger(args.keep) || args.keep < 1)
         throw new UsageError(`--keep must be a whole number >= 1 (got ${String(args.keep)})`);
       if (args.detach && args['fail-on'])
         throw new UsageError('--fail-on needs the result: it cannot go with --detach');
+      const entries = fanOutEntries(args, context.env);
+      if (entries !== undefined) {
+        const { runFleetReports } = await import('./report-fleet.js');
+        return runFleetReports(
+          entries,
+          args,
+          {
+            kind: 'report',
+            ...(args.endpoints !== undefined && { endpointsPath: args.endpoints }),
+            ...(args.out !== undefined && { out: args.out }),
+            ...(args['fail-on'] !== undefined && { failOn: args['fail-on'] }),
+            inspectCredentials: args['inspect-credentials'],
+            keep: args.keep,
+            detach: args.detach,
+            json: args.json,
+          },
+          context,
+        );
+      }
       const connection = resolveConnectionOptions(args, context.env);
       const { runReport } = await import('./run-report.js');
       const log = context.log.child({ command: 'report' });

@@ -11,6 +11,7 @@ import type { Report } from './report-model.js';
 import type { Logger } from '../../log.js';
 import type { FoundationSnapshot } from '../../audit/snapshot.js';
 import { timeId } from '../../core/time-id.js';
+import { foundationKey } from '../../core/queue-names.js';
 import { ReportStore } from './report-store.js';
 import { writeReportFiles } from './write-files.js';
 import { join } from 'node:path';
@@ -45,11 +46,13 @@ export interface ReportJobResult {
 }
 
 /**
- * Sortable, readable report ids: the time, then the job id so two reports in one second differ. Only
- * `[A-Za-z0-9._-]`: ids are folder names, and scheduled job ids carry colons (`repeat:nightly:<ms>`).
+ * Sortable, readable report ids: the time, the foundation's hash (job ids count per queue, so the first report of
+ * two foundations in one second were both `<time>-1` and one overwrote the other in the store; a schedule added for
+ * every foundation repeats one job id too), then the job id. Only `[A-Za-z0-9._-]`: ids are folder names, and
+ * scheduled job ids carry colons (`repeat:nightly:<ms>`).
  */
-export function reportId(generatedAt: string, jobId: string): string {
-  return timeId(generatedAt, jobId);
+export function reportId(generatedAt: string, jobId: string, api: string): string {
+  return timeId(generatedAt, `${foundationKey(api).slice(-8)}-${jobId}`);
 }
 
 /**
@@ -129,7 +132,7 @@ export function reportProcessor(options: ReportProcessorOptions) {
     const store = new ReportStore(redis, prefix, job.data.keep);
     const previousText = await store.latestFile(api, 'report.json');
     const diff = diffShares(previousText ? (JSON.parse(previousText) as Report) : null, report);
-    const id = reportId(report.generated_at, job.id ?? 'x');
+    const id = reportId(report.generated_at, job.id ?? 'x', api);
     let files = renderReportFiles(report, snapshot, diff);
     // Steps of other features (the compliance export) add their files to the same report.
     for (const step of steps) files = await step({ job, client, api, redis, prefix, snapshot, report, files });

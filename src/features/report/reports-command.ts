@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { redisFlags } from '../../config/connection-flags.js';
+import { fleetFlags, redisFlags } from '../../config/connection-flags.js';
 import type { CliContext } from '../../cli-context.js';
 import { resolveOptionalApi, resolveRedisOptions } from '../../config/connection-options.js';
 import { UsageError } from '../../usage-error.js';
@@ -7,6 +7,8 @@ import { textTable } from '../../terminal/text-table.js';
 
 interface ReportsArgs {
   api?: string;
+  foundation?: string;
+  foundations?: string;
   redis?: string;
   prefix?: string;
   id?: string;
@@ -110,14 +112,29 @@ export function reportsCommand(context: CliContext): CommandModule<object, Repor
             // Before Redis: a folder that cannot take the files is the person's to fix, whatever is stored.
             const { checkOutputDir } = await import('../../core/output-dir.js');
             await checkOutputDir(args.out!);
-            const files = await withStore(args, context, (store) => store.files(args.id!));
-            if (!files) throw new UsageError(`no stored report '${args.id}' (see cf-shares reports list)`);
+            // Only when asked on the command line: CF_API set for other commands must not hide a report by id.
+            const api =
+              args.foundation !== undefined || args.api !== undefined
+                ? resolveOptionalApi(args, context.env)
+                : undefined;
+            const files = await withStore(args, context, async (store) => {
+              const id = await store.resolve(args.id!);
+              // With --foundation (or --api) a report of another foundation is not there, as a listing of it says.
+              if (id === undefined || (api !== undefined && !(await store.list(-1, api)).some((r) => r.id === id)))
+                return undefined;
+              return store.files(id);
+            });
+            if (!files)
+              throw new UsageError(
+                `no stored report '${args.id}'${api !== undefined ? ` of ${api}` : ''} (see cf-shares reports list)`,
+              );
             const { writeReportFiles } = await import('./write-files.js');
             const paths = await writeReportFiles(args.out!, files);
             context.stdout.write(`${paths.length} files written to ${args.out}\n`);
           },
         })
         .options(redisFlags('Redis:'))
+        .options(fleetFlags('Fleet:'))
         .option('api', {
           type: 'string',
           describe: 'Only this foundation (Cloud Controller API URL) [env CF_API; default all]',

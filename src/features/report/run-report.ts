@@ -42,8 +42,10 @@ export interface RunReportOptions {
   endpointsPath?: string;
   inspectCredentials: boolean;
   keep: number;
-  /** Folder for the files; undefined means cf-shares-reports/<report time>. */
+  /** Folder for the files; undefined means cf-shares-reports/<report time>[/<subfolder>]. */
   out?: string;
+  /** A foundation's folder under the default one, so reports of a fleet finished in one second never collide. */
+  subfolder?: string;
   /** Only enqueue: a `cf-shares worker` runs the job. */
   detach: boolean;
   /** Called once the job is on the queue. */
@@ -120,7 +122,8 @@ export async function runReport(connection: ConnectionOptions, options: RunRepor
           throw new Error(
             `report ${result.reportId} finished but its files are not in Redis (pruned by a run with a smaller --keep?)`,
           );
-        const out = options.out ?? join(DEFAULT_REPORTS_DIR, result.reportId.split('-')[0]!);
+        const out =
+          options.out ?? join(DEFAULT_REPORTS_DIR, result.reportId.split('-')[0]!, ...[options.subfolder ?? []].flat());
         await writeReportFiles(out, files).catch((error: unknown) => {
           throw new ReportNotWrittenError(result.reportId, out, error);
         });

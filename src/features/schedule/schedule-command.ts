@@ -1,8 +1,8 @@
 import type { CommandModule } from 'yargs';
-import { redisFlags } from '../../config/connection-flags.js';
+import { fleetFlags, redisFlags } from '../../config/connection-flags.js';
 import { Parser } from 'yargs/helpers';
 import type { CliContext } from '../../cli-context.js';
-import { resolveOptionalApi, resolveRedisOptions } from '../../config/connection-options.js';
+import { fanOutEntries, resolveOptionalApi, resolveRedisOptions } from '../../config/connection-options.js';
 import { UsageError } from '../../usage-error.js';
 import { loadEndpointsFile } from '../../config/load-endpoints-file.js';
 import { textTable } from '../../terminal/text-table.js';
@@ -16,6 +16,8 @@ interface ScheduleArgs {
   redis?: string;
   prefix?: string;
   api?: string;
+  foundation?: string;
+  foundations?: string;
   json?: boolean;
   '--'?: Array<string | number>;
 }
@@ -103,6 +105,11 @@ export function scheduleCommand(context: CliContext): CommandModule<object, Sche
                 describe: 'Cron expression (minute hour day month weekday)',
               })
               .option('tz', { type: 'string', describe: 'Time zone of the cron expression [default UTC]' })
+              .option('foundation', {
+                type: 'string',
+                describe: "A foundation of the fleet file, or all: the schedule on every foundation's own queue",
+                group: 'Fleet:',
+              })
               .epilogue(
                 'After --: what each run does, `report` or `export`, with these options only: --endpoints FILE ' +
                   '(read now, stored with the schedule), --inspect-credentials, --keep N (reports kept, default ' +
@@ -115,20 +122,27 @@ export function scheduleCommand(context: CliContext): CommandModule<object, Sche
             validateScheduleName(args.name!);
             validateCron(args.cron!, args.tz);
             const jobData = await scheduledJobData(rest);
-            const api = resolveOptionalApi(args, context.env);
-            if (api === undefined)
-              throw new UsageError('name the foundation the schedule is for: --api URL or CF_API (its workers run it)');
-            const data = { ...jobData, schedule: args.name!, api, args: rest };
+            // `--foundation all`: the same schedule on every foundation's own queue, run by that foundation's workers.
+            const apis = fanOutEntries(args, context.env)?.map((entry) => entry.api) ?? [
+              resolveOptionalApi(args, context.env),
+            ];
+            if (apis[0] === undefined)
+              throw new UsageError(
+                'name the foundation the schedule is for: --api URL, CF_API or --foundation NAME|all (its workers run it)',
+              );
             const { connection, schedules } = await connect(args);
-            const info = await schedules.upsertSchedule(
-              connection,
-              args.name!,
-              { cron: args.cron!, ...(args.tz !== undefined && { tz: args.tz }) },
-              data,
-            );
-            context.stdout.write(
-              `schedule ${args.name}: ${rest[0]} at '${args.cron}'${args.tz ? ` (${args.tz})` : ''}, next run ${info?.next ?? 'unknown'}\n`,
-            );
+            for (const api of apis as string[]) {
+              const data = { ...jobData, schedule: args.name!, api, args: rest };
+              const info = await schedules.upsertSchedule(
+                connection,
+                args.name!,
+                { cron: args.cron!, ...(args.tz !== undefined && { tz: args.tz }) },
+                data,
+              );
+              context.stdout.write(
+                `schedule ${args.name}${apis.length > 1 ? ` for ${api}` : ''}: ${rest[0]} at '${args.cron}'${args.tz ? ` (${args.tz})` : ''}, next run ${info?.next ?? 'unknown'}\n`,
+              );
+            }
           },
         })
         .command(<CommandModule<object, ScheduleArgs>>{
@@ -165,6 +179,7 @@ export function scheduleCommand(context: CliContext): CommandModule<object, Sche
           },
         })
         .options(redisFlags('Redis:'))
+        .options(fleetFlags('Fleet:'))
         .option('api', {
           type: 'string',
           describe:

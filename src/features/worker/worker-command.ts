@@ -1,13 +1,38 @@
 import type { CommandModule } from 'yargs';
 import type { CliContext } from '../../cli-context.js';
-import { resolveConnectionOptions, type ConnectionFlags } from '../../config/connection-options.js';
+import {
+  resolveConnectionOptions,
+  resolveFleet,
+  resolveRedisOptions,
+  type ConnectionFlags,
+} from '../../config/connection-options.js';
+import { fleetEntry, type FleetEntry } from '../../config/fleet-file.js';
+import { UsageError } from '../../usage-error.js';
 import { withConnectionFlags } from '../../config/connection-flags.js';
 import { waitForStop } from '../../wait-for-stop.js';
 import type { WorkerRole } from './start-workers.js';
 
-interface WorkerArgs extends ConnectionFlags {
+interface WorkerArgs extends Omit<ConnectionFlags, 'foundation'> {
   'reports-dir'?: string;
   serve?: WorkerRole[];
+  foundation?: string[];
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The foundations of a fleet worker, or undefined for a worker of one foundation (today's flags, or one
+ * `--foundation NAME`, which serves campaigns too). A fleet worker is asked for with `--foundations FILE`, several
+ * `--foundation`s or `all`, or CF_SHARES_FOUNDATIONS when no API is given at all.
+ */
+export function fleetWorkerEntries(args: WorkerArgs, env: Env): FleetEntry[] | undefined {
+  const names = args.foundation ?? [];
+  const single = names.length === 1 && names[0] !== 'all';
+  const fleetFile = args.foundations !== undefined || (env.CF_SHARES_FOUNDATIONS && !args.api && !env.CF_API);
+  if (single || (names.length === 0 && !fleetFile)) return undefined;
+  const fleet = resolveFleet(args, env);
+  if (names.length === 0 || names.includes('all')) return [...fleet.foundations];
+  return [...new Set(names.map((name) => fleetEntry(fleet, name)))];
 }
 
 /**
@@ -24,6 +49,12 @@ export function workerCommand(context: CliContext): CommandModule<object, Worker
           type: 'string',
           describe: 'Also write the reports of schedules here, in <schedule>/<report id>/ [env CF_SHARES_REPORTS_DIR]',
         })
+        .option('foundation', {
+          type: 'string',
+          array: true,
+          describe: 'Serve these foundations of the fleet file (repeatable; all when absent with --foundations)',
+          group: 'Fleet:',
+        })
         .option('serve', {
           type: 'string',
           array: true,
@@ -32,6 +63,39 @@ export function workerCommand(context: CliContext): CommandModule<object, Worker
             'Work to take: report (reports, exports, schedules; any foundation-wide reader) and campaign (unshare items; admin only) [default: all this identity may do]',
         }),
     handler: async (args) => {
+      const reportsDir = args['reports-dir'] ?? context.env.CF_SHARES_REPORTS_DIR;
+      const entries = fleetWorkerEntries(args, context.env);
+      if (entries !== undefined) {
+        if (args.serve?.includes('campaign'))
+          throw new UsageError(
+            'a worker of several foundations serves report work only: run campaign workers with --foundation NAME',
+          );
+        const { redisUrl, prefix } = resolveRedisOptions(args, context.env);
+        const [{ assertRedisReachable }, { startFleetWorkers }] = await Promise.all([
+          import('../../core/redis-connection.js'),
+          import('./start-fleet-workers.js'),
+        ]);
+        await assertRedisReachable(redisUrl);
+        const log = context.log.child({ command: 'worker', pid: process.pid });
+        for (const entry of entries) {
+          // Said now, not at the first job: a missing variable or secret file is the operator's to fix.
+          try {
+            resolveConnectionOptions(args, context.env, entry);
+          } catch (error) {
+            log.warn({ foundation: entry.name, reason: (error as Error).message }, 'foundation cannot log in yet');
+          }
+        }
+        const workers = await startFleetWorkers(
+          entries.map((entry) => ({ entry, connection: () => resolveConnectionOptions(args, context.env, entry) })),
+          log,
+          { redisUrl, prefix, ...(reportsDir !== undefined && { reportsDir }) },
+        );
+        await waitForStop(context.stopSignal);
+        log.info('stopping: waiting for jobs in progress');
+        await workers.close();
+        log.info('stopped');
+        return;
+      }
       const connection = resolveConnectionOptions(args, context.env);
       const [{ assertRedisReachable }, { startWorkers }] = await Promise.all([
         import('../../core/redis-connection.js'),
@@ -39,7 +103,6 @@ export function workerCommand(context: CliContext): CommandModule<object, Worker
       ]);
       await assertRedisReachable(connection.redisUrl);
       const log = context.log.child({ command: 'worker', pid: process.pid });
-      const reportsDir = args['reports-dir'] ?? context.env.CF_SHARES_REPORTS_DIR;
       const workers = await startWorkers(connection, log, {
         ...(reportsDir !== undefined && { reportsDir }),
         ...(args.serve !== undefined && { roles: args.serve }),
