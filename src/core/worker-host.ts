@@ -1,6 +1,6 @@
 import type { RetryWait } from '../client/index.js';
 import { Worker, type Processor, type WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { ConnectionOptions } from '../config/connection-options.js';
 import type { Logger } from '../log.js';
 import { closeAll } from './close-all.js';
@@ -14,8 +14,8 @@ export interface QueueProcessor {
 
 export interface WorkerHostOptions {
   /** The blocking connection every worker shares. */
-  readonly connection: Redis;
-  /** BullMQ prefix (`bullPrefix`). */
+  readonly connection: RedisClient;
+  /** BullMQ prefix of the foundation whose queues these are (`foundationPrefix`). */
   readonly prefix: string;
   /** Worker name shown by BullMQ (who@host:pid). */
   readonly name: string;

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../core/redis-connection.js';
 import type { CfClient } from '../../client/index.js';
 import { crawlFoundation } from '../../crawl/crawl-foundation.js';
 import { computeFindings, SEVERITY_ORDER, type Severity } from '../../audit/findings.js';
@@ -45,11 +46,13 @@ export interface ReportJobResult {
 }
 
 /**
- * Sortable, readable report ids: the time, then the job id so two reports in one second differ. Only
- * `[A-Za-z0-9._-]`: ids are folder names, and scheduled job ids carry colons (`repeat:nightly:<ms>`).
+ * Sortable, readable report ids: the time, then the job id so two reports in one second differ, then a short hash of
+ * the foundation: each foundation's queue numbers its jobs from 1, so two foundations' reports of one second would
+ * otherwise share an id (and overwrite each other's record). Only `[A-Za-z0-9._-]`: ids are folder names, and
+ * scheduled job ids carry colons (`repeat:nightly:<ms>`).
  */
-export function reportId(generatedAt: string, jobId: string): string {
-  return timeId(generatedAt, jobId);
+export function reportId(generatedAt: string, jobId: string, api: string): string {
+  return timeId(generatedAt, `${jobId}-${createHash('sha256').update(api).digest('hex').slice(0, 6)}`);
 }
 
 /**
@@ -73,7 +76,7 @@ export interface ReportStepInput {
   readonly job: Job<ReportJobData, ReportJobResult>;
   readonly client: CfClient;
   readonly api: string;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly prefix: string;
   readonly snapshot: FoundationSnapshot;
   readonly report: Report;
@@ -86,7 +89,7 @@ export type ReportStep = (input: ReportStepInput) => Promise<Record<string, stri
 export interface ReportProcessorOptions {
   readonly client: CfClient;
   readonly api: string;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly prefix: string;
   readonly log: Logger;
   /** Also write the reports of schedules here. */
@@ -129,7 +132,7 @@ export function reportProcessor(options: ReportProcessorOptions) {
     const store = new ReportStore(redis, prefix, job.data.keep);
     const previousText = await store.latestFile(api, 'report.json');
     const diff = diffShares(previousText ? (JSON.parse(previousText) as Report) : null, report);
-    const id = reportId(report.generated_at, job.id ?? 'x');
+    const id = reportId(report.generated_at, job.id ?? 'x', api);
     let files = renderReportFiles(report, snapshot, diff);
     // Steps of other features (the compliance export) add their files to the same report.
     for (const step of steps) files = await step({ job, client, api, redis, prefix, snapshot, report, files });
