@@ -16,6 +16,7 @@ import {
 import { checkAgainstTruth, truthCheckPassed, type TruthToCheck } from '../../src/features/report/truth-check.js';
 import type { Report } from '../../src/features/report/report-model.js';
 import { foundationKey } from '../../src/core/queue-names.js';
+import { normaliseApi } from '../../src/config/api-url.js';
 
 /**
  * Two foundations through a real three-master Redis Cluster: each one's reports and campaign, with a worker killed
@@ -74,6 +75,34 @@ describe('Redis Cluster (redis+cluster://)', () => {
           expect(await readFile(join(again, name)), name).toEqual(await readFile(join(out, name)));
       }),
     );
+
+    // Listings through the cluster: both foundations' reports; a schedule on each foundation's queue.
+    const apis = new Set(sims.map((sim) => normaliseApi(sim.api)));
+    // Without CF_API: every foundation's.
+    const anyFoundation = { REDIS_URL: cluster.url, CF_SHARES_PREFIX: PREFIX };
+    const listed = await runCli(['reports', 'list', '--json'], { env: anyFoundation });
+    expect(listed.code, listed.stderr).toBe(0);
+    const rows = listed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { api?: string });
+    expect(new Set(rows.flatMap((row) => (row.api === undefined ? [] : [row.api])))).toEqual(apis);
+    for (const [i, sim] of sims.entries()) {
+      const added = await runCli(['schedule', 'add', `nightly-${i}`, '--cron', '0 2 * * *', '--', 'report'], {
+        env: envOf(sim),
+      });
+      expect(added.code, added.stderr).toBe(0);
+    }
+    const schedules = await runCli(['schedule', 'list', '--json'], { env: anyFoundation });
+    expect(schedules.code, schedules.stderr).toBe(0);
+    expect(
+      new Set(
+        schedules.stdout
+          .trim()
+          .split('\n')
+          .map((line) => (JSON.parse(line) as { api: string }).api),
+      ),
+    ).toEqual(apis);
 
     // Campaigns: one per foundation, detached, worked by one worker process each; the first is killed mid-way.
     const ids = await Promise.all(sims.map((sim) => startDetached(envOf(sim), ['--rate', '20'])));
