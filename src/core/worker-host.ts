@@ -5,7 +5,11 @@ import type { ConnectionOptions } from '../config/connection-options.js';
 import type { Logger } from '../log.js';
 import { closeAll } from './close-all.js';
 
-/** One queue a worker process serves: its name, the processor of its jobs, and worker options beyond the host's. */
+/**
+ * One queue a worker process serves: its name, the processor of its jobs, and worker options beyond the host's. A
+ * host serving several foundations on a Redis Cluster gives each queue its foundation's `prefix` here
+ * (`foundationPrefix`): the host's own prefix is one foundation's.
+ */
 export interface QueueProcessor {
   readonly queueName: string;
   readonly processor: Processor;
