@@ -12,6 +12,9 @@ import { computeFindings } from '../src/audit/findings.js';
 import { buildReport } from '../src/features/report/build-report.js';
 import { checkAgainstTruth, type TruthToCheck } from '../src/features/report/truth-check.js';
 import { asgGapTable } from '../src/terminal/asg-gap-table.js';
+import { renderReportFiles } from '../src/features/report/render-files.js';
+import { diffShares } from '../src/features/report/snapshot-diff.js';
+import { storedReportBytes } from './stored-report-bytes.js';
 import { startSimProcess, ROOT as root } from './sim-process.js';
 
 const small = process.env.BENCH_SCALE === 'small';
@@ -125,16 +128,17 @@ try {
       }),
     );
     const runs = [];
+    let stored: Awaited<ReturnType<typeof storedReportBytes>> | undefined;
     for (const [label, options] of [
       ['default (schedules)', {}],
       ['--inspect-credentials', { inspectCredentials: true }],
       ['--endpoints FILE', { endpointsFile }],
     ] as const) {
       const { snapshot, endpoints, requests } = await crawlFoundation(client, sim.ready.api, options);
-      const check = checkAgainstTruth(
-        buildReport(snapshot, computeFindings(snapshot, endpoints), requests, endpoints),
-        truth,
-      );
+      const report = buildReport(snapshot, computeFindings(snapshot, endpoints), requests, endpoints);
+      const check = checkAgainstTruth(report, truth);
+      // What one nightly report of this foundation keeps in Redis (the default run: what schedules store).
+      stored ??= await storedReportBytes(report, renderReportFiles(report, snapshot, diffShares(report, report)));
       runs.push({ label, accuracy: check.asgGaps });
       const off = check.unexpectedFindings.length + check.missedFindings.length;
       if (off > 0)
@@ -142,6 +146,10 @@ try {
           `  WARNING: ${label}: ${check.unexpectedFindings.length} unexpected and ${check.missedFindings.length} missed findings of those claimed with confidence`,
         );
     }
+    if (stored)
+      console.log(
+        `\nRedis per stored report: ${(stored.textBytes / 2 ** 20).toFixed(1)} MiB of files as text, ${(stored.storedBytes / 2 ** 20).toFixed(2)} MiB compressed as stored (${(stored.textBytes / stored.storedBytes).toFixed(1)}x)${stored.memoryUsage === null ? '' : `; MEMORY USAGE of its key ${(stored.memoryUsage / 2 ** 20).toFixed(2)} MiB`}`,
+      );
     console.log("\nasg_gap findings against the truth, by where the service's address came from");
     console.log(asgGapTable(runs));
   } finally {

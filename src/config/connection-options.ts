@@ -2,6 +2,7 @@ import { normaliseApi } from './api-url.js';
 import { UsageError } from '../usage-error.js';
 import { fleetEntry, loadFleetFile, type Fleet, type FleetEntry } from './fleet-file.js';
 import { fleetAuth } from './fleet-credentials.js';
+import { isClusterUrl, parseRedisTarget } from './redis-url.js';
 
 /** How a command reaches the Cloud Controller and Redis, after flags, environment and defaults are merged. */
 export interface ConnectionOptions {
@@ -154,7 +155,8 @@ export function resolveRedisOptions(
   env: Env = process.env,
 ): Readonly<{ redisUrl: string; prefix: string }> {
   const redisUrl = nonEmpty(flags.redis) ?? nonEmpty(env.REDIS_URL) ?? CONNECTION_DEFAULTS.redisUrl;
-  parseUrl(redisUrl, '--redis/REDIS_URL', ['redis:', 'rediss:']);
+  if (isClusterUrl(redisUrl)) checkClusterUrl(redisUrl);
+  else parseUrl(redisUrl, '--redis/REDIS_URL', ['redis:', 'rediss:', 'redis+cluster:']);
   const prefix = nonEmpty(flags.prefix) ?? nonEmpty(env.CF_SHARES_PREFIX) ?? CONNECTION_DEFAULTS.prefix;
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(prefix)) {
     throw new UsageError(`--prefix/CF_SHARES_PREFIX must be 1-64 letters, digits, '_', '.' or '-' (got '${prefix}')`);
@@ -175,6 +177,15 @@ function parseUrl(value: string, name: string, protocols: string[]): URL {
     );
   }
   return url;
+}
+
+/** A cluster URL lists several hosts, which WHATWG URL cannot hold: it has a parser of its own. */
+function checkClusterUrl(value: string): void {
+  try {
+    parseRedisTarget(value);
+  } catch (error) {
+    throw new UsageError(`--redis/REDIS_URL: ${(error as Error).message} (in '${redactUserinfo(value)}')`);
+  }
 }
 
 function isTrue(value: string | undefined): boolean {

@@ -1,6 +1,6 @@
 import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import type { ConnectionOptions } from '../config/connection-options.js';
-import { bullPrefix } from './queue-names.js';
+import { foundationPrefix } from './queue-names.js';
 import { createRedisConnection } from './redis-connection.js';
 import { closeAll } from './close-all.js';
 
@@ -22,16 +22,19 @@ export const JOB_RETENTION: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail
   removeOnFail: { age: 30 * 24 * 3600, count: 500 },
 };
 
-/** Puts one job on a queue of `connection.prefix` (a foundation's: see `queueNameFor`), listening for its events before it is added. */
+/**
+ * Puts one job on a queue of `connection.api`'s foundation (see `queueNameFor`, `foundationPrefix`), listening for its
+ * events before it is added.
+ */
 export async function enqueueJob<Data, Result>(
-  connection: Pick<ConnectionOptions, 'redisUrl' | 'prefix'>,
+  connection: Pick<ConnectionOptions, 'redisUrl' | 'prefix' | 'api'>,
   queueName: string,
   data: Data,
   options: JobsOptions = {},
 ): Promise<EnqueuedJob<Result>> {
-  const prefix = bullPrefix(connection.prefix);
   const queueRedis = createRedisConnection(connection.redisUrl);
   const eventsRedis = createRedisConnection(connection.redisUrl);
+  const prefix = foundationPrefix(connection.prefix, connection.api, queueRedis);
   const queue = new Queue(queueName, { connection: queueRedis, prefix });
   // Listen before adding, so a fast worker's completion cannot be missed.
   const events = new QueueEvents(queueName, { connection: eventsRedis, prefix });

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import { bullPrefix, foundationKey } from './queue-names.js';
 
 /**
@@ -7,11 +7,11 @@ import { bullPrefix, foundationKey } from './queue-names.js';
  */
 const registryKey = (prefix: string): string => `${bullPrefix(prefix)}:foundations`;
 
-export async function registerFoundation(redis: Redis, prefix: string, api: string): Promise<void> {
+export async function registerFoundation(redis: RedisClient, prefix: string, api: string): Promise<void> {
   await redis.hset(registryKey(prefix), foundationKey(api), api);
 }
 
 /** Every foundation registered under the prefix, by API. */
-export async function knownFoundations(redis: Redis, prefix: string): Promise<string[]> {
+export async function knownFoundations(redis: RedisClient, prefix: string): Promise<string[]> {
   return Object.values(await redis.hgetall(registryKey(prefix))).sort();
 }

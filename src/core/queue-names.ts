@@ -11,11 +11,27 @@ export const QueueName = {
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
 /**
- * BullMQ key prefix for a cf-shares prefix. The braces make a Redis Cluster hash tag, so every key of every queue
- * of one prefix lands in the same slot and BullMQ's multi-key scripts work on a cluster.
+ * The key prefix of what belongs to the whole cf-shares prefix (the foundation registry, the report and campaign
+ * indexes). The braces make a Redis Cluster hash tag: keys a transaction touches together share one slot.
  */
 export function bullPrefix(prefix: string): string {
   return `{${prefix}}`;
+}
+
+/** Whether a connection is to a Redis Cluster: ioredis sets `isCluster` on both of its clients. */
+export interface KeyLayout {
+  readonly isCluster: boolean;
+}
+
+/**
+ * The key prefix of one foundation's queues and records (BullMQ's `prefix`, campaign parts, report files). On a Redis
+ * Cluster it is a hash tag of its own, `{prefix:foundationKey}`, so each foundation's keys share one slot (BullMQ's
+ * scripts and cf-shares' transactions stay inside it) and different foundations spread over the cluster. On one
+ * Redis it stays `{prefix}`, the layout of earlier versions, so queued jobs, schedules and stored records of a single
+ * Redis keep their keys.
+ */
+export function foundationPrefix(prefix: string, api: string, layout: KeyLayout): string {
+  return layout.isCluster ? `{${prefix}:${foundationKey(api)}}` : bullPrefix(prefix);
 }
 
 /**

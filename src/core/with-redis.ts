@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import { assertRedisReachable, createRedisConnection } from './redis-connection.js';
 
 /**
@@ -7,7 +7,7 @@ import { assertRedisReachable, createRedisConnection } from './redis-connection.
  */
 export async function withRedis<T>(
   redisUrl: string,
-  use: (redis: Redis) => Promise<T>,
+  use: (redis: RedisClient) => Promise<T>,
   options: { check?: boolean } = {},
 ): Promise<T> {
   if (options.check) await assertRedisReachable(redisUrl);

@@ -1,11 +1,15 @@
 import type { RetryWait } from '../client/index.js';
 import { Worker, type Processor, type WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { ConnectionOptions } from '../config/connection-options.js';
 import type { Logger } from '../log.js';
 import { closeAll } from './close-all.js';
 
-/** One queue a worker process serves: its name, the processor of its jobs, and worker options beyond the host's. */
+/**
+ * One queue a worker process serves: its name, the processor of its jobs, and worker options beyond the host's. A
+ * host serving several foundations on a Redis Cluster gives each queue its foundation's `prefix` here
+ * (`foundationPrefix`): the host's own prefix is one foundation's.
+ */
 export interface QueueProcessor {
   readonly queueName: string;
   readonly processor: Processor;
@@ -14,8 +18,8 @@ export interface QueueProcessor {
 
 export interface WorkerHostOptions {
   /** The blocking connection every worker shares. */
-  readonly connection: Redis;
-  /** BullMQ prefix (`bullPrefix`). */
+  readonly connection: RedisClient;
+  /** BullMQ prefix of the foundation whose queues these are (`foundationPrefix`). */
   readonly prefix: string;
   /** Worker name shown by BullMQ (who@host:pid). */
   readonly name: string;

@@ -254,6 +254,12 @@ describe('a campaign under chaos', () => {
     expect(Object.keys(await redis.hgetall(`{chaos}:campaigns:${id}:outcomes`)).sort()).toEqual(
       report.items.map((item) => item.item).sort(),
     );
+    // Progress comes from counters kept in the script that records each outcome: the follower's last line and the
+    // store's tally agree with the outcomes item by item, after every kill and the Redis restart.
+    const byOutcome: Record<string, number> = {};
+    for (const item of report.items) byOutcome[item.outcome] = (byOutcome[item.outcome] ?? 0) + 1;
+    expect((last as { counts?: unknown }).counts).toEqual(byOutcome);
+    expect(await store.tally(id)).toMatchObject({ finished: report.items.length, counts: byOutcome });
     const failed = report.items.filter((item) => item.outcome === 'failed');
     expect(
       failed.map((item) => item.reason),

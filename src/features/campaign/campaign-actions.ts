@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../core/redis-connection.js';
 import { UsageError } from '../../usage-error.js';
 import type { CampaignMeta } from './campaign-model.js';
 import type { CampaignStore } from './campaign-store.js';
@@ -14,7 +14,7 @@ export async function requireMeta(store: CampaignStore, id: string): Promise<Cam
 }
 
 /** Why a running campaign is not moving, when no worker serves its foundation. */
-export async function waitingFor(redis: Redis, prefix: string, meta: CampaignMeta): Promise<string | undefined> {
+export async function waitingFor(redis: RedisClient, prefix: string, meta: CampaignMeta): Promise<string | undefined> {
   if (meta.status === 'done' || meta.status === 'cancelled') return undefined;
   const queues = campaignQueues(redis, prefix, meta.api);
   try {
@@ -36,7 +36,7 @@ export async function listCampaigns(
   for (const meta of metas)
     rows.push({
       meta,
-      progress: summarizeCampaign(meta, await store.outcomes(meta.id), Date.now(), {
+      progress: summarizeCampaign(meta, await store.tally(meta.id), Date.now(), {
         paused: await store.pauseRecord(meta.id),
       }),
     });

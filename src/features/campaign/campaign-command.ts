@@ -10,7 +10,7 @@ import { UsageError } from '../../usage-error.js';
 import { withCcFlags, withRedisFlags } from '../../config/connection-flags.js';
 import { textTable } from '../../terminal/text-table.js';
 import type { CampaignStore } from './campaign-store.js';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../core/redis-connection.js';
 import { DEFAULTS } from '../../core/defaults.js';
 
 interface CampaignArgs extends ConnectionFlags {
@@ -28,7 +28,7 @@ interface CampaignArgs extends ConnectionFlags {
 async function withStore<T>(
   args: CampaignArgs,
   context: CliContext,
-  use: (store: CampaignStore, redis: Redis, prefix: string) => Promise<T>,
+  use: (store: CampaignStore, redis: RedisClient, prefix: string) => Promise<T>,
 ): Promise<T> {
   const { redisUrl, prefix } = resolveRedisOptions(args, context.env);
   const [{ withRedis }, { CampaignStore }] = await Promise.all([

@@ -1,4 +1,5 @@
-import type { CampaignMeta, ItemOutcome, PauseRecord } from './campaign-model.js';
+import type { CampaignMeta, PauseRecord } from './campaign-model.js';
+import type { CampaignStore } from './campaign-store.js';
 import type { CampaignQueues } from './campaign-queue.js';
 import { DEFAULTS } from '../../core/defaults.js';
 
@@ -35,8 +36,8 @@ const workerName = (rawname: string): string => {
  */
 export async function campaignLiveness(
   { unshare: queue, redis }: Pick<CampaignQueues, 'unshare' | 'redis'>,
+  store: Pick<CampaignStore, 'tally'>,
   meta: CampaignMeta,
-  outcomes: Readonly<Record<string, ItemOutcome>>,
   paused: PauseRecord | undefined,
   now = Date.now(),
 ): Promise<CampaignLiveness> {
@@ -51,16 +52,15 @@ export async function campaignLiveness(
     orphaned += 1;
     orphanLockMs = Math.max(orphanLockMs, await redis.pttl(`${queue.toKey(job.id!)}:lock`));
   }
-  const times = Object.values(outcomes).map((outcome) => Date.parse(outcome.at));
-  const last = times.length > 0 ? Math.max(...times) : undefined;
+  // From the counters' finish times: a few commands, not every outcome.
   const window = Math.max(1000, Math.min(RECENT_MS, now - Date.parse(meta.createdAt)));
-  const recent = times.filter((at) => at >= now - window).length;
+  const { lastFinishedAt: last, recent } = await store.tally(meta.id, now - window);
   return {
     workers: clients.length,
     active: active.length,
     orphaned,
     orphanLockMs,
-    lastFinishedAt: last === undefined ? null : new Date(last).toISOString(),
+    lastFinishedAt: last === null ? null : new Date(last).toISOString(),
     perMinute: (recent * 60_000) / window,
     paused: paused ?? null,
   };

@@ -39,7 +39,7 @@ export async function pauseCampaign(
     throw new UsageError(`campaign ${meta.id} is ${meta.status}: every item is final, there is nothing to pause`);
   const by = whoAmI();
   const { record, already } = await store.pause(meta.id, { at: new Date().toISOString(), ...(by && { by }) });
-  const liveness = await campaignLiveness(queues, meta, {}, record);
+  const liveness = await campaignLiveness(queues, store, meta, record);
   return { record, already, inFlight: liveness.active - liveness.orphaned };
 }
 
@@ -79,7 +79,7 @@ export async function resumeCampaign(
       promoted += 1;
   }
   const requeued = await requeueUnfinished(queues, store, meta);
-  const liveness = await campaignLiveness(queues, meta, await store.outcomes(meta.id), undefined);
+  const liveness = await campaignLiveness(queues, store, meta, undefined);
   return { lifted, promoted, requeued, liveness };
 }
 

@@ -1,6 +1,6 @@
 import { Queue, type JobState } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { QueueName, bullPrefix, queueNameFor } from '../../core/queue-names.js';
+import type { RedisClient } from '../../core/redis-connection.js';
+import { QueueName, foundationPrefix, queueNameFor } from '../../core/queue-names.js';
 import { JOB_RETENTION } from '../../core/enqueue-job.js';
 import type { CampaignMeta, PlanItem } from './campaign-model.js';
 import type { CampaignStore } from './campaign-store.js';
@@ -17,12 +17,12 @@ export interface CampaignQueues {
   readonly unshare: Queue<UnshareJobData>;
   readonly finalize: Queue<FinalizeJobData>;
   /** The connection the queues use, for what BullMQ does not read itself (a job's lock). */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   close(): Promise<void>;
 }
 
-export function campaignQueues(redis: Redis, prefix: string, api: string): CampaignQueues {
-  const options = { connection: redis, prefix: bullPrefix(prefix) };
+export function campaignQueues(redis: RedisClient, prefix: string, api: string): CampaignQueues {
+  const options = { connection: redis, prefix: foundationPrefix(prefix, api, redis) };
   const unshare = new Queue<UnshareJobData>(queueNameFor(QueueName.unshare, api), options);
   const finalize = new Queue<FinalizeJobData>(queueNameFor(QueueName.campaign, api), options);
   return {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../core/redis-connection.js';
 import type { CampaignMeta } from './campaign-model.js';
 import type { CampaignStore } from './campaign-store.js';
 import { campaignQueues } from './campaign-queue.js';
@@ -19,22 +19,22 @@ export interface CampaignStatusView {
 
 /** Reads a campaign's status: outcomes, a pause, live workers, items held by a dead worker, the recent rate. */
 export async function campaignStatus(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   store: CampaignStore,
   id: string,
 ): Promise<CampaignStatusView> {
   const meta: CampaignMeta = (await store.meta(id))!;
-  const outcomes = await store.outcomes(id);
+  const tally = await store.tally(id);
   const paused = await store.pauseRecord(id);
   const queues = campaignQueues(redis, prefix, meta.api);
   let liveness: CampaignLiveness | null = null;
   try {
-    if (meta.status === 'running') liveness = await campaignLiveness(queues, meta, outcomes, paused);
+    if (meta.status === 'running') liveness = await campaignLiveness(queues, store, meta, paused);
   } finally {
     await queues.close();
   }
-  const progress = summarizeCampaign(meta, outcomes, Date.now(), {
+  const progress = summarizeCampaign(meta, tally, Date.now(), {
     paused,
     progressing: liveness === null || isProgressing(liveness),
   });

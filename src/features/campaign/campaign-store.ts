@@ -1,5 +1,7 @@
-import type { Redis } from 'ioredis';
-import { bullPrefix } from '../../core/queue-names.js';
+import type { RedisClient } from '../../core/redis-connection.js';
+import { bullPrefix, foundationPrefix } from '../../core/queue-names.js';
+import { execGroups } from '../../core/exec-groups.js';
+import { counted, readTally, recordOutcome, type CampaignTally, type TallyKeys } from './campaign-tally.js';
 import type {
   AttemptNote,
   AuditEntry,
@@ -14,23 +16,57 @@ import type {
 /**
  * A campaign's plan, outcomes, ledger and audit trail in Redis: the only shared state, so any worker can pick up
  * any item and a restarted worker finds everything where it was.
+ *
+ * Where the keys live: a campaign's record (`meta`) and the index of campaigns are under the prefix's hash tag, so
+ * `campaign status ID` finds any campaign by its id alone; its parts (items, outcomes, counters, ledger, audit trail,
+ * write window) are under its foundation's (`foundationPrefix`): on one Redis that is the same `{prefix}` as ever,
+ * on a Redis Cluster `{prefix:foundation}`, the slot of the foundation's queues.
  */
 export class CampaignStore {
   private readonly base: string;
+  /** Each campaign's parts base; a campaign's foundation never changes, so it is looked up once. */
+  private readonly partsBases = new Map<string, string>();
 
   constructor(
-    private readonly redis: Redis,
-    prefix: string,
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
   ) {
     this.base = `${bullPrefix(prefix)}:campaigns`;
   }
 
-  private key(id: string, part: string): string {
-    return `${this.base}:${id}:${part}`;
+  private metaKey(id: string): string {
+    return `${this.base}:${id}:meta`;
+  }
+
+  private partsBase(api: string): string {
+    return `${foundationPrefix(this.prefix, api, this.redis)}:campaigns`;
+  }
+
+  private async key(id: string, part: string): Promise<string> {
+    let base = this.partsBases.get(id);
+    if (base === undefined) {
+      if (!this.redis.isCluster) base = this.base;
+      else {
+        const meta = await this.meta(id);
+        // No record, no parts: the prefix's own base holds nothing of it either, and is not remembered.
+        if (!meta) return `${this.base}:${id}:${part}`;
+        base = this.partsBase(meta.api);
+      }
+      this.partsBases.set(id, base);
+    }
+    return `${base}:${id}:${part}`;
+  }
+
+  private async tallyKeys(id: string): Promise<TallyKeys> {
+    return {
+      outcomes: await this.key(id, 'outcomes'),
+      counts: await this.key(id, 'outcome-counts'),
+      finishedAt: await this.key(id, 'finished-at'),
+    };
   }
 
   /** The Redis key of a campaign's sliding write window (see `rate-gate.ts`). */
-  rateKey(id: string): string {
+  rateKey(id: string): Promise<string> {
     return this.key(id, 'write-window');
   }
 
@@ -39,56 +75,67 @@ export class CampaignStore {
    * outlasts worker and Redis restarts. Returns the pause in force: this one, or the earlier one.
    */
   async pause(id: string, record: PauseRecord): Promise<{ record: PauseRecord; already: boolean }> {
-    const set = await this.redis.set(this.key(id, 'paused'), JSON.stringify(record), 'NX');
+    const set = await this.redis.set(await this.key(id, 'paused'), JSON.stringify(record), 'NX');
     if (set === 'OK') return { record, already: false };
     return { record: (await this.pauseRecord(id)) ?? record, already: true };
   }
 
   /** The pause in force, if the campaign is paused. */
   async pauseRecord(id: string): Promise<PauseRecord | undefined> {
-    const text = await this.redis.get(this.key(id, 'paused'));
+    const text = await this.redis.get(await this.key(id, 'paused'));
     return text ? (JSON.parse(text) as PauseRecord) : undefined;
   }
 
   /** Lifts the pause; returns the one lifted, if any. */
   async unpause(id: string): Promise<PauseRecord | undefined> {
-    const [[, text]] = (await this.redis.multi().get(this.key(id, 'paused')).del(this.key(id, 'paused')).exec()) as [
-      [Error | null, string | null],
-      [Error | null, number],
-    ];
+    const [[, text]] = (await this.redis
+      .multi()
+      .get(await this.key(id, 'paused'))
+      .del(await this.key(id, 'paused'))
+      .exec()) as [[Error | null, string | null], [Error | null, number]];
     return text ? (JSON.parse(text) as PauseRecord) : undefined;
   }
 
   /** Remembers an item whose job a worker moved back to the delayed set because the campaign is paused. */
   async park(id: string, itemId: string): Promise<void> {
-    await this.redis.sadd(this.key(id, 'parked'), itemId);
+    await this.redis.sadd(await this.key(id, 'parked'), itemId);
   }
 
   /** The items parked by a pause, forgotten as they are returned. */
   async takeParked(id: string): Promise<string[]> {
     const [[, ids]] = (await this.redis
       .multi()
-      .smembers(this.key(id, 'parked'))
-      .del(this.key(id, 'parked'))
+      .smembers(await this.key(id, 'parked'))
+      .del(await this.key(id, 'parked'))
       .exec()) as [[Error | null, string[]], [Error | null, number]];
     return ids;
   }
 
-  /** Records the plan before anything is changed. */
+  /**
+   * Records the plan before anything is changed: its items and counters first, then the record and index entry that
+   * make it visible (one transaction on a single Redis; two on a cluster, whose slots they span).
+   */
   async create(meta: CampaignMeta, items: readonly PlanItem[]): Promise<void> {
-    const multi = this.redis
-      .multi()
-      .set(this.key(meta.id, 'meta'), JSON.stringify(meta))
-      .zadd(`${this.base}:index`, Date.parse(meta.createdAt), meta.id);
-    for (let i = 0; i < items.length; i += 1000) {
-      const chunk = items.slice(i, i + 1000);
-      multi.hset(this.key(meta.id, 'items'), Object.fromEntries(chunk.map((item) => [item.id, JSON.stringify(item)])));
-    }
-    await multi.exec();
+    const base = this.partsBase(meta.api);
+    this.partsBases.set(meta.id, base);
+    const itemsKey = `${base}:${meta.id}:items`;
+    await execGroups(this.redis, [
+      (multi) => {
+        for (let i = 0; i < items.length; i += 1000) {
+          const chunk = items.slice(i, i + 1000);
+          multi.hset(itemsKey, Object.fromEntries(chunk.map((item) => [item.id, JSON.stringify(item)])));
+        }
+        multi.hset(`${base}:${meta.id}:outcome-counts`, counted());
+      },
+      (multi) =>
+        multi
+          .set(this.metaKey(meta.id), JSON.stringify(meta))
+          .zadd(`${this.base}:index`, Date.parse(meta.createdAt), meta.id),
+    ]);
   }
 
   async meta(id: string): Promise<CampaignMeta | undefined> {
-    const text = await this.redis.get(this.key(id, 'meta'));
+    const text = await this.redis.get(this.metaKey(id));
     return text ? (JSON.parse(text) as CampaignMeta) : undefined;
   }
 
@@ -97,7 +144,7 @@ export class CampaignStore {
     if (!meta) return;
     meta.status = status;
     if (status === 'done' || status === 'cancelled') meta.finishedAt = new Date().toISOString();
-    await this.redis.set(this.key(id, 'meta'), JSON.stringify(meta));
+    await this.redis.set(this.metaKey(id), JSON.stringify(meta));
   }
 
   /** The newest campaigns first; only those of one foundation when `api` is given. */
@@ -108,53 +155,63 @@ export class CampaignStore {
   }
 
   async item(id: string, itemId: string): Promise<PlanItem | undefined> {
-    const text = await this.redis.hget(this.key(id, 'items'), itemId);
+    const text = await this.redis.hget(await this.key(id, 'items'), itemId);
     return text ? (JSON.parse(text) as PlanItem) : undefined;
   }
 
   async items(id: string): Promise<PlanItem[]> {
-    return Object.values(await this.redis.hgetall(this.key(id, 'items'))).map((text) => JSON.parse(text) as PlanItem);
+    return Object.values(await this.redis.hgetall(await this.key(id, 'items'))).map(
+      (text) => JSON.parse(text) as PlanItem,
+    );
   }
 
   /**
-   * Records an item's final outcome once: a second write (a job re-run after a crash) is refused, so no item is
-   * counted twice. Returns whether this call recorded it.
+   * Records an item's final outcome once, and counts it in the same script: a second write (a job re-run after a
+   * crash) is refused, so no item is counted twice. Returns whether this call recorded it.
    */
   async finish(id: string, itemId: string, outcome: ItemOutcome): Promise<boolean> {
-    return (await this.redis.hsetnx(this.key(id, 'outcomes'), itemId, JSON.stringify(outcome))) === 1;
+    return recordOutcome(this.redis, await this.tallyKeys(id), itemId, outcome);
+  }
+
+  /**
+   * Progress from the counters: a few commands whatever the campaign's size (`outcomes` reads every outcome).
+   * `since` (ms) asks how many items finished from then on.
+   */
+  async tally(id: string, since?: number): Promise<CampaignTally> {
+    return readTally(this.redis, await this.tallyKeys(id), since);
   }
 
   async outcome(id: string, itemId: string): Promise<ItemOutcome | undefined> {
-    const text = await this.redis.hget(this.key(id, 'outcomes'), itemId);
+    const text = await this.redis.hget(await this.key(id, 'outcomes'), itemId);
     return text ? (JSON.parse(text) as ItemOutcome) : undefined;
   }
 
   async outcomes(id: string): Promise<Record<string, ItemOutcome>> {
-    const raw = await this.redis.hgetall(this.key(id, 'outcomes'));
+    const raw = await this.redis.hgetall(await this.key(id, 'outcomes'));
     return Object.fromEntries(Object.entries(raw).map(([key, text]) => [key, JSON.parse(text) as ItemOutcome]));
   }
 
   async finishedCount(id: string): Promise<number> {
-    return this.redis.hlen(this.key(id, 'outcomes'));
+    return this.redis.hlen(await this.key(id, 'outcomes'));
   }
 
   /** The last error of an item that is not final yet, for status and the report. */
   async noteAttempt(id: string, itemId: string, note: AttemptNote): Promise<void> {
-    await this.redis.hset(this.key(id, 'attempts'), itemId, JSON.stringify(note));
+    await this.redis.hset(await this.key(id, 'attempts'), itemId, JSON.stringify(note));
   }
 
   async attempts(id: string): Promise<Record<string, AttemptNote>> {
-    const raw = await this.redis.hgetall(this.key(id, 'attempts'));
+    const raw = await this.redis.hgetall(await this.key(id, 'attempts'));
     return Object.fromEntries(Object.entries(raw).map(([key, text]) => [key, JSON.parse(text) as AttemptNote]));
   }
 
   /** The bindings an unshare is about to destroy, written before it is sent. */
   async ledger(id: string, entry: { itemId: string; at: string; bindings: PlanItem['bindings'] }): Promise<void> {
-    await this.redis.rpush(this.key(id, 'ledger'), JSON.stringify(entry));
+    await this.redis.rpush(await this.key(id, 'ledger'), JSON.stringify(entry));
   }
 
   async ledgerEntries(id: string): Promise<Array<{ itemId: string; at: string; bindings: PlanItem['bindings'] }>> {
-    return (await this.redis.lrange(this.key(id, 'ledger'), 0, -1)).map((text) => JSON.parse(text));
+    return (await this.redis.lrange(await this.key(id, 'ledger'), 0, -1)).map((text) => JSON.parse(text));
   }
 
   /**
@@ -163,31 +220,31 @@ export class CampaignStore {
    * after a crash can find its answer, or that none came.
    */
   async auditSent(id: string, write: SentWrite, options: { unshare?: boolean } = {}): Promise<void> {
-    const multi = this.redis.multi().rpush(this.key(id, 'audit'), JSON.stringify(write));
+    const multi = this.redis.multi().rpush(await this.key(id, 'audit'), JSON.stringify(write));
     if (options.unshare && write.itemId !== undefined)
-      multi.hset(this.key(id, 'unshare-sent'), write.itemId, JSON.stringify(write));
+      multi.hset(await this.key(id, 'unshare-sent'), write.itemId, JSON.stringify(write));
     await multi.exec();
   }
 
   /** Completes a sent write with what came back. */
   async auditAnswer(id: string, writeId: string, answer: WriteAnswer): Promise<void> {
-    await this.redis.hset(this.key(id, 'audit-answers'), writeId, JSON.stringify(answer));
+    await this.redis.hset(await this.key(id, 'audit-answers'), writeId, JSON.stringify(answer));
   }
 
   /** The last unshare DELETE sent for an item, with its answer (null: sent, answer unknown), if any was sent. */
   async unshareSent(id: string, itemId: string): Promise<AuditEntry | undefined> {
-    const text = await this.redis.hget(this.key(id, 'unshare-sent'), itemId);
+    const text = await this.redis.hget(await this.key(id, 'unshare-sent'), itemId);
     if (text === null) return undefined;
     const write = JSON.parse(text) as SentWrite;
-    const answer = await this.redis.hget(this.key(id, 'audit-answers'), write.id);
+    const answer = await this.redis.hget(await this.key(id, 'audit-answers'), write.id);
     return { ...write, answer: answer === null ? null : (JSON.parse(answer) as WriteAnswer) };
   }
 
   /** Every write in the order it was sent; `answer` null means "sent, answer unknown". */
   async auditEntries(id: string): Promise<AuditEntry[]> {
     const [sent, answers] = await Promise.all([
-      this.redis.lrange(this.key(id, 'audit'), 0, -1),
-      this.redis.hgetall(this.key(id, 'audit-answers')),
+      this.redis.lrange(await this.key(id, 'audit'), 0, -1),
+      this.redis.hgetall(await this.key(id, 'audit-answers')),
     ]);
     return sent.map((text) => {
       const write = JSON.parse(text) as SentWrite;
@@ -201,7 +258,7 @@ export class CampaignStore {
     stillShared: ReadonlyArray<{ itemId: string; instance_guid: string; space_guid: string }>,
   ): Promise<void> {
     await this.redis.set(
-      this.key(id, 'verification'),
+      await this.key(id, 'verification'),
       JSON.stringify({ at: new Date().toISOString(), still_shared: stillShared }),
     );
   }
@@ -211,7 +268,7 @@ export class CampaignStore {
   ): Promise<
     { at: string; still_shared: Array<{ itemId: string; instance_guid: string; space_guid: string }> } | undefined
   > {
-    const text = await this.redis.get(this.key(id, 'verification'));
+    const text = await this.redis.get(await this.key(id, 'verification'));
     return text ? JSON.parse(text) : undefined;
   }
 }

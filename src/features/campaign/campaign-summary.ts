@@ -1,4 +1,5 @@
-import type { CampaignMeta, ItemOutcome, PauseRecord } from './campaign-model.js';
+import type { CampaignMeta, PauseRecord } from './campaign-model.js';
+import type { CampaignTally } from './campaign-tally.js';
 import { SUCCESS_OUTCOMES, type FinalOutcome } from './unshare-outcome.js';
 
 export interface CampaignProgress {
@@ -25,16 +26,15 @@ export interface CampaignState {
   readonly progressing?: boolean;
 }
 
-/** Counts per outcome, rate and ETA of a campaign. */
+/** Counts per outcome, rate and ETA of a campaign, from its counters (`CampaignStore.tally`). */
 export function summarizeCampaign(
   meta: CampaignMeta,
-  outcomes: Readonly<Record<string, ItemOutcome>>,
+  tally: Pick<CampaignTally, 'finished' | 'counts'>,
   now = Date.now(),
   state: CampaignState = {},
 ): CampaignProgress {
-  const counts: Partial<Record<FinalOutcome, number>> = {};
-  for (const { outcome } of Object.values(outcomes)) counts[outcome] = (counts[outcome] ?? 0) + 1;
-  const finished = Object.keys(outcomes).length;
+  const counts = { ...tally.counts };
+  const finished = tally.finished;
   const elapsed = Math.max(1, (now - Date.parse(meta.createdAt)) / 1000);
   const ratePerSecond = finished / elapsed;
   const remaining = meta.total - finished;
@@ -49,7 +49,11 @@ export function summarizeCampaign(
     counts,
     ratePerSecond,
     etaSeconds: remaining === 0 ? 0 : progressing && ratePerSecond > 0 ? Math.round(remaining / ratePerSecond) : null,
-    allSucceeded: Object.values(outcomes).every((o) => SUCCESS_OUTCOMES.includes(o.outcome)) && finished === meta.total,
+    allSucceeded:
+      finished === meta.total &&
+      (Object.entries(counts) as Array<[FinalOutcome, number]>).every(
+        ([outcome, n]) => n === 0 || SUCCESS_OUTCOMES.includes(outcome),
+      ),
     pausedAt,
     progressing,
   };

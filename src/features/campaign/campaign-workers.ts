@@ -1,8 +1,8 @@
 import { Queue, type Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../core/redis-connection.js';
 import type { CfClient } from '../../client/index.js';
 import type { Logger } from '../../log.js';
-import { QueueName, bullPrefix, queueNameFor } from '../../core/queue-names.js';
+import { QueueName, foundationPrefix, queueNameFor } from '../../core/queue-names.js';
 import { DEFAULTS } from '../../core/defaults.js';
 import type { QueueProcessor } from '../../core/worker-host.js';
 import { CampaignStore } from './campaign-store.js';
@@ -34,9 +34,9 @@ export interface CampaignWorkersOptions {
   readonly client: CfClient;
   readonly api: string;
   /** For the queues the processors add to (finalisation) and pause (rate limits). */
-  readonly bullRedis: Redis;
+  readonly bullRedis: RedisClient;
   /** For the campaign store and the shared write window. */
-  readonly dataRedis: Redis;
+  readonly dataRedis: RedisClient;
   /** The cf-shares prefix (not BullMQ's). */
   readonly prefix: string;
   readonly log: Logger;
@@ -59,7 +59,7 @@ export interface CampaignWorkers {
 /** Builds the unshare and finalisation processors of one foundation's campaigns. */
 export function campaignWorkers(options: CampaignWorkersOptions): CampaignWorkers {
   const { client, api, log } = options;
-  const prefix = bullPrefix(options.prefix);
+  const prefix = foundationPrefix(options.prefix, api, options.bullRedis);
   const store = new CampaignStore(options.dataRedis, options.prefix);
   const unshareName = queueNameFor(QueueName.unshare, api);
   const finalizeQueue = new Queue<FinalizeJobData>(queueNameFor(QueueName.campaign, api), {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../core/redis-connection.js';
 
 /**
  * One write schedule per campaign, in Redis, so every worker of every machine draws from the same budget. Times come
@@ -131,7 +131,7 @@ export interface RateGate {
 
 /** A gate of `rate` writes per sliding second (plus the margin) for the schedule at `key`. */
 export function rateGate(
-  redis: Redis,
+  redis: RedisClient,
   key: string,
   rate: number,
   options: { marginMs?: number; holdMs?: number; sleep?: (ms: number) => Promise<void> } = {},

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../core/redis-connection.js';
 import type { ConnectionOptions } from '../../config/connection-options.js';
 import type { Logger } from '../../log.js';
 import type { StartWorkers } from '../../core/worker-host.js';
@@ -16,7 +16,7 @@ import { followCampaign, type FollowEnd } from './wait-for-campaign.js';
  */
 export async function followWithProgress(
   connection: Pick<ConnectionOptions, 'api' | 'prefix'> & Partial<ConnectionOptions>,
-  redis: Redis,
+  redis: RedisClient,
   store: CampaignStore,
   campaignId: string,
   options: {
@@ -57,8 +57,8 @@ export async function followWithProgress(
   if (end.kind !== 'stopped') return end;
   // Interrupted: count again after the in-process worker finished its items, unless Redis is not there to ask.
   const meta = await store.meta(campaignId).catch(() => undefined);
-  const outcomes = meta && (await store.outcomes(campaignId).catch(() => undefined));
-  return meta && outcomes
-    ? { kind: 'stopped', progress: summarizeCampaign(meta, outcomes, Date.now(), { progressing: false }) }
+  const tally = meta && (await store.tally(campaignId).catch(() => undefined));
+  return meta && tally
+    ? { kind: 'stopped', progress: summarizeCampaign(meta, tally, Date.now(), { progressing: false }) }
     : end;
 }

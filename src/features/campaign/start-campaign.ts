@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../core/redis-connection.js';
 import type { CfClient } from '../../client/index.js';
 import type { Logger } from '../../log.js';
 import { registerFoundation } from '../../core/foundation-registry.js';
@@ -14,7 +14,7 @@ import type { CampaignPlan } from './plan-campaign.js';
  */
 export async function startCampaign(
   client: CfClient,
-  redis: Redis,
+  redis: RedisClient,
   target: { readonly api: string; readonly prefix: string },
   plan: CampaignPlan,
   options: CampaignOptions,

@@ -1,5 +1,5 @@
 import { DelayedError, RateLimitError, UnrecoverableError, type Job, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../core/redis-connection.js';
 import type { CfClient } from '../../client/index.js';
 import { CfApiError, JobFailedError, JobTimeoutError, isNotFound } from '../../client/index.js';
 import type { Logger } from '../../log.js';
@@ -24,7 +24,7 @@ export interface UnshareProcessorDeps {
   readonly api: string;
   readonly store: CampaignStore;
   /** For the campaign's shared write window. */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly log: Logger;
   /** The unshare queue of this foundation, to pause it when CC rate-limits the identity. */
   readonly queue: () => Queue | undefined;
@@ -123,7 +123,7 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
         return finish({ outcome: 'cancelled', reason: 'campaign cancelled before this item ran' });
       await parkIfPaused();
 
-      const gate = rateGate(deps.redis, store.rateKey(campaignId), meta.options.rate);
+      const gate = rateGate(deps.redis, await store.rateKey(campaignId), meta.options.rate);
       // With the campaign's write budget spent, hand the worker slot back (no attempt spent), so a slow campaign
       // never holds workers that another campaign could use.
       const wait = await gate.waitMs();

@@ -52,17 +52,18 @@ export async function followCampaign(
     try {
       const meta = await store.meta(id);
       if (!meta) throw new CampaignVanishedError(`campaign ${id} is not in Redis any more`);
-      const outcomes = await store.outcomes(id);
+      // The counters, not every outcome: a few commands a poll whatever the campaign's size.
+      const tally = await store.tally(id);
       const paused = meta.status === 'running' ? await store.pauseRecord(id) : undefined;
       if (notice?.startsWith('Redis unreachable')) say(undefined);
-      const anyOpen = Object.keys(outcomes).length < meta.total;
+      const anyOpen = tally.finished < meta.total;
       // A pause or its lifting is news at once, not at the next liveness check.
       if ((paused !== undefined) !== wasPaused) workerCheckAt = 0;
       wasPaused = paused !== undefined;
       if (Date.now() >= workerCheckAt) {
         workerCheckAt = Date.now() + 5000;
         liveness =
-          meta.status === 'running' && anyOpen ? await campaignLiveness(queues, meta, outcomes, paused) : undefined;
+          meta.status === 'running' && anyOpen ? await campaignLiveness(queues, store, meta, paused) : undefined;
         const workers = liveness ? liveness.workers : await queues.finalize.getWorkersCount();
         say(
           noticeFor(meta, paused, liveness) ??
@@ -73,7 +74,7 @@ export async function followCampaign(
       }
       // No rate or ETA is claimed while nothing moves the campaign: paused, no live worker, only dead workers' items.
       const progressing = liveness === undefined || isProgressing({ ...liveness, paused: paused ?? null });
-      const progress = summarizeCampaign(meta, outcomes, Date.now(), { paused, progressing });
+      const progress = summarizeCampaign(meta, tally, Date.now(), { paused, progressing });
       last = progress;
       options.onProgress(progress);
       if ((meta.status === 'done' || meta.status === 'cancelled') && (await store.verification(id))) {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../core/redis-connection.js';
 import { SEVERITY_ORDER, type Severity } from '../../audit/findings.js';
 import { ReportStore } from '../report/report-store.js';
 import type { Report } from '../report/report-model.js';
@@ -39,7 +39,7 @@ export interface FleetRow {
  * report's report.json and diff.json of each: counts by severity and the diff are not in the report's metadata.
  */
 export async function fleetRows(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   foundations: readonly FleetFoundation[],
   options: { readonly now: Date; readonly maxAgeMs: number },
@@ -97,7 +97,7 @@ function emptyRow(foundation: string, api: string): FleetRow {
 }
 
 /** Every foundation with a stored report, named by its API's host, for a fleet view without a fleet file. */
-export async function storedFoundations(redis: Redis, prefix: string): Promise<FleetFoundation[]> {
+export async function storedFoundations(redis: RedisClient, prefix: string): Promise<FleetFoundation[]> {
   const apis = new Set((await new ReportStore(redis, prefix).list()).map((meta) => meta.api));
   return [...apis].sort().map((api) => ({ name: new URL(api).host, api }));
 }

@@ -1,5 +1,5 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../core/redis-connection.js';
 import type { CfClient } from '../../client/index.js';
 import { crawlFoundation } from '../../crawl/crawl-foundation.js';
 import { computeFindings, SEVERITY_ORDER, type Severity } from '../../audit/findings.js';
@@ -76,7 +76,7 @@ export interface ReportStepInput {
   readonly job: Job<ReportJobData, ReportJobResult>;
   readonly client: CfClient;
   readonly api: string;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly prefix: string;
   readonly snapshot: FoundationSnapshot;
   readonly report: Report;
@@ -89,7 +89,7 @@ export type ReportStep = (input: ReportStepInput) => Promise<Record<string, stri
 export interface ReportProcessorOptions {
   readonly client: CfClient;
   readonly api: string;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly prefix: string;
   readonly log: Logger;
   /** Also write the reports of schedules here. */

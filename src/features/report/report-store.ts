@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { bullPrefix, foundationKey } from '../../core/queue-names.js';
+import type { RedisClient } from '../../core/redis-connection.js';
+import { bullPrefix, foundationKey, foundationPrefix } from '../../core/queue-names.js';
+import { execGroups } from '../../core/exec-groups.js';
+import { decodeStoredFile, decodeStoredFiles, encodeStoredFiles } from './stored-file.js';
 import { DEFAULTS } from '../../core/defaults.js';
 import { fileSafeId } from '../../core/time-id.js';
 
@@ -15,23 +17,28 @@ export interface StoredReportMeta {
 }
 
 /**
- * Reports live in Redis, not on a worker's disk, so any machine sharing the Redis can list and fetch them. Keys sit
- * under the prefix's hash tag, like the queues. The newest `keep` reports OF EACH FOUNDATION are kept; older ones are
- * deleted, so one foundation's nightly runs never prune another's latest report (and its next diff).
+ * Reports live in Redis, not on a worker's disk, so any machine sharing the Redis can list and fetch them. The
+ * newest `keep` reports OF EACH FOUNDATION are kept; older ones are deleted, so one foundation's nightly runs never
+ * prune another's latest report (and its next diff). Files are stored compressed (`stored-file.ts`); files stored as
+ * text by earlier versions read as before.
+ *
+ * Where the keys live: the index and metadata under the prefix's hash tag, so listings need no foundation; a
+ * report's files (nearly all the bytes) under its foundation's (`foundationPrefix`): on one Redis that is the same
+ * `{prefix}` as ever, on a Redis Cluster `{prefix:foundation}`, so foundations' reports spread over the cluster.
  */
 export class ReportStore {
   private readonly base: string;
 
   constructor(
-    private readonly redis: Redis,
-    prefix: string,
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
     private readonly keep: number = DEFAULTS.keptReports,
   ) {
     this.base = `${bullPrefix(prefix)}:reports`;
   }
 
-  private filesKey(id: string): string {
-    return `${this.base}:files:${id}`;
+  private filesKey(api: string, id: string): string {
+    return `${foundationPrefix(this.prefix, api, this.redis)}:reports:files:${id}`;
   }
 
   private latestKey(api: string): string {
@@ -42,20 +49,24 @@ export class ReportStore {
     return `${this.base}:index:${foundationKey(api)}`;
   }
 
-  /** Saves a report's files and makes it the latest of its foundation. */
+  /**
+   * Saves a report's files and makes it the latest of its foundation: files first, then the entries that make it
+   * visible (one transaction on a single Redis, two on a cluster), so no listed report lacks its files.
+   */
   async save(meta: StoredReportMeta, files: Readonly<Record<string, string>>): Promise<void> {
-    const results = await this.redis
-      .multi()
-      .hset(this.filesKey(meta.id), files)
-      .hset(`${this.base}:meta`, meta.id, JSON.stringify(meta))
-      .zadd(`${this.base}:index`, Date.parse(meta.generatedAt), meta.id)
-      .zadd(this.foundationIndex(meta.api), Date.parse(meta.generatedAt), meta.id)
-      .set(this.latestKey(meta.api), meta.id)
-      .exec();
-    // MULTI reports a failed command in its results, not as a rejection: a report whose files were not stored must fail.
-    const failed = results?.find(([error]) => error !== null);
-    if (!results || failed)
-      throw new Error(`storing report ${meta.id} in Redis failed: ${failed?.[0]?.message ?? 'transaction aborted'}`);
+    const stored = await encodeStoredFiles(files);
+    await execGroups(this.redis, [
+      (multi) => multi.hset(this.filesKey(meta.api, meta.id), stored),
+      (multi) =>
+        multi
+          .hset(`${this.base}:meta`, meta.id, JSON.stringify(meta))
+          .zadd(`${this.base}:index`, Date.parse(meta.generatedAt), meta.id)
+          .zadd(this.foundationIndex(meta.api), Date.parse(meta.generatedAt), meta.id)
+          .set(this.latestKey(meta.api), meta.id),
+    ]).catch((error: Error) => {
+      // A report whose files were not stored must fail.
+      throw new Error(`storing report ${meta.id} in Redis failed: ${error.message}`);
+    });
     await this.prune(meta.api);
   }
 
@@ -75,8 +86,10 @@ export class ReportStore {
   async files(id: string): Promise<Record<string, string> | undefined> {
     const stored = await this.resolve(id);
     if (stored === undefined) return undefined;
-    const files = await this.redis.hgetall(this.filesKey(stored));
-    return Object.keys(files).length === 0 ? undefined : files;
+    const meta = await this.redis.hget(`${this.base}:meta`, stored);
+    if (meta === null) return undefined;
+    const files = await this.redis.hgetallBuffer(this.filesKey((JSON.parse(meta) as StoredReportMeta).api, stored));
+    return Object.keys(files).length === 0 ? undefined : decodeStoredFiles(files);
   }
 
   /**
@@ -96,18 +109,21 @@ export class ReportStore {
   async latestFile(api: string, name: string): Promise<string | undefined> {
     const id = await this.redis.get(this.latestKey(api));
     if (!id) return undefined;
-    return (await this.redis.hget(this.filesKey(id), name)) ?? undefined;
+    const stored = await this.redis.hgetBuffer(this.filesKey(api, id), name);
+    return stored === null ? undefined : decodeStoredFile(stored);
   }
 
   private async prune(api: string): Promise<void> {
     const old = await this.redis.zrange(this.foundationIndex(api), 0, String(-(this.keep + 1)));
     if (old.length === 0) return;
-    await this.redis
-      .multi()
-      .zrem(`${this.base}:index`, ...old)
-      .zrem(this.foundationIndex(api), ...old)
-      .hdel(`${this.base}:meta`, ...old)
-      .del(...old.map((id) => this.filesKey(id)))
-      .exec();
+    // Out of the index first, then the files: a reader never finds a listed report without its files.
+    await execGroups(this.redis, [
+      (multi) =>
+        multi
+          .zrem(`${this.base}:index`, ...old)
+          .zrem(this.foundationIndex(api), ...old)
+          .hdel(`${this.base}:meta`, ...old),
+      (multi) => multi.del(...old.map((id) => this.filesKey(api, id))),
+    ]);
   }
 }

@@ -19,7 +19,11 @@ interface ReportsArgs {
 async function withStore<T>(
   args: ReportsArgs,
   context: CliContext,
-  use: (store: import('./report-store.js').ReportStore, redis: import('ioredis').Redis, prefix: string) => Promise<T>,
+  use: (
+    store: import('./report-store.js').ReportStore,
+    redis: import('../../core/redis-connection.js').RedisClient,
+    prefix: string,
+  ) => Promise<T>,
 ): Promise<T> {
   const { redisUrl, prefix } = resolveRedisOptions(args, context.env);
   const [{ withRedis }, { ReportStore }] = await Promise.all([
@@ -34,11 +38,11 @@ async function withStore<T>(
  * them: a job nobody can serve waits, and says so.
  */
 async function pendingJobs(
-  redis: import('ioredis').Redis,
+  redis: import('../../core/redis-connection.js').RedisClient,
   prefix: string,
   api: string | undefined,
 ): Promise<Array<{ api: string; waiting: number; active: number; workers: number }>> {
-  const [{ Queue }, { knownFoundations }, { QueueName, bullPrefix, queueNameFor }] = await Promise.all([
+  const [{ Queue }, { knownFoundations }, { QueueName, foundationPrefix, queueNameFor }] = await Promise.all([
     import('bullmq'),
     import('../../core/foundation-registry.js'),
     import('../../core/queue-names.js'),
@@ -47,7 +51,7 @@ async function pendingJobs(
   for (const foundation of api === undefined ? await knownFoundations(redis, prefix) : [api]) {
     const queue = new Queue(queueNameFor(QueueName.report, foundation), {
       connection: redis,
-      prefix: bullPrefix(prefix),
+      prefix: foundationPrefix(prefix, foundation, redis),
     });
     try {
       const counts = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed');

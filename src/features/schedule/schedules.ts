@@ -2,9 +2,9 @@ import { Queue } from 'bullmq';
 import { CronExpressionParser } from 'cron-parser';
 import type { ConnectionOptions } from '../../config/connection-options.js';
 import { UsageError } from '../../usage-error.js';
-import { QueueName, bullPrefix, queueNameFor } from '../../core/queue-names.js';
+import { QueueName, foundationPrefix, queueNameFor } from '../../core/queue-names.js';
 import { knownFoundations, registerFoundation } from '../../core/foundation-registry.js';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../core/redis-connection.js';
 import { withRedis } from '../../core/with-redis.js';
 import { JOB_RETENTION } from '../../core/enqueue-job.js';
 import type { ReportJobData } from '../report/report-processor.js';
@@ -58,12 +58,12 @@ type RedisTarget = Pick<ConnectionOptions, 'redisUrl' | 'prefix'>;
 async function withQueue<T>(
   connection: RedisTarget,
   api: string,
-  use: (queue: Queue<ReportJobData>, redis: Redis) => Promise<T>,
+  use: (queue: Queue<ReportJobData>, redis: RedisClient) => Promise<T>,
 ): Promise<T> {
   return withRedis(connection.redisUrl, async (redis) => {
     const queue = new Queue<ReportJobData>(queueNameFor(QueueName.report, api), {
       connection: redis,
-      prefix: bullPrefix(connection.prefix),
+      prefix: foundationPrefix(connection.prefix, api, redis),
     });
     try {
       return await use(queue, redis);

@@ -6,7 +6,7 @@ import type { FleetEntry } from '../../config/fleet-file.js';
 import type { Logger } from '../../log.js';
 import { describeError } from '../../describe-error.js';
 import { connectClient } from '../../core/connect-client.js';
-import { QueueName, bullPrefix, queueNameFor } from '../../core/queue-names.js';
+import { QueueName, bullPrefix, foundationPrefix, queueNameFor } from '../../core/queue-names.js';
 import { createRedisConnection } from '../../core/redis-connection.js';
 import { closeAll } from '../../core/close-all.js';
 import { registerFoundation } from '../../core/foundation-registry.js';
@@ -75,6 +75,8 @@ export async function startFleetWorkers(
     clients.push(client);
     return {
       queueName: queueNameFor(QueueName.report, entry.api),
+      // On a Redis Cluster each foundation's queues live under their own hash tag (one slot per foundation).
+      options: { prefix: foundationPrefix(options.prefix, entry.api, bullRedis) },
       processor: async (job: Job<ReportJobData, ReportJobResult>, token?: string, signal?: AbortSignal) => {
         let logged: CfClient;
         try {

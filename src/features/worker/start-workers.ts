@@ -3,7 +3,7 @@ import type { ConnectionOptions } from '../../config/connection-options.js';
 import type { Logger } from '../../log.js';
 import { UsageError } from '../../usage-error.js';
 import { connectClient } from '../../core/connect-client.js';
-import { QueueName, bullPrefix, queueNameFor } from '../../core/queue-names.js';
+import { QueueName, foundationPrefix, queueNameFor } from '../../core/queue-names.js';
 import { createRedisConnection } from '../../core/redis-connection.js';
 import { closeAll } from '../../core/close-all.js';
 import { registerFoundation } from '../../core/foundation-registry.js';
@@ -82,7 +82,7 @@ export async function startWorkers(
   }
   const host = hostWorkers(queues, {
     connection: bullRedis,
-    prefix: bullPrefix(connection.prefix),
+    prefix: foundationPrefix(connection.prefix, api, bullRedis),
     name: `${client.identity?.userName ?? client.identity?.clientId ?? 'worker'}@${hostname()}:${process.pid}`,
     lockMs: options.lockMs ?? (Number(process.env.CF_SHARES_LOCK_MS) || DEFAULTS.lockMs),
     log,
