@@ -31,6 +31,9 @@ export interface TruthCheck {
   readonly asgGaps: AsgGapAccuracy;
 }
 
+/** Findings only a run that read the bindings' credentials can make (issue 13). */
+const CREDENTIAL_KINDS: ReadonlySet<string> = new Set(['credentials_not_unique', 'key_credentials_in_binding']);
+
 const key = (kind: string, instance: string | null | undefined, space: string | null | undefined): string =>
   `${kind} ${instance ?? ''} ${space ?? ''}`;
 
@@ -81,8 +84,19 @@ export function checkAgainstTruth(report: Report, truth: TruthToCheck): TruthChe
       .map((s) => key('asg_gap', s.instance.guid, s.target.space_guid))
       .filter((k) => !endpointChecked.has(k)),
   );
+  // Credential findings need the credentials: a report that did not read them cannot miss one, and one that could
+  // not read some (counted as not compared) may miss those but must still not claim any that is not true.
+  const comparison = report.summary.credential_comparison;
+  const credentialsRequired = comparison !== undefined && comparison.not_compared === 0;
   const certainTruth = truth.expected_findings.filter(
-    (f) => !inferredShares.has(key(f.kind, f.instance_guid, f.space_guid)),
+    (f) =>
+      !inferredShares.has(key(f.kind, f.instance_guid, f.space_guid)) &&
+      (credentialsRequired || !CREDENTIAL_KINDS.has(f.kind)),
+  );
+  const credentialTruth = new Set(
+    truth.expected_findings
+      .filter((f) => CREDENTIAL_KINDS.has(f.kind))
+      .map((f) => key(f.kind, f.instance_guid, f.space_guid)),
   );
   const foundKeys = new Set(certainFound.map((f) => key(f.kind, f.instance_guid, f.space_guid)));
   const truthKeys = new Set(certainTruth.map((f) => key(f.kind, f.instance_guid, f.space_guid)));
@@ -95,7 +109,10 @@ export function checkAgainstTruth(report: Report, truth: TruthToCheck): TruthChe
     certainExpected: truthKeys.size,
     certainMatched: [...truthKeys].filter((k) => foundKeys.has(k)).length,
     unexpectedFindings: certainFound
-      .filter((f) => !truthKeys.has(key(f.kind, f.instance_guid, f.space_guid)))
+      .filter((f) => {
+        const k = key(f.kind, f.instance_guid, f.space_guid);
+        return !truthKeys.has(k) && !credentialTruth.has(k);
+      })
       .map((f) => named(f.kind, f.instance_guid, f.space_guid)),
     missedFindings: certainTruth
       .filter((f) => !foundKeys.has(key(f.kind, f.instance_guid, f.space_guid)))
