@@ -29,6 +29,19 @@ export interface TruthCheck {
   readonly missedFindings: readonly NamedMismatch[];
   /** asg_gap precision and recall per source; inferred ones are measured here and never required. */
   readonly asgGaps: AsgGapAccuracy;
+  /** The credential findings (issue 13) against the truth; null when the report did not compare credentials. */
+  readonly credentialFindings: CredentialFindingScore | null;
+}
+
+/** credentials_not_unique and key_credentials_in_binding found, right, and in the truth. */
+export interface CredentialFindingScore {
+  readonly expected: number;
+  readonly found: number;
+  readonly right: number;
+  /** right / found (1 when none was found). */
+  readonly precision: number;
+  /** right / expected (1 when none was expected). */
+  readonly recall: number;
 }
 
 /** Findings only a run that read the bindings' credentials can make (issue 13). */
@@ -101,6 +114,11 @@ export function checkAgainstTruth(report: Report, truth: TruthToCheck): TruthChe
   const foundKeys = new Set(certainFound.map((f) => key(f.kind, f.instance_guid, f.space_guid)));
   const truthKeys = new Set(certainTruth.map((f) => key(f.kind, f.instance_guid, f.space_guid)));
 
+  const credentialFound = report.findings
+    .filter((f) => CREDENTIAL_KINDS.has(f.kind))
+    .map((f) => key(f.kind, f.instance_guid, f.space_guid));
+  const credentialRight = credentialFound.filter((k) => credentialTruth.has(k)).length;
+
   return {
     sharesFound: report.shares.length,
     sharesExpected: truth.shares.length,
@@ -126,6 +144,15 @@ export function checkAgainstTruth(report: Report, truth: TruthToCheck): TruthChe
       report.findings,
       truth.expected_findings,
     ),
+    credentialFindings: comparison
+      ? {
+          expected: credentialTruth.size,
+          found: credentialFound.length,
+          right: credentialRight,
+          precision: credentialFound.length === 0 ? 1 : credentialRight / credentialFound.length,
+          recall: credentialTruth.size === 0 ? 1 : credentialRight / credentialTruth.size,
+        }
+      : null,
   };
 }
 
