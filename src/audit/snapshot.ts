@@ -36,7 +36,7 @@ export interface FoundationSnapshot {
 
 /**
  * Why a binding's or key's credentials were not compared: `not_ready`, its creation has not succeeded, so CC holds
- * none (no request sent); `not_found` (404: gone, or an identity that may not read secrets, which is what CC
+ * none (no request sent), or CC answered 409 (an operation in progress on it); `not_found` (404: gone, or an identity that may not read secrets, which is what CC
  * answers them); `forbidden` (403); `broker_error` (502); `unavailable` (503, e.g. CredHub for a key); `empty`,
  * answered without credentials; `other`, any other error answer.
  */

@@ -79,6 +79,8 @@ export async function compareCredentials(
 function reasonOf(status: number): NotComparedReason {
   if (status === 404) return 'not_found';
   if (status === 403) return 'forbidden';
+  // CF-AsyncServiceBindingOperationInProgress (409): the binding is being created or deleted (cc-api.md §9).
+  if (status === 409) return 'not_ready';
   if (status === 502) return 'broker_error';
   if (status === 503) return 'unavailable';
   return 'other';
