@@ -129,17 +129,28 @@ try {
     );
     const runs = [];
     let stored: Awaited<ReturnType<typeof storedReportBytes>> | undefined;
+    const measured: Array<{ label: string; requests: number; wallMs: number; report: ReturnType<typeof buildReport> }> =
+      [];
     for (const [label, options] of [
       ['default (schedules)', {}],
       ['--inspect-credentials', { inspectCredentials: true }],
       ['--endpoints FILE', { endpointsFile }],
     ] as const) {
+      const started = performance.now();
       const { snapshot, endpoints, requests } = await crawlFoundation(client, sim.ready.api, options);
+      const wallMs = Math.round(performance.now() - started);
       const report = buildReport(snapshot, computeFindings(snapshot, endpoints), requests, endpoints);
       const check = checkAgainstTruth(report, truth);
+      measured.push({ label, requests, wallMs, report });
       // What one nightly report of this foundation keeps in Redis (the default run: what schedules store).
       stored ??= await storedReportBytes(report, renderReportFiles(report, snapshot, diffShares(report, report)));
       runs.push({ label, accuracy: check.asgGaps });
+      if (check.credentialFindings) {
+        const c = check.credentialFindings;
+        console.log(
+          `\nCredential findings (${label}): ${c.found} found, ${c.right} right, ${c.expected} in the truth (precision ${c.precision.toFixed(2)}, recall ${c.recall.toFixed(2)})`,
+        );
+      }
       const off = check.unexpectedFindings.length + check.missedFindings.length;
       if (off > 0)
         console.log(
@@ -152,6 +163,23 @@ try {
       );
     console.log("\nasg_gap findings against the truth, by where the service's address came from");
     console.log(asgGapTable(runs));
+
+    // What --inspect-credentials costs (issue 13): one details read per app binding and key of the shared instances,
+    // which also gives the endpoint the old one-read-per-instance inspection gave.
+    const plain = measured.find((m) => m.label === 'default (schedules)')!;
+    const inspected = measured.find((m) => m.label === '--inspect-credentials')!;
+    const comparison = inspected.report.summary.credential_comparison!;
+    console.log('\n--inspect-credentials: credentials of every app binding and key of the shared instances');
+    console.log(`${pad('  requests without / with')}${plain.requests} / ${inspected.requests}`);
+    console.log(
+      `${pad('  extra requests')}${inspected.requests - plain.requests} (${comparison.details_requests} details reads; ${comparison.compared} compared, ${comparison.not_compared} not compared)`,
+    );
+    console.log(
+      `${pad('  extra per shared instance')}${((inspected.requests - plain.requests) / truth.counts.shared_instances).toFixed(2)}`,
+    );
+    console.log(
+      `${pad('  wall time without / with (ms)')}${plain.wallMs} / ${inspected.wallMs} (unpaced, 8 in flight)`,
+    );
   } finally {
     await client.close();
   }

@@ -10,6 +10,7 @@ import { parseDestinationEntry } from './ip-range.js';
 import { planVisibleInSpace } from './plan-visibility.js';
 import type { EndpointSource, FoundationSnapshot, ServiceEndpoint } from './snapshot.js';
 import { bindingsByPlace } from './bindings-by-place.js';
+import { credentialReuse, distinctApps, placeKey, type CredentialHolder } from './credential-uniqueness.js';
 
 export type Severity = 'high' | 'medium' | 'low' | 'info';
 
@@ -22,7 +23,21 @@ export type FindingKind =
   | 'keys_on_shared_instance'
   | 'cross_org_share'
   | 'dashboard_exposed'
-  | 'sharing_flag_enabled';
+  | 'sharing_flag_enabled'
+  | 'credentials_not_unique'
+  | 'key_credentials_in_binding';
+
+/** A binding or key a credential finding names (report.json): guids and names, never a credential or a hash. */
+export interface FindingCredentialHolder {
+  readonly type: 'app' | 'key';
+  readonly guid: string;
+  readonly name: string | null;
+  readonly app_guid: string | null;
+  readonly app_name: string | null;
+  readonly space_guid: string;
+  /** `org/space`. */
+  readonly space: string;
+}
 
 /** One finding of the report (report.json `findings[]`; field names are a contract). */
 export interface Finding {
@@ -40,6 +55,10 @@ export interface Finding {
   readonly confidence?: 'endpoint' | 'inferred';
   /** For asg_gap of confidence `endpoint`: where the address came from. */
   readonly endpoint_source?: EndpointSource;
+  /** For credential findings: the app bindings of `space_guid` that hold the credentials. */
+  readonly bindings?: readonly FindingCredentialHolder[];
+  /** For credential findings: the other bindings and keys that hold the same credentials (for key reuse: the keys). */
+  readonly same_credentials_as?: readonly FindingCredentialHolder[];
 }
 
 /**
@@ -72,6 +91,20 @@ export function computeFindings(
     return space ? `${orgName.get(space.orgGuid) ?? space.orgGuid}/${space.name}` : spaceGuid;
   };
   const bindings = bindingsByPlace(snapshot);
+  const reuse = credentialReuse(snapshot);
+  const holder = (h: CredentialHolder): FindingCredentialHolder => ({
+    type: h.type,
+    guid: h.guid,
+    name: h.name,
+    app_guid: h.appGuid,
+    app_name: h.appName,
+    space_guid: h.spaceGuid,
+    space: where(h.spaceGuid),
+  });
+  const apps = (holders: readonly CredentialHolder[]): string =>
+    holders.map((h) => `'${h.appName ?? h.appGuid}'`).join(', ');
+  const keyNames = (holders: readonly CredentialHolder[]): string =>
+    holders.map((h) => `'${h.name ?? h.guid}'`).join(', ');
   const keyCount = new Map<string, number>();
   for (const key of snapshot.keys) keyCount.set(key.instanceGuid, (keyCount.get(key.instanceGuid) ?? 0) + 1);
   const targetsOf = new Map<string, string[]>();
@@ -173,6 +206,23 @@ export function computeFindings(
           message: `${label} is shared across orgs into ${where(targetGuid)}.`,
         });
       }
+      const reused = reuse.notUnique.get(placeKey(instance.guid, targetGuid));
+      if (reused) {
+        const n = distinctApps(reused.bindings);
+        const elsewhere = [...new Set(reused.others.map((o) => where(o.spaceGuid)))].join(', ');
+        findings.push({
+          kind: 'credentials_not_unique',
+          severity: 'high',
+          instance_guid: instance.guid,
+          space_guid: targetGuid,
+          message:
+            `${label} is shared into ${where(targetGuid)}, where ${n} app(s) (${apps(reused.bindings)}) hold the same ` +
+            `credentials as ${reused.others.length} binding(s) or key(s) in ${elsewhere}: unsharing will not revoke ` +
+            `access for ${n} app(s); rotate the credentials.`,
+          bindings: reused.bindings.map(holder),
+          same_credentials_as: reused.others.map(holder),
+        });
+      }
       const reach = bound > 0 ? `${bound} bound app(s)` : 'apps that bind';
       if (endpoint) {
         if (!allowsTcp(rulesOf(targetGuid), endpoint.destination, endpoint.port)) {
@@ -209,6 +259,22 @@ export function computeFindings(
           });
         }
       }
+    }
+    // Few entries (only bindings that carry a key's credentials): a scan per instance costs nothing.
+    for (const reused of reuse.keyInBinding.values()) {
+      if (reused.instanceGuid !== instance.guid) continue;
+      findings.push({
+        kind: 'key_credentials_in_binding',
+        severity: 'medium',
+        instance_guid: instance.guid,
+        space_guid: reused.spaceGuid,
+        message:
+          `${distinctApps(reused.bindings)} app(s) of ${where(reused.spaceGuid)} (${apps(reused.bindings)}) are bound to ` +
+          `${label} with the credentials of service key(s) ${keyNames(reused.others)}: deleting their bindings ` +
+          `(or unsharing) does not revoke them while the key exists.`,
+        bindings: reused.bindings.map(holder),
+        same_credentials_as: reused.others.map(holder),
+      });
     }
   }
   return findings;

@@ -24,10 +24,38 @@ export interface FoundationSnapshot {
     appGuid: string;
     appName: string;
     appSpaceGuid: string;
+    /** The binding's own name (bindings may have none). */
+    name?: string | null;
   }[];
   /** Service keys of shared instances. */
   readonly keys: readonly { guid: string; name: string | null; instanceGuid: string }[];
   readonly securityGroups: readonly AsgGroup[];
+  /** Which bindings and keys share credentials; only when credentials were inspected. */
+  readonly credentials?: CredentialComparison;
+}
+
+/**
+ * Why a binding's or key's credentials were not compared: `not_ready`, its creation has not succeeded, so CC holds
+ * none (no request sent), or CC answered 409 (an operation in progress on it); `not_found` (404: gone, or an identity that may not read secrets, which is what CC
+ * answers them); `forbidden` (403); `broker_error` (502); `unavailable` (503, e.g. CredHub for a key); `empty`,
+ * answered without credentials; `other`, any other error answer.
+ */
+export type NotComparedReason =
+  'not_ready' | 'not_found' | 'forbidden' | 'broker_error' | 'unavailable' | 'empty' | 'other';
+
+/**
+ * The outcome of comparing the credentials of every app binding and key of the shared instances. It names bindings
+ * by guid only: no credential, and no hash of one, ever leaves the crawl step that read them.
+ */
+export interface CredentialComparison {
+  /** Bindings and keys whose credentials were read and compared. */
+  readonly compared: number;
+  /** Bindings and keys that were not compared (not guessed), by reason. */
+  readonly notCompared: Readonly<Partial<Record<NotComparedReason, number>>>;
+  /** `GET .../details` requests the comparison sent (retries included). */
+  readonly detailsRequests: number;
+  /** Groups of two or more binding and key guids whose credentials are the same, each sorted. */
+  readonly sameCredentials: readonly (readonly string[])[];
 }
 
 export interface SnapshotPlan {

@@ -1,15 +1,19 @@
 import pLimit from 'p-limit';
-import { CfApiError, type CfClient, type ServiceCredentialBinding } from '../client/index.js';
-import type { FoundationSnapshot, ServiceEndpoint, SnapshotPlan } from '../audit/snapshot.js';
+import type { CfClient, ServiceCredentialBinding } from '../client/index.js';
+import type { CredentialComparison, FoundationSnapshot, ServiceEndpoint, SnapshotPlan } from '../audit/snapshot.js';
 import { endpointFromFile, type EndpointsFile } from '../audit/endpoints-file.js';
 import { endpointFromCredentials } from '../audit/endpoint-from-credentials.js';
 import { silentLogger, type Logger } from '../log.js';
 import { discoverShares } from './discover-shares.js';
+import { compareCredentials } from './compare-credentials.js';
 
 export interface CrawlFoundationOptions {
   /** The operator's endpoints (`--endpoints FILE`), first in line for ASG checks. */
   endpointsFile?: EndpointsFile;
-  /** Read one binding's credentials per shared instance to learn its host and port (`--inspect-credentials`). */
+  /**
+   * Read the credentials of every app binding and key of the shared instances (`--inspect-credentials`): to compare
+   * them (which bindings share credentials) and, from one binding per instance, to learn the service's host and port.
+   */
   inspectCredentials?: boolean;
   /** Spaces per `space_guids` filter. @defaultValue 200 */
   spaceBatchSize?: number;
@@ -120,7 +124,7 @@ export async function crawlFoundation(
   );
 
   progress('bindings', 0, 1);
-  const { appBindings, keys } = await bindingsOfSharedInstances(
+  const { appBindings, keys, notReady } = await bindingsOfSharedInstances(
     client,
     discovered.sharedGuids,
     options.guidBatchSize ?? 200,
@@ -133,39 +137,45 @@ export async function crawlFoundation(
   const firstBinding = new Map<string, string>();
   for (const binding of [...appBindings, ...keys])
     if (!firstBinding.has(binding.instanceGuid)) firstBinding.set(binding.instanceGuid, binding.guid);
-  await Promise.all(
-    shared.map((instance) =>
-      limit(async () => {
-        const plan = instance.planGuid ? planRecords.get(instance.planGuid) : undefined;
-        const offering = plan ? offeringByGuid.get(plan.offeringGuid) : undefined;
-        const fromFile = options.endpointsFile && endpointFromFile(options.endpointsFile, instance, plan, offering);
-        if (fromFile) return void endpoints.set(instance.guid, fromFile);
-        const bindingGuid = firstBinding.get(instance.guid);
-        if (!options.inspectCredentials || !bindingGuid) return;
-        // The credentials live only in this function's frame: host and port are kept, the rest is dropped.
-        let credentials: unknown;
-        try {
-          credentials = (await client.serviceCredentialBindings.details(bindingGuid)).credentials;
-        } catch (error) {
-          // A global auditor may not read credentials, and a binding may be gone since it was listed: fall back to
-          // the inferred ASG check for this instance rather than fail the whole report.
-          if (error instanceof CfApiError && (error.status === 403 || error.status === 404)) {
-            log.warn(
-              { instanceGuid: instance.guid, status: error.status },
-              'cannot read binding credentials; ASG check falls back to comparing spaces',
-            );
-            return;
-          }
-          throw error;
-        }
-        const fromCredentials =
-          typeof credentials === 'object' && credentials !== null
-            ? endpointFromCredentials(credentials as Record<string, unknown>)
-            : undefined;
-        if (fromCredentials) endpoints.set(instance.guid, fromCredentials);
-      }),
-    ),
-  );
+  const endpointFromFileOf = (instance: (typeof shared)[number]): ServiceEndpoint | undefined => {
+    const plan = instance.planGuid ? planRecords.get(instance.planGuid) : undefined;
+    const offering = plan ? offeringByGuid.get(plan.offeringGuid) : undefined;
+    return options.endpointsFile && endpointFromFile(options.endpointsFile, instance, plan, offering);
+  };
+  for (const instance of shared) {
+    const fromFile = endpointFromFileOf(instance);
+    if (fromFile) endpoints.set(instance.guid, fromFile);
+  }
+
+  let credentials: CredentialComparison | undefined;
+  if (options.inspectCredentials) {
+    // One read per binding and key serves both the comparison and, for each instance's first binding, the endpoint:
+    // the credentials live only in compareCredentials' frame and this callback, which keeps host and port.
+    const endpointFor = new Map<string, string>();
+    for (const [instanceGuid, bindingGuid] of firstBinding)
+      if (!endpoints.has(instanceGuid)) endpointFor.set(bindingGuid, instanceGuid);
+    progress('credentials', 0, 1);
+    credentials = await compareCredentials(
+      client,
+      [...appBindings, ...keys].map((binding) => ({ guid: binding.guid, ready: !notReady.has(binding.guid) })),
+      {
+        limit,
+        log,
+        onCredentials: (guid, read) => {
+          const instanceGuid = endpointFor.get(guid);
+          const endpoint = instanceGuid === undefined ? undefined : endpointFromCredentials(read);
+          if (instanceGuid !== undefined && endpoint) endpoints.set(instanceGuid, endpoint);
+        },
+      },
+    );
+    progress('credentials', 1, 1);
+    const unread = Object.values(credentials.notCompared).reduce((sum, n) => sum + (n ?? 0), 0);
+    if (unread > 0)
+      log.warn(
+        { notCompared: credentials.notCompared },
+        'some binding credentials could not be read: they are not compared, and an instance whose first binding is among them falls back to comparing spaces for its ASG check',
+      );
+  }
 
   let managed = 0;
   for (const instance of discovered.instances.values()) if (instance.managed) managed += 1;
@@ -196,6 +206,7 @@ export async function crawlFoundation(
     shares: discovered.shares,
     appBindings,
     keys,
+    ...(credentials && { credentials }),
     securityGroups: groups.map((group) => ({
       guid: group.guid,
       globallyRunning: group.globally_enabled.running,
@@ -232,10 +243,12 @@ async function bindingsOfSharedInstances(
   sharedGuids: readonly string[],
   batchSize: number,
   limit: ReturnType<typeof pLimit>,
-): Promise<{ appBindings: AppBindingRow[]; keys: KeyRow[] }> {
+): Promise<{ appBindings: AppBindingRow[]; keys: KeyRow[]; notReady: Set<string> }> {
   const appBindings: AppBindingRow[] = [];
   const keys: KeyRow[] = [];
-  if (sharedGuids.length === 0) return { appBindings, keys };
+  // Bindings and keys whose creation has not succeeded: CC holds no credentials for them yet.
+  const notReady = new Set<string>();
+  if (sharedGuids.length === 0) return { appBindings, keys, notReady };
   const wanted = new Set(sharedGuids);
   const take = (page: { resources: ServiceCredentialBinding[]; included: Record<string, unknown[]> }): void => {
     const apps = new Map(
@@ -250,6 +263,8 @@ async function bindingsOfSharedInstances(
     for (const binding of page.resources) {
       const instanceGuid = binding.relationships.service_instance.data?.guid ?? '';
       if (!wanted.has(instanceGuid)) continue;
+      const operation = binding.last_operation;
+      if (operation?.type === 'create' && operation.state !== 'succeeded') notReady.add(binding.guid);
       if (binding.type === 'key') {
         keys.push({ guid: binding.guid, name: binding.name, instanceGuid });
         continue;
@@ -262,6 +277,7 @@ async function bindingsOfSharedInstances(
         appGuid,
         appName: app?.name ?? appGuid,
         appSpaceGuid: app?.relationships?.space?.data?.guid ?? '',
+        name: binding.name,
       });
     }
   };
@@ -273,7 +289,7 @@ async function bindingsOfSharedInstances(
   if (!first.done && first.value.pagination.total_pages <= batches + 1) {
     take(first.value);
     for await (const page of whole) take(page);
-    return { appBindings, keys };
+    return { appBindings, keys, notReady };
   }
   await whole.return(undefined);
   const guids = [...wanted];
@@ -288,5 +304,5 @@ async function bindingsOfSharedInstances(
       }),
     ),
   );
-  return { appBindings, keys };
+  return { appBindings, keys, notReady };
 }

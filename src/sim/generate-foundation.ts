@@ -2,6 +2,7 @@ import { CATALOG, SPACE_WORDS } from './catalog.js';
 import { DEFAULT_FLAGS } from './feature-flag-defaults.js';
 import { Foundation } from './foundation.js';
 import { generateBindings } from './generate-bindings.js';
+import { assignCredentialReuse } from './broker-credentials.js';
 import {
   generateIdentities,
   generateShareEvents,
@@ -110,6 +111,7 @@ export function generateFoundation(knobs: Knobs): Generated {
   generateInstances(f, knobs, ids, rng);
   generateShares(f, knobs, rng);
   const scripted = generateBindings(f, knobs, ids, rng);
+  assignCredentialReuse(f);
   generateSecurityGroups(f, knobs, ids, rng);
 
   for (const [name, enabled] of Object.entries(DEFAULT_FLAGS)) {

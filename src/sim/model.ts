@@ -83,7 +83,16 @@ export interface Instance {
   index: number;
   createdAt: string;
   lastOperation: LastOperation;
+  /** How the broker makes binding credentials (managed instances); absent means `unique`. */
+  brokerCredentials?: BrokerCredentialMode;
 }
+
+/**
+ * How a broker hands out credentials: `unique` per binding and key, as the sharing guidance asks; `per-instance`,
+ * every app binding gets the same credentials (so unbinding one revokes nothing another still uses);
+ * `first-key`, every app binding gets the credentials of the instance's first service key.
+ */
+export type BrokerCredentialMode = 'unique' | 'per-instance' | 'first-key';
 
 /** A (minimal) v3 app. */
 export interface App {

@@ -1,6 +1,7 @@
 import type { FaultOptions } from './faults.js';
 import { normaliseFaults } from './faults.js';
-import type { UnbindBehaviour } from './model.js';
+import { BROKER_CREDENTIAL_MODES } from './broker-credentials.js';
+import type { BrokerCredentialMode, UnbindBehaviour } from './model.js';
 import { handleTopology } from './operator-topology.js';
 import type { RequestCounter } from './request-counter.js';
 import type { SimState } from './sim-state.js';
@@ -82,6 +83,16 @@ export function handleOperator(
     const next: UnbindBehaviour = { unbind, asyncSeconds: seconds };
     binding.behaviour = next;
     return { status: 200, body: { binding_guid: binding.guid, ...next } };
+  }
+  const reuse = /^\/_sim\/service_instances\/([^/]+)\/broker-credentials$/.exec(path);
+  if (reuse && method === 'PUT') {
+    const instance = hooks.state.foundation.instanceByGuid.get(decodeURIComponent(reuse[1]!));
+    if (!instance || instance.type !== 'managed') return bad('managed service instance not found', 404);
+    const mode = ((body ?? {}) as Record<string, unknown>).mode;
+    if (!BROKER_CREDENTIAL_MODES.includes(mode as BrokerCredentialMode))
+      return bad(`mode must be one of ${BROKER_CREDENTIAL_MODES.map((m) => `'${m}'`).join(', ')}`);
+    instance.brokerCredentials = mode as BrokerCredentialMode;
+    return { status: 200, body: { instance_guid: instance.guid, mode } };
   }
   return handleTopology(hooks.state, method, path, body);
 }

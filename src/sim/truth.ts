@@ -1,6 +1,7 @@
 import { ruleAllowsTcp } from './asg-match.js';
 import type { Foundation } from './foundation.js';
-import type { Instance, Offering, SecurityGroup } from './model.js';
+import type { Binding, Instance, Offering, SecurityGroup } from './model.js';
+import { brokerCredentials, hasCredentials } from './broker-credentials.js';
 
 /** A finding the auditor is expected to report. */
 export interface ExpectedFinding {
@@ -11,7 +12,9 @@ export interface ExpectedFinding {
     | 'keys_on_shared_instance'
     | 'cross_org_share'
     | 'dashboard_exposed'
-    | 'sharing_flag_enabled';
+    | 'sharing_flag_enabled'
+    | 'credentials_not_unique'
+    | 'key_credentials_in_binding';
   instance_guid?: string;
   space_guid?: string;
 }
@@ -55,6 +58,8 @@ export interface Truth {
   space_developer_space_guids: string[];
   /** Spaces marked "being deleted" (`PUT /_sim/spaces/:guid/deleting`): unshares from them refuse non-admins. */
   deleting_space_guids: string[];
+  /** Shared instances whose broker does not give each binding its own credentials, and how. */
+  credential_reuse: Array<{ instance_guid: string; mode: 'per-instance' | 'first-key' }>;
 }
 
 const PAGE = 5000;
@@ -129,6 +134,7 @@ export function computeTruth(f: Foundation, developerSpaces: Iterable<string>): 
     if (si.dashboardUrl) findings.push({ kind: 'dashboard_exposed', instance_guid: si.guid });
   }
   if (f.featureFlags.get('service_instance_sharing')?.enabled) findings.push({ kind: 'sharing_flag_enabled' });
+  findings.push(...credentialTruth(f, sharedInstances));
 
   const pages = (n: number): number => Math.max(1, Math.ceil(n / PAGE));
   const breakdown: Record<string, number> = {
@@ -174,5 +180,47 @@ export function computeTruth(f: Foundation, developerSpaces: Iterable<string>): 
       })),
     space_developer_space_guids: [...developerSpaces],
     deleting_space_guids: [...f.deletingSpaceGuids],
+    credential_reuse: sharedInstances.flatMap((si) =>
+      si.brokerCredentials === 'per-instance' || si.brokerCredentials === 'first-key'
+        ? [{ instance_guid: si.guid, mode: si.brokerCredentials }]
+        : [],
+    ),
   };
+}
+
+/**
+ * The credential findings an auditor that reads every binding and key of the shared instances must make
+ * (issue 13), from the credentials themselves: `credentials_not_unique` per share edge whose target space has an
+ * app binding with the same credentials as a binding or key of another space; `key_credentials_in_binding` per
+ * instance and space where an app binding carries a key's credentials. Bindings without credentials (creation
+ * not succeeded) are left out, as the auditor leaves them out.
+ */
+function credentialTruth(f: Foundation, sharedInstances: readonly Instance[]): ExpectedFinding[] {
+  const groups = new Map<string, Binding[]>();
+  for (const si of sharedInstances)
+    for (const b of si.type === 'managed' ? (f.bindingsByInstance.get(si.guid) ?? []) : []) {
+      if (!hasCredentials(b)) continue;
+      const text = JSON.stringify(brokerCredentials(f, b));
+      groups.set(text, [...(groups.get(text) ?? []), b]);
+    }
+  const notUnique = new Set<string>();
+  const keyInBinding = new Set<string>();
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const hasKey = group.some((b) => b.type === 'key');
+    for (const b of group) {
+      if (b.type !== 'app') continue;
+      const si = f.instanceByGuid.get(b.instanceGuid)!;
+      const space = f.bindingSpaceGuid(b) ?? '';
+      if (hasKey) keyInBinding.add(`${si.guid} ${space}`);
+      if (si.sharedSpaceGuids.includes(space) && group.some((o) => f.bindingSpaceGuid(o) !== space))
+        notUnique.add(`${si.guid} ${space}`);
+    }
+  }
+  const expected = (kind: ExpectedFinding['kind'], keys: Set<string>): ExpectedFinding[] =>
+    [...keys].map((k) => {
+      const [instance_guid, space_guid] = k.split(' ') as [string, string];
+      return { kind, instance_guid, space_guid };
+    });
+  return [...expected('credentials_not_unique', notUnique), ...expected('key_credentials_in_binding', keyInBinding)];
 }

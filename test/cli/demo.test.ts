@@ -19,6 +19,10 @@ describe('cf-shares demo', () => {
     expect(result.stderr).not.toMatch(/^cf-shares:/m);
     expect(result.code).toBe(0);
     expect(result.stdout).not.toContain('Not as the truth says');
+    // The demo foundation holds a broker of each credential-reusing kind; the inspecting run finds exactly its findings.
+    expect(result.stdout).toMatch(
+      /^ {2}credentials +--inspect-credentials: ([1-9]\d*) credentials_not_unique\/key_credentials_in_binding found, \1 right, \1 in the truth \(precision 1\.00, recall 1\.00\)$/m,
+    );
     expect(result.stdout).toMatch(
       /^ {2}findings +(\d+) of \1 \/ (\d+) of \2 \/ (\d+) of \3 certain findings found, 0 unexpected/m,
     );

@@ -107,7 +107,11 @@ describe('cf-shares report', () => {
     expect(result.code).toBe(0);
     const expected = await truth();
     const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as Report;
-    expect(report.findings.map(findingKey).sort()).toEqual(expected.expected_findings.map(findingKey).sort());
+    // Credential findings need --inspect-credentials (issue 13): a run with only an endpoints file cannot make them.
+    const withoutCredentials = expected.expected_findings.filter(
+      (f) => f.kind !== 'credentials_not_unique' && f.kind !== 'key_credentials_in_binding',
+    );
+    expect(report.findings.map(findingKey).sort()).toEqual(withoutCredentials.map(findingKey).sort());
     for (const gap of report.findings.filter((f) => f.kind === 'asg_gap'))
       expect(gap).toMatchObject({ confidence: 'endpoint', endpoint_source: 'endpoints_file' });
     const managedShares = report.shares.filter((share) => share.instance.offering !== null).length;

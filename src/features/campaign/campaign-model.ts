@@ -8,6 +8,24 @@ export interface PlanItem {
   readonly source: { org: string | null; space: string | null; space_guid: string };
   readonly target: { org: string | null; space: string | null; space_guid: string; org_guid: string };
   readonly bindings: ReadonlyArray<{ guid: string; app_guid: string; app: string }>;
+  /**
+   * Set when credentials were inspected and some of these bindings hold credentials that a binding or key of another
+   * space holds too (issue 13): unsharing deletes the bindings but does not revoke the apps' access.
+   */
+  readonly credentials_not_unique?: CredentialsNotUnique;
+}
+
+/** Target-space bindings of a share whose credentials are not unique: guids and a count, never a credential. */
+export interface CredentialsNotUnique {
+  /** Apps of the target space that keep access after unsharing. */
+  readonly apps: number;
+  /** Their bindings, the ones whose credentials others hold too. */
+  readonly binding_guids: readonly string[];
+}
+
+/** The note such an item carries in plans, items.csv and the campaign report. */
+export function credentialsNote(reused: CredentialsNotUnique | undefined): string | null {
+  return reused ? `unsharing will not revoke access for ${reused.apps} app(s); rotate the credentials` : null;
 }
 
 /** Options a campaign runs with; stored with it so any worker applies the same ones. */

@@ -1,5 +1,12 @@
 import { toCsv } from '../report/csv.js';
-import type { AttemptNote, AuditEntry, CampaignMeta, ItemOutcome, PlanItem } from './campaign-model.js';
+import {
+  credentialsNote,
+  type AttemptNote,
+  type AuditEntry,
+  type CampaignMeta,
+  type ItemOutcome,
+  type PlanItem,
+} from './campaign-model.js';
 import type { Answer } from './unshare-outcome.js';
 
 /** How an audit entry's answer reads: the status, the network error, or that none came back. */
@@ -56,6 +63,8 @@ export function renderCampaignReport(input: {
         // The ledger is written before the unshare is sent: an unshared item's target bindings were deleted by CC
         // in that request (cc-api.md §1.2), whether its answer arrived or was lost in a crash.
         destroyed_bindings: outcome?.outcome === 'unshared' ? (destroyed.get(item.id) ?? []) : [],
+        // Whatever the outcome: unsharing deleted (or would delete) bindings whose credentials others still hold.
+        note: credentialsNote(item.credentials_not_unique),
       };
     });
   const json = {
@@ -86,6 +95,7 @@ export function renderCampaignReport(input: {
       'error_detail',
       'blocking',
       'destroyed_bindings',
+      'note',
       'plan_hash',
     ],
     rows.map((row) => [
@@ -106,6 +116,7 @@ export function renderCampaignReport(input: {
       row.decided_by?.detail ?? row.decided_by?.error,
       row.blocking.join(' | '),
       row.destroyed_bindings.map((b) => `${b.app} (${b.app_guid}) binding ${b.guid}`).join(' | '),
+      row.note,
       input.meta.planHash,
     ]),
   );

@@ -19,6 +19,12 @@ export interface PlanCampaignOptions {
   readonly dryRun: boolean;
   /** Disable the sharing flag first if it is on (otherwise an enabled flag refuses a real run). */
   readonly disableFlag: boolean;
+  /**
+   * Compare the credentials of the bindings and keys of the shared instances in the planning crawl, so the plan
+   * marks shares whose apps keep access after unsharing. Opt-in: one more request per binding and key.
+   * @defaultValue false
+   */
+  readonly inspectCredentials?: boolean;
   readonly log: Logger;
 }
 
@@ -80,8 +86,9 @@ export async function crawlForPlan(
   client: CfClient,
   api: string,
   log: Logger,
+  inspectCredentials = false,
 ): Promise<{ report: Report; snapshot: FoundationSnapshot }> {
-  const { snapshot, requests } = await crawlFoundation(client, api, { log });
+  const { snapshot, requests } = await crawlFoundation(client, api, { log, inspectCredentials });
   return { snapshot, report: buildReport(snapshot, computeFindings(snapshot), requests) };
 }
 
@@ -104,7 +111,7 @@ export function keysOfItems(snapshot: FoundationSnapshot, items: readonly PlanIt
 export async function planCampaign(client: CfClient, api: string, options: PlanCampaignOptions): Promise<CampaignPlan> {
   const checked = await preflight(client, options);
   const campaignId = newCampaignId();
-  const { report, snapshot } = await crawlForPlan(client, api, options.log);
+  const { report, snapshot } = await crawlForPlan(client, api, options.log, options.inspectCredentials);
   const { items, summary } = buildPlan(campaignId, report, snapshot, options.selectors, options.onlyUnbound);
   if (items.length === 0)
     throw new UsageError(

@@ -17,6 +17,8 @@ export interface PlanFileShare {
   readonly bindings: PlanItem['bindings'];
   /** Service keys of the instance: unsharing does not delete them (cc-api.md §1.2). */
   readonly keys: readonly PlanKey[];
+  /** Set when the target bindings' credentials are held elsewhere too: unsharing does not revoke access (issue 13). */
+  readonly credentials_not_unique?: PlanItem['credentials_not_unique'];
 }
 
 /** plan.json, schema `cf-shares/plan@1`: the whole plan a change approval reviews, and `--from-plan` executes. */
@@ -37,7 +39,11 @@ export interface PlanFile {
     readonly bindings_to_delete: number;
     readonly apps_affected: number;
     readonly keys_surviving: number;
+    /** Apps that keep access after unsharing (credentials not unique); absent when credentials were not inspected. */
+    readonly apps_keeping_access?: number;
   };
+  /** Whether the planning crawl compared the bindings' credentials; absent in plans written before it could. */
+  readonly credentials_inspected?: boolean;
   readonly shares: readonly PlanFileShare[];
 }
 
@@ -79,6 +85,7 @@ export function planFileOf(
       target: item.target,
       bindings: item.bindings,
       keys: plan.keys?.[item.instance.guid] ?? [],
+      ...(item.credentials_not_unique && { credentials_not_unique: item.credentials_not_unique }),
     }))
     .sort(byPlace);
   const keyGuids = new Set(shares.flatMap((share) => share.keys.map((key) => key.guid)));
@@ -97,7 +104,9 @@ export function planFileOf(
       bindings_to_delete: plan.summary.bindingsToDelete,
       apps_affected: plan.summary.appsAffected,
       keys_surviving: keyGuids.size,
+      ...(plan.summary.credentialsInspected && { apps_keeping_access: plan.summary.appsKeepingAccess }),
     },
+    credentials_inspected: plan.summary.credentialsInspected,
     shares,
   };
   return { ...content, plan_hash: computePlanHash(content) };
@@ -174,5 +183,6 @@ export function planItemsOf(plan: PlanFile, campaignId: string): PlanItem[] {
     source: share.source,
     target: share.target,
     bindings: share.bindings,
+    ...(share.credentials_not_unique && { credentials_not_unique: share.credentials_not_unique }),
   }));
 }

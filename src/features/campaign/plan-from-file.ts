@@ -9,6 +9,8 @@ import { comparePlan, describeDrift, type PlanDrift } from './plan-drift.js';
 export interface PlanFromFileOptions {
   readonly dryRun: boolean;
   readonly disableFlag: boolean;
+  /** Compare credentials in the fresh crawl (see PlanCampaignOptions). @defaultValue false */
+  readonly inspectCredentials?: boolean;
   readonly log: Logger;
 }
 
@@ -27,7 +29,7 @@ export async function planFromFile(
 ): Promise<{ plan: CampaignPlan; drift: PlanDrift }> {
   const checked = await preflight(client, options);
   const campaignId = newCampaignId();
-  const { report, snapshot } = await crawlForPlan(client, api, options.log);
+  const { report, snapshot } = await crawlForPlan(client, api, options.log, options.inspectCredentials);
   // Every share on the foundation now: a planned share must be found even if it no longer matches the selectors.
   const current = buildPlan(campaignId, report, snapshot, {}, false).items;
   const drift = comparePlan(file.shares, current);
@@ -36,7 +38,10 @@ export async function planFromFile(
   const plan: CampaignPlan = {
     campaignId,
     items,
-    summary: summarizePlan(items),
+    summary: summarizePlan(items, {
+      credentialsInspected: snapshot.credentials !== undefined,
+      skippedSharesWithCredentialsNotUnique: 0,
+    }),
     ...checked,
     keys: keysOfItems(snapshot, items),
     planHash: file.plan_hash,

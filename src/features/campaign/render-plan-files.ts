@@ -1,6 +1,7 @@
 import { markdownCell, safeJson } from '../../terminal/safe-text.js';
 import { toCsv } from '../report/csv.js';
 import type { PlanFile, PlanFileShare } from './plan-file.js';
+import { credentialsNote } from './campaign-model.js';
 
 /** The files `unshare-all --dry-run --out DIR` writes: plan.json (exact), plan.csv and plan.md (for people). */
 export function renderPlanFiles(plan: PlanFile): Record<string, string> {
@@ -33,7 +34,7 @@ function planCsv(plan: PlanFile): string {
       share.target.space,
       share.target.space_guid,
     ];
-    const tail = [share.keys.length, plan.plan_hash];
+    const tail = [share.keys.length, credentialsNote(share.credentials_not_unique), plan.plan_hash];
     return share.bindings.length === 0
       ? [[...common, '', '', '', ...tail]]
       : share.bindings.map((binding) => [...common, binding.guid, binding.app_guid, binding.app, ...tail]);
@@ -55,6 +56,7 @@ function planCsv(plan: PlanFile): string {
       'app_guid',
       'app',
       'keys_surviving',
+      'note',
       'plan_hash',
     ],
     rows,
@@ -83,6 +85,7 @@ function planMarkdown(plan: PlanFile): string {
     `- Unshare **${c.shares}** share(s) of ${c.instances} instance(s) from ${c.target_spaces} target space(s).`,
     `- Unsharing **deletes ${c.bindings_to_delete} app binding(s)** of ${c.apps_affected} app(s) in those spaces.`,
     `- ${c.keys_surviving} service key(s) of these instances **survive**: unsharing does not delete keys.`,
+    credentialsSummary(plan),
     '',
     `Execute exactly this plan with \`cf-shares unshare-all --from-plan plan.json --yes\`: it checks this hash, and`,
     'refuses if the foundation changed so that unsharing would destroy more than listed here.',
@@ -94,6 +97,16 @@ function planMarkdown(plan: PlanFile): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** What the plan knows of the credentials' uniqueness, one summary bullet. */
+function credentialsSummary(plan: PlanFile): string {
+  if (plan.credentials_inspected !== true)
+    return "- Credentials were not inspected: whether unsharing revokes the deleted bindings' access is not known (plan with `--inspect-credentials` to check).";
+  const reused = plan.shares.filter((share) => share.credentials_not_unique).length;
+  return reused === 0
+    ? '- Every planned binding whose credentials were read has its own: unsharing revokes their access.'
+    : `- **${reused} share(s) have bindings whose credentials are not unique: unsharing will not revoke access for ${plan.counts.apps_keeping_access ?? 0} app(s); rotate the credentials.**`;
+}
+
 function shareSection(share: PlanFileShare, n: number): string[] {
   const lines = [
     `### ${n}. ${markdownCell(share.instance.name)}`,
@@ -103,6 +116,13 @@ function shareSection(share: PlanFileShare, n: number): string[] {
     `- into: ${markdownCell(place(share.target))} (space ${markdownCell(share.target.space_guid)})`,
     '',
   ];
+  const note = credentialsNote(share.credentials_not_unique);
+  // Said first: it changes what unsharing this share achieves.
+  if (note)
+    lines.push(
+      `**Credentials not unique: ${note}.** The bindings ${share.credentials_not_unique!.binding_guids.map((g) => markdownCell(g)).join(', ')} hold credentials that bindings or keys of other spaces hold too.`,
+      '',
+    );
   if (share.bindings.length === 0) lines.push('Destroys no app binding.', '');
   else
     lines.push(

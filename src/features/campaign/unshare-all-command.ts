@@ -42,6 +42,7 @@ interface UnshareAllArgs extends ConnectionFlags {
   out?: string;
   'from-plan'?: string;
   'allow-drift': boolean;
+  'inspect-credentials': boolean;
 }
 
 /** `cf-shares unshare-all`: plan, confirm, then remove every share in scope as a resumable, rate-limited campaign. */
@@ -88,6 +89,12 @@ export function unshareAllCommand(context: CliContext): CommandModule<object, Un
           default: false,
           describe: 'Only shares with no app bound in the target space (a safe first phase)',
           group: 'Selectors:',
+        })
+        .option('inspect-credentials', {
+          type: 'boolean',
+          default: false,
+          describe:
+            "Read every target binding's and key's credentials to mark shares whose apps keep access after unsharing (credentials not unique)",
         })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Show the plan and stop: nothing is written' })
         .option('out', {
@@ -184,7 +191,12 @@ export function unshareAllCommand(context: CliContext): CommandModule<object, Un
       const client = await connectClient(connection, log);
       const out = (text = ''): void => void context.stdout.write(`${text}\n`);
       try {
-        const options = { dryRun: args['dry-run'], disableFlag: args['disable-flag'], log };
+        const options = {
+          dryRun: args['dry-run'],
+          disableFlag: args['disable-flag'],
+          inspectCredentials: args['inspect-credentials'],
+          log,
+        };
         let plan: CampaignPlan;
         if (planFile) {
           const [{ planFromFile }, { renderDrift, driftRefusal }] = await Promise.all([

@@ -155,8 +155,15 @@ export function demoCommand(context: CliContext): CommandModule<object, DemoArgs
             `${runs.reduce((sum, r) => sum + r.check.unexpectedFindings.length, 0)} unexpected (an asg_gap is certain when the service's address was known)`,
         );
         out(
-          `  requests         ${plain!.requests} (lower bound ${truth.lower_bound_requests}); ${withCredentials!.requests} with --inspect-credentials (one credentials read per shared instance with a binding)`,
+          `  requests         ${plain!.requests} (lower bound ${truth.lower_bound_requests}); ${withCredentials!.requests} with --inspect-credentials (one credentials read per app binding and key of the shared instances)`,
         );
+        for (const r of runs)
+          if (r.check.credentialFindings)
+            out(
+              `  credentials      ${r.label}: ${r.check.credentialFindings.found} credentials_not_unique/key_credentials_in_binding found, ` +
+                `${r.check.credentialFindings.right} right, ${r.check.credentialFindings.expected} in the truth ` +
+                `(precision ${r.check.credentialFindings.precision.toFixed(2)}, recall ${r.check.credentialFindings.recall.toFixed(2)})`,
+            );
         out();
         out(
           "asg_gap findings against the truth, by where the service's address came from (GAPS: in the truth, on the shares checked that way):",

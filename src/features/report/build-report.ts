@@ -86,6 +86,14 @@ export function buildReport(
       shares_with_known_endpoint: bySource.endpoints_file + bySource.credentials,
       shares_with_known_endpoint_by_source: bySource,
       findings: findingCounts,
+      ...(snapshot.credentials && {
+        credential_comparison: {
+          compared: snapshot.credentials.compared,
+          not_compared: Object.values(snapshot.credentials.notCompared).reduce((sum, n) => sum + (n ?? 0), 0),
+          not_compared_by_reason: { ...snapshot.credentials.notCompared },
+          details_requests: snapshot.credentials.detailsRequests,
+        },
+      }),
     },
     shares,
     findings: [...findings],

@@ -127,6 +127,20 @@ function keysCsv(snapshot: FoundationSnapshot): string {
   return toCsv(['key_guid', 'key', 'instance_guid', 'instance', 'source_org', 'source_space'], rows);
 }
 
+/**
+ * `412 bindings and keys compared, 3 not compared (not_found 3); 415 details requests`, or null when credentials
+ * were not inspected.
+ */
+export function credentialComparisonLine(s: Report['summary']): string | null {
+  const c = s.credential_comparison;
+  if (!c) return null;
+  const reasons = Object.entries(c.not_compared_by_reason)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([reason, n]) => `${reason} ${n}`)
+    .join(', ');
+  return `${c.compared} bindings and keys compared, ${c.not_compared} not compared${reasons ? ` (${reasons})` : ''}; ${c.details_requests} details requests`;
+}
+
 /** `200 of 239 (endpoints file 0, credentials 200)`: the ASG checks of the other shares are inferences. */
 export function knownEndpoints(s: Report['summary']): string {
   // A report stored by an older worker has no such count.
@@ -176,6 +190,7 @@ function renderMarkdown(report: Report, diff: ShareDiff): string {
     `| Apps bound in target spaces | ${s.bound_apps_in_target_spaces} |`,
     `| Service keys on shared instances | ${s.keys_on_shared_instances} |`,
     `| Shares whose service address was known | ${knownEndpoints(s)} |`,
+    ...(credentialComparisonLine(s) ? [`| Credentials of bindings and keys | ${credentialComparisonLine(s)} |`] : []),
     `| API requests made | ${s.requests} |`,
     '',
     `Since the previous report: ${diff.previous_generated_at ? `${diff.added.length} share(s) added, ${diff.removed.length} removed` : 'no previous report of this foundation'}.`,

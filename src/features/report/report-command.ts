@@ -7,7 +7,7 @@ import { withConnectionFlags } from '../../config/connection-flags.js';
 import { reportProgressView } from './report-progress.js';
 import { countAtOrAbove, SEVERITY_ORDER, type Severity } from '../../audit/findings.js';
 import type { ReportJobResult } from './report-processor.js';
-import { knownEndpoints } from './render-files.js';
+import { credentialComparisonLine, knownEndpoints } from './render-files.js';
 import { safeJson, safeText } from '../../terminal/safe-text.js';
 import { DEFAULTS } from '../../core/defaults.js';
 import { detachedHint } from './detached-hint.js';
@@ -149,6 +149,7 @@ export function renderReportSummary(result: ReportJobResult, out: string): strin
     `  bound apps       ${s.bound_apps_in_target_spaces} in target spaces; ${s.keys_on_shared_instances} keys on shared instances`,
     `  endpoints        ${endpoints}`,
     `  findings         high ${result.severities.high}, medium ${result.severities.medium}, low ${result.severities.low}, info ${result.severities.info}${findings ? ` (${findings})` : ''}`,
+    ...(credentialComparisonLine(s) ? [`  credentials      ${credentialComparisonLine(s)}`] : []),
     `  requests         ${s.requests}`,
     `  files            ${safeText(out)}/ (report.json, report.md, shares.csv, findings.csv, keys.csv, diff.json)`,
     '',

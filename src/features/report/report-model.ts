@@ -1,5 +1,5 @@
 import type { Finding, FindingKind } from '../../audit/findings.js';
-import type { EndpointSource } from '../../audit/snapshot.js';
+import type { EndpointSource, NotComparedReason } from '../../audit/snapshot.js';
 
 /** A place in the foundation, as the report names it. */
 export interface ReportPlace {
@@ -28,6 +28,17 @@ export interface ReportShare {
   endpoint_source: EndpointSource | null;
 }
 
+/** `summary.credential_comparison` of report.json. */
+export interface ReportCredentialComparison {
+  /** Bindings and keys whose credentials were read and compared. */
+  compared: number;
+  /** Bindings and keys not compared (unreadable, or not created yet): their findings are not guessed. */
+  not_compared: number;
+  not_compared_by_reason: Partial<Record<NotComparedReason, number>>;
+  /** `GET /v3/service_credential_bindings/:guid/details` requests sent for it (part of `requests`). */
+  details_requests: number;
+}
+
 /** report.json, schema `cf-shares/report@1`: field names are a contract with the people who parse it. */
 export interface Report {
   schema: 'cf-shares/report@1';
@@ -46,6 +57,11 @@ export interface Report {
     shares_with_known_endpoint: number;
     shares_with_known_endpoint_by_source: Record<EndpointSource, number>;
     findings: Partial<Record<FindingKind, number>>;
+    /**
+     * Only with `--inspect-credentials`: how the credentials of the shared instances' app bindings and keys were
+     * compared (counts only; no credential or hash is kept anywhere).
+     */
+    credential_comparison?: ReportCredentialComparison;
   };
   shares: ReportShare[];
   findings: Finding[];

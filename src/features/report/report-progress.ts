@@ -7,6 +7,7 @@ const STEP_LABELS: Record<string, string> = {
   listings: 'instance listings',
   shared_spaces: 'shared spaces of shared instances',
   bindings: 'bindings and keys',
+  credentials: 'credentials of bindings and keys',
 };
 
 /** `bindings and keys 3/7`: a report job's progress as words, or undefined when it is not `{step, done, total}`. */

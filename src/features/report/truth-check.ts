@@ -29,7 +29,23 @@ export interface TruthCheck {
   readonly missedFindings: readonly NamedMismatch[];
   /** asg_gap precision and recall per source; inferred ones are measured here and never required. */
   readonly asgGaps: AsgGapAccuracy;
+  /** The credential findings (issue 13) against the truth; null when the report did not compare credentials. */
+  readonly credentialFindings: CredentialFindingScore | null;
 }
+
+/** credentials_not_unique and key_credentials_in_binding found, right, and in the truth. */
+export interface CredentialFindingScore {
+  readonly expected: number;
+  readonly found: number;
+  readonly right: number;
+  /** right / found (1 when none was found). */
+  readonly precision: number;
+  /** right / expected (1 when none was expected). */
+  readonly recall: number;
+}
+
+/** Findings only a run that read the bindings' credentials can make (issue 13). */
+const CREDENTIAL_KINDS: ReadonlySet<string> = new Set(['credentials_not_unique', 'key_credentials_in_binding']);
 
 const key = (kind: string, instance: string | null | undefined, space: string | null | undefined): string =>
   `${kind} ${instance ?? ''} ${space ?? ''}`;
@@ -81,11 +97,27 @@ export function checkAgainstTruth(report: Report, truth: TruthToCheck): TruthChe
       .map((s) => key('asg_gap', s.instance.guid, s.target.space_guid))
       .filter((k) => !endpointChecked.has(k)),
   );
+  // Credential findings need the credentials: a report that did not read them cannot miss one, and one that could
+  // not read some (counted as not compared) may miss those but must still not claim any that is not true.
+  const comparison = report.summary.credential_comparison;
+  const credentialsRequired = comparison !== undefined && comparison.not_compared === 0;
   const certainTruth = truth.expected_findings.filter(
-    (f) => !inferredShares.has(key(f.kind, f.instance_guid, f.space_guid)),
+    (f) =>
+      !inferredShares.has(key(f.kind, f.instance_guid, f.space_guid)) &&
+      (credentialsRequired || !CREDENTIAL_KINDS.has(f.kind)),
+  );
+  const credentialTruth = new Set(
+    truth.expected_findings
+      .filter((f) => CREDENTIAL_KINDS.has(f.kind))
+      .map((f) => key(f.kind, f.instance_guid, f.space_guid)),
   );
   const foundKeys = new Set(certainFound.map((f) => key(f.kind, f.instance_guid, f.space_guid)));
   const truthKeys = new Set(certainTruth.map((f) => key(f.kind, f.instance_guid, f.space_guid)));
+
+  const credentialFound = report.findings
+    .filter((f) => CREDENTIAL_KINDS.has(f.kind))
+    .map((f) => key(f.kind, f.instance_guid, f.space_guid));
+  const credentialRight = credentialFound.filter((k) => credentialTruth.has(k)).length;
 
   return {
     sharesFound: report.shares.length,
@@ -95,7 +127,10 @@ export function checkAgainstTruth(report: Report, truth: TruthToCheck): TruthChe
     certainExpected: truthKeys.size,
     certainMatched: [...truthKeys].filter((k) => foundKeys.has(k)).length,
     unexpectedFindings: certainFound
-      .filter((f) => !truthKeys.has(key(f.kind, f.instance_guid, f.space_guid)))
+      .filter((f) => {
+        const k = key(f.kind, f.instance_guid, f.space_guid);
+        return !truthKeys.has(k) && !credentialTruth.has(k);
+      })
       .map((f) => named(f.kind, f.instance_guid, f.space_guid)),
     missedFindings: certainTruth
       .filter((f) => !foundKeys.has(key(f.kind, f.instance_guid, f.space_guid)))
@@ -109,6 +144,15 @@ export function checkAgainstTruth(report: Report, truth: TruthToCheck): TruthChe
       report.findings,
       truth.expected_findings,
     ),
+    credentialFindings: comparison
+      ? {
+          expected: credentialTruth.size,
+          found: credentialFound.length,
+          right: credentialRight,
+          precision: credentialFound.length === 0 ? 1 : credentialRight / credentialFound.length,
+          recall: credentialTruth.size === 0 ? 1 : credentialRight / credentialTruth.size,
+        }
+      : null,
   };
 }
 

@@ -8,6 +8,7 @@ import { presentApp, presentBinding } from '../presenters/bindings.js';
 import { presentInstance } from '../presenters/services.js';
 import { matchesTimestamps, parseQuery } from '../query.js';
 import { deleteBindingWithJob } from '../delete-binding.js';
+import { brokerCredentials, hasCredentials } from '../broker-credentials.js';
 import { labelMatch, listBody, NO_LABELS } from './list-body.js';
 
 /**
@@ -150,20 +151,8 @@ export const credentialBindingRoutes: RouteDef[] = [
           volume_mounts: [],
         });
       }
-      const offering = f.offeringByGuid.get(f.planByGuid.get(si.planGuid!)!.offeringGuid)!;
-      const username = `u${b.guid.slice(0, 8)}`;
-      const password = `p${b.guid.slice(-12)}`;
-      return ok({
-        credentials: {
-          [offering.hostKey]: offering.host,
-          port: offering.port,
-          name: `db_${si.guid.slice(0, 8)}`,
-          username,
-          password,
-          uri: `${offering.scheme}://${username}:${password}@${offering.host}:${offering.port}/${si.guid.slice(0, 8)}`,
-        },
-        volume_mounts: [],
-      });
+      // CC keeps no credentials for a binding whose creation has not succeeded, and answers them empty.
+      return ok({ credentials: hasCredentials(b) ? brokerCredentials(f, b) : {}, volume_mounts: [] });
     },
   },
   {

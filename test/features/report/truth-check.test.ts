@@ -113,4 +113,65 @@ describe('checkAgainstTruth', () => {
     ]);
     expect(truthCheckPassed(check)).toBe(false);
   });
+
+  describe('credential findings (issue 13)', () => {
+    // app-2's binding in t1 holds the credentials of the source space's binding: unsharing from t1 revokes nothing.
+    const bound: FoundationSnapshot = {
+      ...snapshot,
+      appBindings: [
+        { guid: 'b-src', instanceGuid: 'si-1', appGuid: 'app-1', appName: 'one', appSpaceGuid: 'src' },
+        { guid: 'b-t1', instanceGuid: 'si-1', appGuid: 'app-2', appName: 'two', appSpaceGuid: 't1' },
+      ],
+    };
+    const endpoint = new Map<string, ServiceEndpoint>([
+      ['si-1', { destination: '10.9.0.5', port: 5432, source: 'credentials' }],
+    ]);
+    const withTruth: TruthToCheck = {
+      ...truth,
+      expected_findings: [
+        ...truth.expected_findings,
+        { kind: 'credentials_not_unique', instance_guid: 'si-1', space_guid: 't1' },
+      ],
+    };
+    const reportOf = (s: FoundationSnapshot) => buildReport(s, computeFindings(s, endpoint), 1, endpoint);
+
+    it('a run that compared every binding must find them: found, it passes with precision and recall 1', () => {
+      const compared = {
+        ...bound,
+        credentials: { compared: 2, notCompared: {}, detailsRequests: 2, sameCredentials: [['b-src', 'b-t1']] },
+      };
+      const check = checkAgainstTruth(reportOf(compared), withTruth);
+      expect(truthCheckPassed(check)).toBe(true);
+      expect(check.credentialFindings).toEqual({ expected: 1, found: 1, right: 1, precision: 1, recall: 1 });
+      // Missed when the comparison said every binding was unique.
+      const missed = checkAgainstTruth(
+        reportOf({ ...compared, credentials: { ...compared.credentials, sameCredentials: [] } }),
+        withTruth,
+      );
+      expect(missed.missedFindings.map((m) => m.kind)).toEqual(['credentials_not_unique']);
+      expect(missed.credentialFindings).toMatchObject({ found: 0, recall: 0 });
+    });
+
+    it('a run that read no credentials is not asked for them; one that could not read some may miss, never invent', () => {
+      const plain = checkAgainstTruth(reportOf(bound), withTruth);
+      expect(truthCheckPassed(plain)).toBe(true);
+      expect(plain.credentialFindings).toBeNull();
+      const partial = checkAgainstTruth(
+        reportOf({
+          ...bound,
+          credentials: { compared: 1, notCompared: { not_found: 1 }, detailsRequests: 2, sameCredentials: [] },
+        }),
+        withTruth,
+      );
+      expect(truthCheckPassed(partial)).toBe(true);
+      const invented = checkAgainstTruth(
+        reportOf({
+          ...bound,
+          credentials: { compared: 2, notCompared: {}, detailsRequests: 2, sameCredentials: [['b-src', 'b-t1']] },
+        }),
+        truth,
+      );
+      expect(invented.unexpectedFindings.map((m) => m.kind)).toEqual(['credentials_not_unique']);
+    });
+  });
 });
