@@ -142,7 +142,10 @@ export const credentialBindingRoutes: RouteDef[] = [
     handler: (ctx) => {
       const f = ctx.state.foundation;
       const b = findBinding(ctx);
-      if (!actorOf(ctx).canReadSecretsIn(f.bindingSpaceGuid(b) ?? '')) throw notAuthorized();
+      // CC answers 404, not 403, to a reader who may see the binding but not its secrets
+      // (service_credential_bindings_controller.rb#details: `not_found! unless can_read_secrets_in_the_binding_space?`).
+      if (!actorOf(ctx).canReadSecretsIn(f.bindingSpaceGuid(b) ?? ''))
+        throw resourceNotFound('Service credential binding');
       const si = f.instanceByGuid.get(b.instanceGuid)!;
       if (si.type === 'user-provided') {
         return ok({
