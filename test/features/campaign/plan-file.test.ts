@@ -140,7 +140,7 @@ describe('renderPlanFiles', () => {
   it('plan.csv has one row per binding, one per share without, and escapes names', () => {
     const lines = files['plan.csv']!.trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'instance_guid,instance,offering,plan,source_org,source_space,source_space_guid,target_org,target_org_guid,target_space,target_space_guid,binding_guid_destroyed,app_guid,app,keys_surviving,plan_hash',
+      'instance_guid,instance,offering,plan,source_org,source_space,source_space_guid,target_org,target_org_guid,target_space,target_space_guid,binding_guid_destroyed,app_guid,app,keys_surviving,note,plan_hash',
     );
     expect(lines).toHaveLength(4);
     expect(lines.filter((line) => line.startsWith('si-1,'))).toHaveLength(2);
