@@ -166,6 +166,40 @@ describe('schedule add -- report --notify', () => {
   });
 });
 
+describe('a scheduled report with --notify', () => {
+  it('notifies on its first run and not on the runs after it that find nothing new', async () => {
+    const prefix = suite.prefix('tick');
+    const env = envOf(suite.sim, prefix);
+    const path = '/tick';
+    const added = await runCli(
+      ['schedule', 'add', 'tick', '--cron', '*/2 * * * * *', '--', 'report', '--notify', receiver.url(path)],
+      { env },
+    );
+    expect(added.code, added.stderr).toBe(0);
+    const worker = startWorker(env);
+    try {
+      // Three runs: the first notifies, the next two find nothing new.
+      await waitFor(
+        'three scheduled reports',
+        async () => {
+          const listed = await runCli(['reports', 'list', '--json'], { env });
+          const lines = listed.stdout.split('\n').filter((line) => line.startsWith('{'));
+          return lines.filter((line) => 'id' in (JSON.parse(line) as object)).length >= 3;
+        },
+        60_000,
+      );
+      await sleep(500);
+      const posts = postsTo(path);
+      expect(posts).toHaveLength(1);
+      expect(posts[0]!.status).toBe(200);
+      expect(posts[0]!.body).toMatchObject({ event: 'report', first_report: true });
+    } finally {
+      await runCli(['schedule', 'remove', 'tick'], { env });
+      await worker.stop();
+    }
+  });
+});
+
 describe('unshare-all --notify', () => {
   it('tells the receiver once when the campaign ends, with its outcome counts', async () => {
     const sim = await startSimProcess(['--seed', '5', '--spaces', '8', '--instances', '40']);

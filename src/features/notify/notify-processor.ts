@@ -32,7 +32,10 @@ export function notifyProcessor(log: Logger) {
   return async (job: Job<NotifyJobData, NotifyJobResult>): Promise<NotifyJobResult> => {
     const { url, notificationId, payload } = job.data;
     const origin = notifyOrigin(url);
-    const jobLog = log.child({ queue: job.queueName, jobId: job.id, origin, attempt: job.attemptsMade + 1 });
+    const attempt = job.attemptsMade + 1;
+    const jobLog = log.child({ queue: job.queueName, jobId: job.id, origin, attempt });
+    // Said in the log line, so an operator knows whether another POST will come.
+    const next = attempt < (job.opts.attempts ?? 1) ? 'will retry' : 'attempts spent';
     let status: number;
     try {
       const response = await webhook.post(url, {
@@ -43,7 +46,7 @@ export function notifyProcessor(log: Logger) {
     } catch (error) {
       // got's messages can quote the URL: only the code and the origin leave this function.
       const code = error instanceof RequestError ? error.code : 'ERR';
-      jobLog.warn({ code }, 'notification not delivered: network error, will retry');
+      jobLog.warn({ code }, `notification not delivered (network error): ${next}`);
       throw new Error(`webhook ${origin} unreachable (${code})`);
     }
     if (status >= 200 && status < 300) {
@@ -51,7 +54,7 @@ export function notifyProcessor(log: Logger) {
       return { status, origin };
     }
     if (isRetryableStatus(status)) {
-      jobLog.warn({ status }, 'notification not delivered, will retry');
+      jobLog.warn({ status }, `notification not delivered: ${next}`);
       throw new Error(`webhook ${origin} answered ${status}`);
     }
     jobLog.error({ status }, 'notification refused by the receiver: not retried');

@@ -79,6 +79,8 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
         throw new UsageError(`--keep must be a whole number >= 1 (got ${String(args.keep)})`);
       if (args.detach && args['fail-on'])
         throw new UsageError('--fail-on needs the result: it cannot go with --detach');
+      const notifyUrls = resolveNotifyUrls(args.notify, context.env);
+      const notify = notifyUrls.length > 0 ? { urls: notifyUrls, on: args['notify-on'] } : undefined;
       const entries = fanOutEntries(args, context.env);
       if (entries !== undefined) {
         const { runFleetReports } = await import('./report-fleet.js');
@@ -94,12 +96,12 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
             keep: args.keep,
             detach: args.detach,
             json: args.json,
+            ...(notify !== undefined && { notify }),
           },
           context,
         );
       }
       const connection = resolveConnectionOptions(args, context.env);
-      const notifyUrls = resolveNotifyUrls(args.notify, context.env);
       const { runReport } = await import('./run-report.js');
       const log = context.log.child({ command: 'report' });
       const view = args.json ? undefined : reportProgressView(context.stderr);
@@ -109,7 +111,7 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
         inspectCredentials: args['inspect-credentials'],
         keep: args.keep,
         detach: args.detach,
-        ...(notifyUrls.length > 0 && { notify: { urls: notifyUrls, on: args['notify-on'] } }),
+        ...(notify !== undefined && { notify }),
         stop: context.stopSignal,
         startWorkers: context.startWorkers,
         // Detached, the hint below says what comes next; the line is printed once the job is on the queue either way.
