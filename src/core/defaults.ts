@@ -17,4 +17,19 @@ export const DEFAULTS = Object.freeze({
   fleetConcurrency: 4,
   /** Age after which `fleet` calls a foundation's latest report stale (`fleet --max-age`), in ms: a nightly run missed. */
   fleetMaxAgeMs: 24 * 3_600_000,
+  /** The least severity of a new finding that makes a report notify (`--notify-on`). */
+  notifyOn: 'medium',
+  /** Delivery attempts of one notification: 5xx, 408, 429 and network errors retry, other 4xx are final. */
+  notifyAttempts: 8,
+  /** First retry delay of a notification, in ms; each further retry doubles it (BullMQ exponential backoff). */
+  notifyBackoffMs: 2000,
+  /** How long one webhook POST may take, in ms, before it counts as a network error and is retried. */
+  notifyTimeoutMs: 10_000,
+  /**
+   * How long `report --notify` waits, after its report, for its in-process worker to deliver the notifications, in
+   * ms; what is not delivered by then stays queued for a worker serving reports.
+   */
+  notifyWaitMs: 30_000,
+  /** New findings named in a notification (the rest are counted): a chat message stays readable. */
+  notifyNamedFindings: 10,
 });

@@ -6,6 +6,8 @@ export const QueueName = {
   report: 'report',
   unshare: 'unshare',
   campaign: 'campaign',
+  /** Webhook deliveries (`--notify`): served by the report role's workers. */
+  notify: 'notify',
 } as const;
 
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];

@@ -134,6 +134,24 @@ export class CampaignStore {
     ]);
   }
 
+  /**
+   * Webhook URLs to tell when the campaign ends (`unshare-all --notify`). Kept apart from the meta, which reports
+   * and status print, and deleted once the end's notify jobs are queued: a URL may hold a token.
+   */
+  async setNotifyUrls(id: string, urls: readonly string[]): Promise<void> {
+    if (urls.length > 0) await this.redis.sadd(await this.key(id, 'notify'), ...urls);
+  }
+
+  /** The webhook URLs still to be told of the campaign's end. */
+  async notifyUrls(id: string): Promise<string[]> {
+    return (await this.redis.smembers(await this.key(id, 'notify'))).sort();
+  }
+
+  /** Forgets the webhook URLs once their notify jobs hold them. */
+  async clearNotifyUrls(id: string): Promise<void> {
+    await this.redis.del(await this.key(id, 'notify'));
+  }
+
   async meta(id: string): Promise<CampaignMeta | undefined> {
     const text = await this.redis.get(this.metaKey(id));
     return text ? (JSON.parse(text) as CampaignMeta) : undefined;

@@ -44,6 +44,11 @@ export interface CampaignWorkersOptions {
   readonly unshareConcurrency?: number;
   /** @defaultValue `DEFAULTS.reconcileMs` */
   readonly reconcileMs?: number;
+  /**
+   * Called after each finalisation job (the campaign is done or cancelled by then), for other features' work at a
+   * campaign's end (the notify feature's alert). Runs again if the job is retried: it must be idempotent.
+   */
+  readonly onFinished?: (campaignId: string, store: CampaignStore) => Promise<void>;
 }
 
 /** The campaign feature's share of a worker process: its two queues, and the reconciler of failed item jobs. */
@@ -108,7 +113,11 @@ export function campaignWorkers(options: CampaignWorkersOptions): CampaignWorker
       },
       {
         queueName: queueNameFor(QueueName.campaign, api),
-        processor: async (job) => finalizeCampaign(client, store, (job.data as FinalizeJobData).campaignId),
+        processor: async (job) => {
+          const { campaignId } = job.data as FinalizeJobData;
+          await finalizeCampaign(client, store, campaignId);
+          await options.onFinished?.(campaignId, store);
+        },
       },
     ],
     attach(workers) {

@@ -19,6 +19,8 @@ export async function startCampaign(
   plan: CampaignPlan,
   options: CampaignOptions,
   log: Logger,
+  /** Webhooks to tell when the campaign ends (features/notify queues the alert). @defaultValue [] */
+  notifyUrls: readonly string[] = [],
 ): Promise<{ meta: CampaignMeta; store: CampaignStore }> {
   const store = new CampaignStore(redis, target.prefix);
   const meta: CampaignMeta = {
@@ -35,6 +37,8 @@ export async function startCampaign(
   const queues = campaignQueues(redis, target.prefix, target.api);
   try {
     await store.create(meta, plan.items);
+    // Before any item is queued, so the finalisation of even a tiny campaign finds them.
+    await store.setNotifyUrls(meta.id, notifyUrls);
     await registerFoundation(redis, target.prefix, target.api);
     if (plan.flagEnabled) {
       const path = '/v3/feature_flags/service_instance_sharing';

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
+import { resolveNotifyUrls } from '../../config/notify-urls.js';
 import type { CliContext } from '../../cli-context.js';
 import { resolveConnectionOptions, type ConnectionFlags } from '../../config/connection-options.js';
 import { UsageError } from '../../usage-error.js';
@@ -43,6 +44,7 @@ interface UnshareAllArgs extends ConnectionFlags {
   'from-plan'?: string;
   'allow-drift': boolean;
   'inspect-credentials': boolean;
+  notify?: string[];
 }
 
 /** `cf-shares unshare-all`: plan, confirm, then remove every share in scope as a resumable, rate-limited campaign. */
@@ -138,8 +140,17 @@ export function unshareAllCommand(context: CliContext): CommandModule<object, Un
           type: 'boolean',
           default: false,
           describe: 'Record and queue the campaign; `cf-shares worker` processes run it',
+        })
+        .option('notify', {
+          type: 'string',
+          array: true,
+          describe:
+            'Webhook URL to POST JSON to when the campaign ends; a worker serving reports delivers it (repeatable; or CF_SHARES_NOTIFY_URL, comma-separated)',
+          group: 'Alerts:',
         }),
     handler: async (args) => {
+      // Checked first: a bad URL must not cost a plan.
+      const notifyUrls = resolveNotifyUrls(args.notify, context.env);
       for (const [name, min] of [
         ['rate', 1],
         ['concurrency', 1],
@@ -281,6 +292,7 @@ export function unshareAllCommand(context: CliContext): CommandModule<object, Un
               selectors: planFile?.selectors ?? selectors,
             },
             log,
+            notifyUrls,
           );
           out(`campaign: ${meta.id}`);
           if (args.detach) {

@@ -11,6 +11,7 @@ import { credentialComparisonLine, knownEndpoints } from './render-files.js';
 import { safeJson, safeText } from '../../terminal/safe-text.js';
 import { DEFAULTS } from '../../core/defaults.js';
 import { detachedHint } from './detached-hint.js';
+import { resolveNotifyUrls } from '../../config/notify-urls.js';
 
 interface ReportArgs extends ConnectionFlags {
   out?: string;
@@ -20,6 +21,8 @@ interface ReportArgs extends ConnectionFlags {
   'inspect-credentials': boolean;
   keep: number;
   json: boolean;
+  notify?: string[];
+  'notify-on': Severity;
 }
 
 /** `cf-shares report`: the nightly share report, as a job; waits for it and writes its files unless --detach. */
@@ -53,6 +56,19 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
         })
         .option('keep', { type: 'number', default: DEFAULTS.keptReports, describe: 'Reports to keep in Redis' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON line' })
+        .option('notify', {
+          type: 'string',
+          array: true,
+          describe:
+            'Webhook URL to POST JSON to when the report has new shares or new findings (repeatable; or CF_SHARES_NOTIFY_URL, comma-separated)',
+          group: 'Alerts:',
+        })
+        .option('notify-on', {
+          choices: SEVERITY_ORDER,
+          default: DEFAULTS.notifyOn as Severity,
+          describe: 'The least severity of a new finding that notifies',
+          group: 'Alerts:',
+        })
         .option('foundation', {
           type: 'string',
           describe: 'A foundation of the fleet file, or all: one job each, on its own queue (files in <out>/<name>/)',
@@ -63,6 +79,8 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
         throw new UsageError(`--keep must be a whole number >= 1 (got ${String(args.keep)})`);
       if (args.detach && args['fail-on'])
         throw new UsageError('--fail-on needs the result: it cannot go with --detach');
+      const notifyUrls = resolveNotifyUrls(args.notify, context.env);
+      const notify = notifyUrls.length > 0 ? { urls: notifyUrls, on: args['notify-on'] } : undefined;
       const entries = fanOutEntries(args, context.env);
       if (entries !== undefined) {
         const { runFleetReports } = await import('./report-fleet.js');
@@ -78,6 +96,7 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
             keep: args.keep,
             detach: args.detach,
             json: args.json,
+            ...(notify !== undefined && { notify }),
           },
           context,
         );
@@ -92,6 +111,7 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
         inspectCredentials: args['inspect-credentials'],
         keep: args.keep,
         detach: args.detach,
+        ...(notify !== undefined && { notify }),
         stop: context.stopSignal,
         startWorkers: context.startWorkers,
         // Detached, the hint below says what comes next; the line is printed once the job is on the queue either way.
@@ -114,6 +134,11 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
       if (!result || !out) return;
       if (args.json) context.stdout.write(`${safeJson(JSON.stringify({ job: outcome.jobId, out, ...result }))}\n`);
       else context.stdout.write(renderReportSummary(result, out));
+      const sent = outcome.notifications;
+      if (sent && !args.json)
+        context.stdout.write(
+          `notifications: ${sent.completed.length} delivered, ${sent.failed.length} failed, ${sent.pending.length} queued for a worker\n`,
+        );
       const threshold = args['fail-on'];
       if (threshold) {
         const over = countAtOrAbove(result.severities, threshold);

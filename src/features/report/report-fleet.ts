@@ -12,7 +12,7 @@ import { runReport, type RunReportOptions, type RunReportOutcome } from './run-r
 /** What `report --foundation all` and `export --foundation all` ask of every foundation. */
 export interface FleetReportOptions extends Pick<
   RunReportOptions,
-  'endpointsPath' | 'inspectCredentials' | 'keep' | 'detach' | 'exportSince'
+  'endpointsPath' | 'inspectCredentials' | 'keep' | 'detach' | 'exportSince' | 'notify'
 > {
   readonly kind: 'report' | 'export';
   /** Each foundation writes to `<out>/<name>/`; without it, cf-shares-reports/<time>/<name>/. */
@@ -40,6 +40,8 @@ export async function runFleetReports(
       ...(options.endpointsPath !== undefined && { endpointsPath: options.endpointsPath }),
       ...(options.out !== undefined ? { out: join(options.out, entry.name) } : { subfolder: entry.name }),
       ...(options.exportSince !== undefined && { exportSince: options.exportSince }),
+      // Each foundation's notifications get their own ids (foundation and job), so one URL hears of each.
+      ...(options.notify !== undefined && { notify: options.notify }),
       inspectCredentials: options.inspectCredentials,
       keep: options.keep,
       detach: options.detach,

@@ -5,7 +5,7 @@ import { crawlFoundation } from '../../crawl/crawl-foundation.js';
 import { computeFindings, SEVERITY_ORDER, type Severity } from '../../audit/findings.js';
 import { parseEndpointsFile } from '../../audit/endpoints-file.js';
 import { buildReport } from './build-report.js';
-import { diffShares } from './snapshot-diff.js';
+import { diffShares, type ShareDiff } from './snapshot-diff.js';
 import { renderReportFiles } from './render-files.js';
 import type { Report } from './report-model.js';
 import type { Logger } from '../../log.js';
@@ -33,6 +33,16 @@ export interface ReportJobData {
   readonly schedule?: string;
   /** A schedule's words after `--` (`export --since 2d`), as typed, for `schedule list`; workers ignore them. */
   readonly args?: readonly string[];
+  /**
+   * Webhooks to tell about new shares and findings (`--notify`), and the least severity that counts. The URLs may
+   * hold tokens: the post-report hook that uses them (features/notify) removes them from this data once its jobs
+   * are queued.
+   */
+  readonly notify?: {
+    readonly urls: readonly string[];
+    readonly on: Severity;
+    readonly notifications?: readonly string[];
+  };
 }
 
 export interface ReportJobResult {
@@ -43,6 +53,8 @@ export interface ReportJobResult {
   readonly severities: Record<Severity, number>;
   readonly added: number;
   readonly removed: number;
+  /** Ids of the notify jobs the report's hooks queued (`--notify`), so a foreground run can wait for them. */
+  readonly notifications?: readonly string[];
 }
 
 /**
@@ -86,6 +98,26 @@ export interface ReportStepInput {
 /** A step after the report files are rendered that returns them with its own added (the export's bundle). */
 export type ReportStep = (input: ReportStepInput) => Promise<Record<string, string>>;
 
+/** What a hook sees once the report is complete, just before it is stored. */
+export interface ReportHookInput {
+  readonly job: Job<ReportJobData, ReportJobResult>;
+  readonly api: string;
+  readonly redis: RedisClient;
+  readonly prefix: string;
+  readonly log: Logger;
+  readonly reportId: string;
+  readonly report: Report;
+  /** The foundation's previous report; null for its first. */
+  readonly previous: Report | null;
+  readonly diff: ShareDiff;
+}
+
+/**
+ * Work of another feature for a finished report (the notify feature queues its alerts), run right before the
+ * report is stored. It must be idempotent per report job: a job retried after a crash runs it again.
+ */
+export type ReportHook = (input: ReportHookInput) => Promise<void>;
+
 export interface ReportProcessorOptions {
   readonly client: CfClient;
   readonly api: string;
@@ -96,11 +128,13 @@ export interface ReportProcessorOptions {
   readonly reportsDir?: string;
   /** Run in order after the report files are rendered, before they are stored. @defaultValue [] */
   readonly steps?: readonly ReportStep[];
+  /** Run in order right before the report is stored. @defaultValue [] */
+  readonly hooks?: readonly ReportHook[];
 }
 
 /** The report processor: crawl, findings, report files, diff with the previous report, all stored in Redis. */
 export function reportProcessor(options: ReportProcessorOptions) {
-  const { client, api, redis, prefix, log, reportsDir, steps = [] } = options;
+  const { client, api, redis, prefix, log, reportsDir, steps = [], hooks = [] } = options;
   return async (
     job: Job<ReportJobData, ReportJobResult>,
     _token?: string,
@@ -131,11 +165,16 @@ export function reportProcessor(options: ReportProcessorOptions) {
     const report = buildReport(snapshot, findings, requests, endpoints);
     const store = new ReportStore(redis, prefix, job.data.keep);
     const previousText = await store.latestFile(api, 'report.json');
-    const diff = diffShares(previousText ? (JSON.parse(previousText) as Report) : null, report);
+    const previous = previousText ? (JSON.parse(previousText) as Report) : null;
+    const diff = diffShares(previous, report);
     const id = reportId(report.generated_at, job.id ?? 'x', api);
     let files = renderReportFiles(report, snapshot, diff);
     // Steps of other features (the compliance export) add their files to the same report.
     for (const step of steps) files = await step({ job, client, api, redis, prefix, snapshot, report, files });
+    // Before the store: a crash in between leaves a retry that runs the hooks again (idempotent), rather than a stored
+    // report whose retry sees nothing new and whose alert is lost.
+    for (const hook of hooks)
+      await hook({ job, api, redis, prefix, log: jobLog, reportId: id, report, previous, diff });
     await store.save(
       { id, api, generatedAt: report.generated_at, shares: report.summary.shares, findings: findings.length, requests },
       files,
@@ -161,6 +200,8 @@ export function reportProcessor(options: ReportProcessorOptions) {
       severities,
       added: diff.added.length,
       removed: diff.removed.length,
+      // The notify hook records its job ids in the job's data (job.updateData keeps job.data current).
+      ...(job.data.notify?.notifications?.length && { notifications: job.data.notify.notifications }),
     };
   };
 }

@@ -14,6 +14,8 @@ import { connectClient } from '../../core/connect-client.js';
 import { checkOutputDir } from '../../core/output-dir.js';
 import { waitUnlessInterrupted } from './report-interruption.js';
 import { join } from 'node:path';
+import { waitForJobs, type JobsEnd } from '../../core/wait-for-jobs.js';
+import { DEFAULTS } from '../../core/defaults.js';
 
 /** Where `report` writes without --out: one folder per report, named by its time. */
 export const DEFAULT_REPORTS_DIR = 'cf-shares-reports';
@@ -56,6 +58,8 @@ export interface RunReportOptions {
    * running elsewhere is left to its worker, and the error says which.
    */
   stop?: AbortSignal;
+  /** Webhooks to alert about new shares and findings (see features/notify), and the least severity that counts. */
+  notify?: ReportJobData['notify'];
   /** A compliance export from this time on (ISO-8601). */
   exportSince?: string;
   log: Logger;
@@ -68,6 +72,8 @@ export interface RunReportOutcome {
   jobId: string;
   result?: ReportJobResult;
   out?: string;
+  /** How the report's notifications ended while this process waited for them. */
+  notifications?: JobsEnd;
 }
 
 /**
@@ -97,6 +103,7 @@ export async function runReport(connection: ConnectionOptions, options: RunRepor
         keep: options.keep,
         ...(endpoints !== undefined && { endpoints }),
         ...(options.exportSince !== undefined && { export: { since: options.exportSince } }),
+        ...(options.notify !== undefined && { notify: options.notify }),
       };
       // One attempt: a nightly run that fails should say so, not quietly present a later partial retry.
       const job = await enqueueJob<ReportJobData, ReportJobResult>(
@@ -127,7 +134,20 @@ export async function runReport(connection: ConnectionOptions, options: RunRepor
         await writeReportFiles(out, files).catch((error: unknown) => {
           throw new ReportNotWrittenError(result.reportId, out, error);
         });
-        return { jobId: job.jobId, result, out };
+        // The in-process worker serves the notify queue too: give it a moment to deliver before it closes, so a
+        // `report --notify` from cron alerts without a standing worker. What is left waits for a worker.
+        const notifications =
+          result.notifications && result.notifications.length > 0
+            ? await waitForJobs(
+                redis,
+                connection.prefix,
+                connection.api,
+                queueNameFor(QueueName.notify, connection.api),
+                result.notifications,
+                Number(process.env.CF_SHARES_NOTIFY_WAIT_MS) || DEFAULTS.notifyWaitMs,
+              )
+            : undefined;
+        return { jobId: job.jobId, result, out, ...(notifications && { notifications }) };
       } finally {
         await job.close();
       }

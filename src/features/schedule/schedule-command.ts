@@ -8,6 +8,8 @@ import { loadEndpointsFile } from '../../config/load-endpoints-file.js';
 import { textTable } from '../../terminal/text-table.js';
 import type { ReportJobData } from '../report/report-processor.js';
 import { DEFAULTS } from '../../core/defaults.js';
+import { redactNotifyWords, resolveNotifyUrls } from '../../config/notify-urls.js';
+import { SEVERITY_ORDER, type Severity } from '../../audit/findings.js';
 
 interface ScheduleArgs {
   name?: string;
@@ -25,12 +27,12 @@ interface ScheduleArgs {
 const DAY_MS = 86_400_000;
 
 /** Turns `report|export [options]` after `--` into the job data every tick will carry. */
-export async function scheduledJobData(rest: readonly string[]): Promise<ReportJobData> {
+export async function scheduledJobData(rest: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ReportJobData> {
   const [kind, ...options] = rest;
   if (kind !== 'report' && kind !== 'export')
     throw new UsageError("after '--' name what to run: report or export, with their options");
   const parsed = Parser(options, {
-    string: ['endpoints', 'since'],
+    string: ['endpoints', 'since', 'notify', 'notify-on'],
     boolean: ['inspect-credentials'],
     number: ['keep'],
     configuration: { 'unknown-options-as-args': true },
@@ -41,18 +43,24 @@ export async function scheduledJobData(rest: readonly string[]): Promise<ReportJ
     'inspect-credentials',
     'inspectCredentials',
     'keep',
-    ...(kind === 'export' ? ['since'] : []),
+    ...(kind === 'export' ? ['since'] : ['notify', 'notify-on', 'notifyOn']),
   ]);
   const unknown = [...Object.keys(parsed).filter((key) => !allowed.has(key)), ...parsed._.map(String)];
   if (unknown.length > 0) {
     throw new UsageError(
-      `a scheduled ${kind} takes --endpoints, --inspect-credentials, --keep${kind === 'export' ? ', --since' : ''} (not ${unknown.join(' ')}): files go to Redis and the worker's --reports-dir`,
+      `a scheduled ${kind} takes --endpoints, --inspect-credentials, --keep${kind === 'export' ? ', --since' : ', --notify, --notify-on'} (not ${redactNotifyWords(unknown).join(' ')}): files go to Redis and the worker's --reports-dir`,
     );
   }
   const keep = parsed.keep === undefined ? DEFAULTS.keptReports : Number(parsed.keep);
   if (!Number.isInteger(keep) || keep < 1)
     throw new UsageError(`--keep must be a whole number >= 1 (got ${String(parsed.keep)})`);
   const endpoints = parsed.endpoints === undefined ? undefined : await loadEndpointsFile(String(parsed.endpoints));
+  const notifyOn = parsed['notify-on'] === undefined ? (DEFAULTS.notifyOn as Severity) : String(parsed['notify-on']);
+  if (!SEVERITY_ORDER.includes(notifyOn as Severity))
+    throw new UsageError(`--notify-on is one of ${SEVERITY_ORDER.join(', ')} (got '${notifyOn}')`);
+  const notifyFlags = parsed.notify === undefined ? undefined : [parsed.notify].flat().map(String);
+  // The environment of `schedule add` counts, as for `report`: the schedule keeps the URLs for its worker.
+  const notifyUrls = kind === 'report' ? resolveNotifyUrls(notifyFlags, env) : [];
   let exportWindowMs: number | undefined;
   if (kind === 'export') {
     const since = parsed.since === undefined ? `${DEFAULTS.exportWindowDays}d` : String(parsed.since);
@@ -67,6 +75,7 @@ export async function scheduledJobData(rest: readonly string[]): Promise<ReportJ
     keep,
     ...(endpoints !== undefined && { endpoints }),
     ...(exportWindowMs !== undefined && { exportWindowMs }),
+    ...(notifyUrls.length > 0 && { notify: { urls: notifyUrls, on: notifyOn as Severity } }),
   };
 }
 
@@ -114,14 +123,16 @@ export function scheduleCommand(context: CliContext): CommandModule<object, Sche
                 'After --: what each run does, `report` or `export`, with these options only: --endpoints FILE ' +
                   '(read now, stored with the schedule), --inspect-credentials, --keep N (reports kept, default ' +
                   `${DEFAULTS.keptReports}), and for export --since 2d|36h (the audit-event window, default ` +
-                  `${DEFAULTS.exportWindowDays}d). No credentials: the workers of the foundation log in with their own.`,
+                  `${DEFAULTS.exportWindowDays}d), and for report --notify URL (repeatable, or CF_SHARES_NOTIFY_URL; kept in ` +
+                  `the schedule, shown by list as its origin) with --notify-on ${SEVERITY_ORDER.join('|')} (default ` +
+                  `${DEFAULTS.notifyOn}). No credentials: the workers of the foundation log in with their own.`,
               ),
           handler: async (args: ScheduleArgs): Promise<void> => {
             const rest = (args['--'] ?? []).map(String);
             const [{ validateCron, validateScheduleName }] = await Promise.all([import('./schedules.js')]);
             validateScheduleName(args.name!);
             validateCron(args.cron!, args.tz);
-            const jobData = await scheduledJobData(rest);
+            const jobData = await scheduledJobData(rest, context.env);
             // `--foundation all`: the same schedule on every foundation's own queue, run by that foundation's workers.
             const apis = fanOutEntries(args, context.env)?.map((entry) => entry.api) ?? [
               resolveOptionalApi(args, context.env),
@@ -132,7 +143,8 @@ export function scheduleCommand(context: CliContext): CommandModule<object, Sche
               );
             const { connection, schedules } = await connect(args);
             for (const api of apis as string[]) {
-              const data = { ...jobData, schedule: args.name!, api, args: rest };
+              // The words are shown by `schedule list`: a --notify URL shows as its origin only.
+              const data = { ...jobData, schedule: args.name!, api, args: redactNotifyWords(rest) };
               const info = await schedules.upsertSchedule(
                 connection,
                 args.name!,

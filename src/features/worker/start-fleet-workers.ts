@@ -12,6 +12,8 @@ import { closeAll } from '../../core/close-all.js';
 import { registerFoundation } from '../../core/foundation-registry.js';
 import { DEFAULTS } from '../../core/defaults.js';
 import { hostWorkers, type QueueProcessor, type RunningWorkers } from '../../core/worker-host.js';
+import { notifyProcessor } from '../notify/notify-processor.js';
+import { notifyReportHook } from '../notify/notify-report-hook.js';
 import { reportProcessor, type ReportJobData, type ReportJobResult } from '../report/report-processor.js';
 import { exportStep } from '../export/export-step.js';
 
@@ -68,36 +70,45 @@ export async function startFleetWorkers(
   for (const redis of [bullRedis, dataRedis])
     redis.on('error', (error: Error) => log.warn({ err: { message: error.message } }, 'redis connection error'));
   const clients: Array<{ close(): Promise<void> }> = [];
-  const queues: QueueProcessor[] = targets.map((target) => {
+  const queues: QueueProcessor[] = targets.flatMap((target) => {
     const { entry } = target;
     const foundationLog = log.child({ foundation: entry.name });
     const client = lazyClient(target, foundationLog);
     clients.push(client);
-    return {
-      queueName: queueNameFor(QueueName.report, entry.api),
-      // On a Redis Cluster each foundation's queues live under their own hash tag (one slot per foundation).
-      options: { prefix: foundationPrefix(options.prefix, entry.api, bullRedis) },
-      processor: async (job: Job<ReportJobData, ReportJobResult>, token?: string, signal?: AbortSignal) => {
-        let logged: CfClient;
-        try {
-          logged = await client.get();
-        } catch (error) {
-          // Not retried: the job says why in one line, and the worker goes on with the other foundations.
-          throw new UnrecoverableError(
-            `cannot log in to foundation ${entry.name} (${entry.api}): ${describeError(error).line}`,
-          );
-        }
-        return reportProcessor({
-          client: logged,
-          api: entry.api,
-          redis: dataRedis,
-          prefix: options.prefix,
-          log: foundationLog,
-          ...(options.reportsDir !== undefined && { reportsDir: options.reportsDir }),
-          steps: [exportStep],
-        })(job, token, signal);
+    return [
+      {
+        queueName: queueNameFor(QueueName.report, entry.api),
+        // On a Redis Cluster each foundation's queues live under their own hash tag (one slot per foundation).
+        options: { prefix: foundationPrefix(options.prefix, entry.api, bullRedis) },
+        processor: async (job: Job<ReportJobData, ReportJobResult>, token?: string, signal?: AbortSignal) => {
+          let logged: CfClient;
+          try {
+            logged = await client.get();
+          } catch (error) {
+            // Not retried: the job says why in one line, and the worker goes on with the other foundations.
+            throw new UnrecoverableError(
+              `cannot log in to foundation ${entry.name} (${entry.api}): ${describeError(error).line}`,
+            );
+          }
+          return reportProcessor({
+            client: logged,
+            api: entry.api,
+            redis: dataRedis,
+            prefix: options.prefix,
+            log: foundationLog,
+            ...(options.reportsDir !== undefined && { reportsDir: options.reportsDir }),
+            steps: [exportStep],
+            hooks: [notifyReportHook],
+          })(job, token, signal);
+        },
       },
-    };
+      // Each foundation's webhook deliveries: they need no login, only the report role.
+      {
+        queueName: queueNameFor(QueueName.notify, entry.api),
+        options: { prefix: foundationPrefix(options.prefix, entry.api, bullRedis) },
+        processor: notifyProcessor(foundationLog),
+      },
+    ];
   });
   const host = hostWorkers(queues, {
     connection: bullRedis,

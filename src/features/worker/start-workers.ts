@@ -16,6 +16,9 @@ import {
 } from '../../core/worker-host.js';
 import { reportProcessor } from '../report/report-processor.js';
 import { exportStep } from '../export/export-step.js';
+import { notifyProcessor } from '../notify/notify-processor.js';
+import { notifyReportHook } from '../notify/notify-report-hook.js';
+import { notifyCampaignHook } from '../notify/notify-campaign-hook.js';
 import { campaignRefusal, campaignWorkers, type CampaignWorkers } from '../campaign/campaign-workers.js';
 
 /** What a worker process does: audits (report and export jobs) and campaigns (unshare items and finalisation). */
@@ -64,8 +67,13 @@ export async function startWorkers(
         log,
         ...(options.reportsDir !== undefined && { reportsDir: options.reportsDir }),
         steps: [exportStep],
+        hooks: [notifyReportHook],
       }),
     });
+  // Webhook deliveries (`--notify`) go with the report role: every foundation-wide reader may post them, and a
+  // nightly report-only worker is what runs where alerts matter. Campaign ends are queued here too.
+  if (roles.includes('report'))
+    queues.push({ queueName: queueNameFor(QueueName.notify, api), processor: notifyProcessor(log) });
   let campaign: CampaignWorkers | undefined;
   if (roles.includes('campaign')) {
     campaign = campaignWorkers({
@@ -77,6 +85,7 @@ export async function startWorkers(
       log,
       ...(options.unshareConcurrency !== undefined && { unshareConcurrency: options.unshareConcurrency }),
       ...(options.reconcileMs !== undefined && { reconcileMs: options.reconcileMs }),
+      onFinished: notifyCampaignHook(dataRedis, connection.prefix, log),
     });
     queues.push(...campaign.queues);
   }
