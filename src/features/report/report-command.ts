@@ -4,23 +4,17 @@ import { fanOutEntries, resolveConnectionOptions, type ConnectionFlags } from '.
 import { UsageError } from '../../usage-error.js';
 import { ExitCode } from '../../exit-codes.js';
 import { withConnectionFlags } from '../../config/connection-flags.js';
-import { reportProgressView } from './report-progress.js';
 import { countAtOrAbove, SEVERITY_ORDER, type Severity } from '../../audit/findings.js';
 import type { ReportJobResult } from './report-processor.js';
 import { credentialComparisonLine, knownEndpoints } from './render-files.js';
 import { safeJson, safeText } from '../../terminal/safe-text.js';
 import { DEFAULTS } from '../../core/defaults.js';
-import { detachedHint } from './detached-hint.js';
+import { checkKeep, runReportJob, withReportJobFlags, type ReportJobFlags } from './report-job-command.js';
 import { resolveNotifyUrls } from '../../config/notify-urls.js';
 
-interface ReportArgs extends ConnectionFlags {
+interface ReportArgs extends ConnectionFlags, ReportJobFlags {
   out?: string;
-  detach: boolean;
   'fail-on'?: Severity;
-  endpoints?: string;
-  'inspect-credentials': boolean;
-  keep: number;
-  json: boolean;
   notify?: string[];
   'notify-on': Severity;
 }
@@ -31,31 +25,15 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
     command: 'report',
     describe: 'Crawl the foundation and write the share report (a job; waits unless --detach)',
     builder: (y) =>
-      withConnectionFlags(y)
+      withReportJobFlags(withConnectionFlags(y), 'a `cf-shares worker` runs it')
         .option('out', {
           type: 'string',
           describe: 'Folder for the report files [default ./cf-shares-reports/<time>/]',
-        })
-        .option('detach', {
-          type: 'boolean',
-          default: false,
-          describe: 'Only enqueue the job; a `cf-shares worker` runs it',
         })
         .option('fail-on', {
           choices: SEVERITY_ORDER,
           describe: 'Exit 3 when a finding of this severity or worse exists',
         })
-        .option('endpoints', {
-          type: 'string',
-          describe: 'JSON file mapping instances, plans or offerings to "address-or-CIDR:port"',
-        })
-        .option('inspect-credentials', {
-          type: 'boolean',
-          default: false,
-          describe: "Read one binding's credentials per shared instance for its host and port (nothing else is kept)",
-        })
-        .option('keep', { type: 'number', default: DEFAULTS.keptReports, describe: 'Reports to keep in Redis' })
-        .option('json', { type: 'boolean', default: false, describe: 'Print the result as one JSON line' })
         .option('notify', {
           type: 'string',
           array: true,
@@ -75,8 +53,7 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
           group: 'Fleet:',
         }),
     handler: async (args) => {
-      if (!Number.isInteger(args.keep) || args.keep < 1)
-        throw new UsageError(`--keep must be a whole number >= 1 (got ${String(args.keep)})`);
+      checkKeep(args.keep);
       if (args.detach && args['fail-on'])
         throw new UsageError('--fail-on needs the result: it cannot go with --detach');
       const notifyUrls = resolveNotifyUrls(args.notify, context.env);
@@ -102,35 +79,13 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
         );
       }
       const connection = resolveConnectionOptions(args, context.env);
-      const { runReport } = await import('./run-report.js');
-      const log = context.log.child({ command: 'report' });
-      const view = args.json ? undefined : reportProgressView(context.stderr);
-      const outcome = await runReport(connection, {
-        ...(args.endpoints !== undefined && { endpointsPath: args.endpoints }),
+      const outcome = await runReportJob(context, connection, 'report', args, {
         ...(args.out !== undefined && { out: args.out }),
-        inspectCredentials: args['inspect-credentials'],
-        keep: args.keep,
-        detach: args.detach,
         ...(notify !== undefined && { notify }),
-        stop: context.stopSignal,
-        startWorkers: context.startWorkers,
-        // Detached, the hint below says what comes next; the line is printed once the job is on the queue either way.
-        onEnqueued: (jobId) => void (args.json || args.detach ? undefined : context.stdout.write(`job: ${jobId}\n`)),
-        onProgress: (progress) => {
-          log.info({ progress }, 'report progress');
-          view?.update(progress);
-        },
-        log,
-      }).finally(() => view?.done()); // a bar left on the line would swallow the last line
+        log: context.log.child({ command: 'report' }),
+      });
+      if (!outcome) return;
       const { result, out } = outcome;
-      if (args.detach) {
-        context.stdout.write(
-          args.json
-            ? `${JSON.stringify({ job: outcome.jobId, detached: true })}\n`
-            : detachedHint('report', outcome.jobId, connection.api),
-        );
-        return;
-      }
       if (!result || !out) return;
       if (args.json) context.stdout.write(`${safeJson(JSON.stringify({ job: outcome.jobId, out, ...result }))}\n`);
       else context.stdout.write(renderReportSummary(result, out));
