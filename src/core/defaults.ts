@@ -17,4 +17,8 @@ export const DEFAULTS = Object.freeze({
   fleetConcurrency: 4,
   /** Age after which `fleet` calls a foundation's latest report stale (`fleet --max-age`), in ms: a nightly run missed. */
   fleetMaxAgeMs: 24 * 3_600_000,
+  /** Address `worker --metrics-port` and `dashboard` listen on: loopback, so nothing is exposed unless asked. */
+  listenHost: '127.0.0.1',
+  /** Port of `cf-shares dashboard`. */
+  dashboardPort: 3000,
 });
