@@ -14,6 +14,7 @@ import { campaignQueues, cancelCampaign } from '../campaign/campaign-queue.js';
 import type { CfSharesMetrics } from '../metrics/cf-shares-metrics.js';
 import { checkRequest, TOKEN_COOKIE, type DashboardAuth } from './dashboard-auth.js';
 import { dashboardQueueNames } from './dashboard-queues.js';
+import { offlineBoardViews } from './offline-board-views.js';
 import { campaignPage, campaignsPage, indexPage, reportFileType, reportPage, reportsPage } from './dashboard-pages.js';
 import { page, html } from './html.js';
 
@@ -67,6 +68,8 @@ export async function dashboardApp(
     serverAdapter,
     options: { uiConfig: { boardTitle: 'cf-shares' } },
   });
+  const views = await offlineBoardViews();
+  serverAdapter.setViewsPath(views.dir);
   let checkedAt = Date.now();
   const refreshQueues = async (): Promise<void> => {
     if (Date.now() - checkedAt < (options.queueRefreshMs ?? 10_000)) return;
@@ -127,13 +130,22 @@ export async function dashboardApp(
     (handler: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) =>
       handler(req, res).catch(next);
 
+  // Browsers ask for it whatever the page says; an empty answer keeps their consoles clean.
+  app.get('/favicon.ico', (_req: Request, res: Response) => {
+    res.status(204).end();
+  });
   app.get(
     '/',
     wrap(async (_req, res) => {
       res.type('html').send(indexPage({ readOnly: !allowActions, queues: shown.length }));
     }),
   );
-  app.use('/queues', (_req: Request, _res: Response, next: NextFunction) => {
+  app.use('/queues', (_req: Request, res: Response, next: NextFunction) => {
+    // Belt and braces for the template above: bull-board's pages load nothing from elsewhere.
+    res.set(
+      'content-security-policy',
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; frame-ancestors 'none'",
+    );
     refreshQueues().then(() => next(), next);
   });
   app.use('/queues', serverAdapter.getRouter() as express.Router);
@@ -226,6 +238,7 @@ export async function dashboardApp(
     app,
     close: async () => {
       await Promise.all([...queues.values()].map((queue) => queue.close()));
+      await views.remove();
     },
   };
 }
