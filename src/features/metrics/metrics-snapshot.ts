@@ -55,13 +55,16 @@ export function snapshotReader(source: SnapshotSource): { read(): Promise<Metric
     }
     return queue;
   };
+  // A stored report never changes: its figures are read once per report, not parsed again at every scrape (a
+  // report.json of 10k shares is megabytes).
+  const figuresById = new Map<string, ReportFigures>();
   return {
     async read() {
       const apis = [
         ...new Set([...(await knownFoundations(source.redis, source.prefix)), ...(source.extraApis ?? [])]),
       ];
       apis.sort();
-      const reports = await latestReports(source.redis, source.prefix, apis);
+      const reports = await latestReports(source.redis, source.prefix, apis, figuresById);
       const queueRows = [];
       for (const api of apis)
         for (const kind of Object.values(QueueName)) {
@@ -92,11 +95,21 @@ export function snapshotReader(source: SnapshotSource): { read(): Promise<Metric
 }
 
 /** The latest report of each foundation that has one: its summary counts, and findings counted by kind and severity. */
-async function latestReports(redis: Redis, prefix: string, apis: readonly string[]): Promise<ReportFigures[]> {
+async function latestReports(
+  redis: Redis,
+  prefix: string,
+  apis: readonly string[],
+  cache: Map<string, ReportFigures>,
+): Promise<ReportFigures[]> {
   const store = new ReportStore(redis, prefix);
   const figures: ReportFigures[] = [];
   for (const api of apis) {
     const [latest] = await store.list(1, api);
+    const cached = latest && cache.get(latest.id);
+    if (cached) {
+      figures.push(cached);
+      continue;
+    }
     const text = latest && (await store.latestFile(api, 'report.json'));
     if (!latest || !text) continue;
     const report = JSON.parse(text) as Report;
@@ -107,13 +120,17 @@ async function latestReports(redis: Redis, prefix: string, apis: readonly string
       row.count += 1;
       byKey.set(key, row);
     }
-    figures.push({
+    const read: ReportFigures = {
       api,
       shares: report.summary.shares,
       sharedInstances: report.summary.shared_instances,
       findings: [...byKey.values()],
       generatedAt: latest.generatedAt,
-    });
+    };
+    // Only the latest report of each foundation is ever asked for again: the cache holds no more than that.
+    for (const [id, old] of cache) if (old.api === api) cache.delete(id);
+    cache.set(latest.id, read);
+    figures.push(read);
   }
   return figures;
 }
