@@ -38,7 +38,7 @@ export function dashboardCommand(context: CliContext): CommandModule<object, Das
         .option('allow-actions', {
           type: 'boolean',
           default: false,
-          describe: "Allow bull-board's actions (retry, clean, pause, ...) and campaign cancel [default: read-only]",
+          describe: "Allow bull-board's actions (retry, clean, pause, ...) and campaign cancel (read-only without it)",
         }),
     handler: async (args) => {
       if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65_535)

@@ -9,12 +9,24 @@ import { dirname, join } from 'node:path';
  * system fonts). The template is copied once into a private temporary folder that `remove()` deletes.
  */
 export async function offlineBoardViews(): Promise<{ readonly dir: string; remove(): Promise<void> }> {
-  const require = createRequire(import.meta.url);
-  const uiDist = join(dirname(require.resolve('@bull-board/ui/package.json')), 'dist');
+  const uiDist = join(dirname(resolveUiPackage()), 'dist');
   const template = await readFile(join(uiDist, 'index.ejs'), 'utf8');
   const dir = await mkdtemp(join(tmpdir(), 'cf-shares-dashboard-'));
   await writeFile(join(dir, 'index.ejs'), withoutExternalFonts(template));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Where @bull-board/ui is installed: found from here when npm hoisted it, else from @bull-board/express, which
+ * depends on it (an install may nest it there).
+ */
+function resolveUiPackage(): string {
+  const ours = createRequire(import.meta.url);
+  try {
+    return ours.resolve('@bull-board/ui/package.json');
+  } catch {
+    return createRequire(ours.resolve('@bull-board/express')).resolve('@bull-board/ui/package.json');
+  }
 }
 
 /** The template minus every `<link>` to fonts.googleapis.com / fonts.gstatic.com. */
