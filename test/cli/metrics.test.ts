@@ -56,7 +56,7 @@ describe('worker --metrics-port', () => {
           ),
         60_000,
       );
-      await faults(sim.api, { rateLimit: { limit: 15, windowSeconds: 1, exemptAdmins: false } });
+      await faults(sim.api, { rateLimit: { limit: 6, windowSeconds: 2, exemptAdmins: false } });
       const detached = await runCli(['report', '--detach'], { env });
       expect(detached.code, detached.stderr).toBe(0);
       const store = new ReportStore(suite.redis, prefix);
