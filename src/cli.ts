@@ -20,6 +20,7 @@ import { scheduleCommand } from './features/schedule/schedule-command.js';
 import { unshareAllCommand } from './features/campaign/unshare-all-command.js';
 import { campaignCommand } from './features/campaign/campaign-command.js';
 import { fleetCommand } from './features/fleet/fleet-command.js';
+import { dashboardCommand } from './features/dashboard/dashboard-command.js';
 
 /** The worker composition root, loaded only by the commands that start workers; their retries are said on stderr. */
 function foregroundWorkers(stderr: Writable): StartWorkers {
@@ -65,6 +66,7 @@ export function buildParser(argv: string[], context: CliContext): Argv {
       .command(campaignCommand(context))
       .command(fleetCommand(context))
       .command(workerCommand(context))
+      .command(dashboardCommand(context))
       .demandCommand(1, 'name a command (see --help)')
       .strict()
       .recommendCommands()

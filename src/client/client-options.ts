@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import type { RetryWait } from './retry-policy.js';
+import type { SendObservation } from './transport.js';
 
 /** Log in as a user with the password grant, as `cf login` does (cc-api.md §10). */
 export interface PasswordAuth {
@@ -63,6 +64,11 @@ export interface CfClientOptions {
   log?: Logger;
   /** Told before every wait between retries, so a command can say what it is waiting for. */
   onRetryWait?: (wait: RetryWait) => void;
+  /**
+   * Told after every HTTP send (UAA's included) with its endpoint family, method, status and whether it was a retry:
+   * for request, retry and 429 counters. It sees no URL, header or body. Errors it throws are logged and ignored.
+   */
+  onSend?: (send: SendObservation) => void;
   /** Injectable for tests. @defaultValue a setTimeout promise */
   sleep?: (ms: number) => Promise<void>;
   /** Injectable for tests. @defaultValue Date.now */
@@ -98,6 +104,7 @@ export interface NormalisedClientOptions {
   tokenRefreshSkewMs: number;
   log: Logger | undefined;
   onRetryWait: ((wait: RetryWait) => void) | undefined;
+  onSend: ((send: SendObservation) => void) | undefined;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
   random: () => number;
@@ -121,6 +128,7 @@ const TOP_KEYS = [
   'tokenRefreshSkewMs',
   'log',
   'onRetryWait',
+  'onSend',
   'sleep',
   'now',
   'random',
@@ -245,6 +253,7 @@ export function normaliseClientOptions(input: CfClientOptions): NormalisedClient
     tokenRefreshSkewMs: number(input.tokenRefreshSkewMs, 'tokenRefreshSkewMs', d.tokenRefreshSkewMs, { min: 0 }),
     log: input.log,
     onRetryWait: input.onRetryWait === undefined ? undefined : fn(input.onRetryWait, 'onRetryWait', () => {}),
+    onSend: input.onSend === undefined ? undefined : fn(input.onSend, 'onSend', () => {}),
     sleep: fn(input.sleep, 'sleep', defaultSleep),
     now: fn(input.now, 'now', Date.now),
     random: fn(input.random, 'random', Math.random),

@@ -51,6 +51,7 @@ export {
 } from './retry-policy.js';
 export type {
   SendAnswer,
+  SendObservation,
   SendAttempt,
   Transport,
   TransportRequest,
@@ -73,3 +74,4 @@ export type * from './resources/service-plans.js';
 export type * from './resources/spaces.js';
 export type * from './resources/wire-common.js';
 export { isTerminal, POLL_DEFAULTS } from './resources/jobs.js';
+export { endpointFamily } from './endpoint-family.js';

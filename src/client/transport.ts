@@ -16,6 +16,7 @@ import { createGot } from './create-got.js';
 import { encodeQuery, type Query } from './encode-query.js';
 import { CfApiError, MalformedResponseError, NetworkError, RateLimitWaitError } from './errors.js';
 import { createPacer, type Pacer, type RequestGroup } from './pacing.js';
+import { endpointFamily } from './endpoint-family.js';
 import { redactUrl, redactedPath as fullRedactedPath } from './redact-url.js';
 import {
   computeRetryDelay,
@@ -71,6 +72,20 @@ export interface WriteHooks {
    * or not JSON is still an answer (its status is reported): CC applied the request.
    */
   afterAnswer(attempt: SendAttempt, answer: SendAnswer): Promise<void>;
+}
+
+/**
+ * One HTTP send as metrics see it: no URL, query, header or body, only the endpoint family (guids removed), so an
+ * observer can label by it without a secret or an unbounded label reaching a metrics page.
+ */
+export interface SendObservation {
+  /** `/v3/service_instances`, `/v3/spaces`, `/oauth/token`: see `endpoint-family.ts`. */
+  readonly family: string;
+  readonly method: HttpMethod;
+  /** The answer's status; null when none came (a network error). */
+  readonly status: number | null;
+  /** Whether this send is a transport retry after a fault (the resend after a token renewal is not). */
+  readonly retry: boolean;
 }
 
 /** Options of the resource write methods. */
@@ -132,6 +147,7 @@ export interface TransportSettings {
   pacing: { readsPerSecond: number; writesPerSecond: number; maxInFlight: number; maxWritesInFlight: number };
   log?: Logger | undefined;
   onRetryWait?: ((wait: RetryWait) => void) | undefined;
+  onSend?: ((send: SendObservation) => void) | undefined;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
   random: () => number;
@@ -164,6 +180,10 @@ interface SendState {
   /** Retries after faults; the resend after a token renewal is not one. */
   faultRetries: number;
   renewedToken: boolean;
+  /** The next send is a retry after a fault (set when a retry wait is decided, read when the send is reported). */
+  retrying: boolean;
+  /** Whether the current send is such a retry. */
+  sendIsRetry: boolean;
   /** An error of ours (a write hook, the authorizer, a refused wait): it ends the request and is thrown as it is. */
   raised: unknown;
 }
@@ -262,6 +282,8 @@ export class Transport {
       answered: true,
       faultRetries: 0,
       renewedToken: false,
+      retrying: false,
+      sendIsRetry: false,
       raised: undefined,
     };
     let answered: TransportResponse;
@@ -302,6 +324,8 @@ export class Transport {
       await state.req.hooks?.beforeSend(attempt);
       // From here on the send happens, so its answer, or the lack of one, is reported.
       state.answered = false;
+      state.sendIsRetry = state.retrying;
+      state.retrying = false;
       state.startedAt = this.settings.now();
       if (state.req.counter === 'uaa') this.uaaCount += 1;
       else this.apiCount += 1;
@@ -371,6 +395,7 @@ export class Transport {
     const delay = this.retryDelay(state, error);
     if (delay === undefined) return 0;
     state.faultRetries += 1;
+    state.retrying = true;
     this.settings.onRetryWait?.({
       method: state.req.method,
       path: redactedPath(state.url),
@@ -480,6 +505,7 @@ export class Transport {
         'request',
       );
     }
+    this.observe(state, networkError === undefined ? (status ?? null) : null);
     const answer: SendAnswer =
       status === undefined
         ? { networkError: networkError ?? 'no answer' }
@@ -489,6 +515,22 @@ export class Transport {
     } catch (error) {
       state.raised ??= error;
       throw error;
+    }
+  }
+
+  /** Tells the metrics observer about a send; an observer that throws must not fail the request. */
+  private observe(state: SendState, status: number | null): void {
+    const onSend = this.settings.onSend;
+    if (onSend === undefined) return;
+    try {
+      onSend({
+        family: endpointFamily(state.url, this.api.pathname),
+        method: state.req.method,
+        status,
+        retry: state.sendIsRetry,
+      });
+    } catch (error) {
+      this.log.debug({ err: { message: (error as Error).message } }, 'send observer failed');
     }
   }
 

@@ -1,4 +1,4 @@
-import { createCfClient, type CfClient, type RetryWait } from '../client/index.js';
+import { createCfClient, type CfClient, type RetryWait, type SendObservation } from '../client/index.js';
 import type { ConnectionOptions } from '../config/connection-options.js';
 import type { Logger } from '../log.js';
 import { UsageError } from '../usage-error.js';
@@ -14,7 +14,11 @@ import { UsageError } from '../usage-error.js';
 export async function connectClient(
   connection: ConnectionOptions,
   log: Logger,
-  options: { onRetryWait?: ((wait: RetryWait) => void) | undefined } = {},
+  options: {
+    onRetryWait?: ((wait: RetryWait) => void) | undefined;
+    /** Told after every HTTP send, for metrics (see `CfClientOptions.onSend`). */
+    onSend?: ((send: SendObservation) => void) | undefined;
+  } = {},
 ): Promise<CfClient> {
   const client = await createCfClient({
     api: connection.api,
@@ -29,6 +33,7 @@ export async function connectClient(
     }),
     log,
     ...(options.onRetryWait && { onRetryWait: options.onRetryWait }),
+    ...(options.onSend && { onSend: options.onSend }),
   });
   const identity = client.identity;
   const who = identity?.userName ?? identity?.clientId ?? 'unknown';

@@ -32,4 +32,8 @@ export const DEFAULTS = Object.freeze({
   notifyWaitMs: 30_000,
   /** New findings named in a notification (the rest are counted): a chat message stays readable. */
   notifyNamedFindings: 10,
+  /** Address `worker --metrics-port` and `dashboard` listen on: loopback, so nothing is exposed unless asked. */
+  listenHost: '127.0.0.1',
+  /** Port of `cf-shares dashboard`. */
+  dashboardPort: 3000,
 });

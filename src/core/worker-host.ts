@@ -1,4 +1,4 @@
-import type { RetryWait } from '../client/index.js';
+import type { RetryWait, SendObservation } from '../client/index.js';
 import { Worker, type Processor, type WorkerOptions } from 'bullmq';
 import type { RedisClient } from './redis-connection.js';
 import type { ConnectionOptions } from '../config/connection-options.js';
@@ -106,6 +106,11 @@ export interface StartWorkersOptions {
   reconcileMs?: number;
   /** Told before the client waits to retry a CC request, so a foreground command can say what it waits for. */
   onRetryWait?: (wait: RetryWait) => void;
+  /**
+   * For metrics: given a foundation's API, the observer of its client's HTTP sends (requests, retries, 429s by
+   * endpoint family). Absent: nothing is counted.
+   */
+  observeSends?: (api: string) => (send: SendObservation) => void;
 }
 
 /**

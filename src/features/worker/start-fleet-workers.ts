@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { CfClient } from '../../client/index.js';
+import type { CfClient, SendObservation } from '../../client/index.js';
 import type { ConnectionOptions } from '../../config/connection-options.js';
 import type { FleetEntry } from '../../config/fleet-file.js';
 import type { Logger } from '../../log.js';
@@ -30,18 +30,24 @@ export interface StartFleetWorkersOptions {
   readonly reportsDir?: string;
   /** @defaultValue `DEFAULTS.lockMs`, or CF_SHARES_LOCK_MS */
   readonly lockMs?: number;
+  /** For metrics: the observer of each foundation's client's HTTP sends (see `StartWorkersOptions.observeSends`). */
+  readonly observeSends?: (api: string) => (send: SendObservation) => void;
 }
 
 /**
  * One foundation's client, logged in when its first job arrives, so a foundation that is down (or whose secret is
  * missing) neither delays nor stops the others. A failed login is not kept: the next job tries again.
  */
-function lazyClient(target: FleetTarget, log: Logger): { get(): Promise<CfClient>; close(): Promise<void> } {
+function lazyClient(
+  target: FleetTarget,
+  log: Logger,
+  onSend?: (send: SendObservation) => void,
+): { get(): Promise<CfClient>; close(): Promise<void> } {
   let pending: Promise<CfClient> | undefined;
   return {
     get() {
       pending ??= Promise.resolve()
-        .then(() => connectClient(target.connection(), log))
+        .then(() => connectClient(target.connection(), log, { onSend }))
         .catch((error: unknown) => {
           pending = undefined;
           throw error;
@@ -73,7 +79,7 @@ export async function startFleetWorkers(
   const queues: QueueProcessor[] = targets.flatMap((target) => {
     const { entry } = target;
     const foundationLog = log.child({ foundation: entry.name });
-    const client = lazyClient(target, foundationLog);
+    const client = lazyClient(target, foundationLog, options.observeSends?.(entry.api));
     clients.push(client);
     return [
       {

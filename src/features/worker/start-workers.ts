@@ -37,7 +37,10 @@ export async function startWorkers(
   log: Logger,
   options: StartWorkersOptions = {},
 ): Promise<RunningWorkers> {
-  const client = await connectClient(connection, log, { onRetryWait: options.onRetryWait });
+  const client = await connectClient(connection, log, {
+    onRetryWait: options.onRetryWait,
+    onSend: options.observeSends?.(connection.api),
+  });
   const refusal = campaignRefusal(client);
   let roles = options.roles ?? WORKER_ROLES;
   if (refusal !== undefined && roles.includes('campaign')) {

@@ -10,10 +10,14 @@ import { fleetEntry, type FleetEntry } from '../../config/fleet-file.js';
 import { UsageError } from '../../usage-error.js';
 import { withConnectionFlags } from '../../config/connection-flags.js';
 import { waitForStop } from '../../wait-for-stop.js';
+import { DEFAULTS } from '../../core/defaults.js';
+import type { Logger } from '../../log.js';
 import type { WorkerRole } from './start-workers.js';
 
 interface WorkerArgs extends Omit<ConnectionFlags, 'foundation'> {
   'reports-dir'?: string;
+  'metrics-port'?: number;
+  'metrics-host': string;
   serve?: WorkerRole[];
   foundation?: string[];
 }
@@ -33,6 +37,18 @@ export function fleetWorkerEntries(args: WorkerArgs, env: Env): FleetEntry[] | u
   const fleet = resolveFleet(args, env);
   if (names.length === 0 || names.includes('all')) return [...fleet.foundations];
   return [...new Set(names.map((name) => fleetEntry(fleet, name)))];
+}
+
+/** The worker's `/metrics` server when `--metrics-port` asks for one; prom-client is loaded only then. */
+async function metricsOf(
+  args: WorkerArgs,
+  redis: { redisUrl: string; prefix: string },
+  log: Logger,
+  extraApis: readonly string[] = [],
+) {
+  if (args['metrics-port'] === undefined) return undefined;
+  const { startMetrics } = await import('../metrics/start-metrics.js');
+  return startMetrics({ ...redis, host: args['metrics-host'], port: args['metrics-port'], log, extraApis });
 }
 
 /**
@@ -61,6 +77,17 @@ export function workerCommand(context: CliContext): CommandModule<object, Worker
           choices: ['report', 'campaign'] as const,
           describe:
             'Work to take: report (reports, exports, schedules; any foundation-wide reader) and campaign (unshare items; admin only) [default: all this identity may do]',
+        })
+        .option('metrics-port', {
+          type: 'number',
+          describe: 'Serve Prometheus metrics on this port at /metrics (reports, queues, campaigns, CC requests)',
+          group: 'Metrics:',
+        })
+        .option('metrics-host', {
+          type: 'string',
+          default: DEFAULTS.listenHost,
+          describe: 'Address the metrics server listens on',
+          group: 'Metrics:',
         }),
     handler: async (args) => {
       const reportsDir = args['reports-dir'] ?? context.env.CF_SHARES_REPORTS_DIR;
@@ -85,14 +112,29 @@ export function workerCommand(context: CliContext): CommandModule<object, Worker
             log.warn({ foundation: entry.name, reason: (error as Error).message }, 'foundation cannot log in yet');
           }
         }
+        const metrics = await metricsOf(
+          args,
+          { redisUrl, prefix },
+          log,
+          entries.map(({ api }) => api),
+        );
         const workers = await startFleetWorkers(
           entries.map((entry) => ({ entry, connection: () => resolveConnectionOptions(args, context.env, entry) })),
           log,
-          { redisUrl, prefix, ...(reportsDir !== undefined && { reportsDir }) },
-        );
+          {
+            redisUrl,
+            prefix,
+            ...(reportsDir !== undefined && { reportsDir }),
+            ...(metrics && { observeSends: metrics.metrics.observeSends }),
+          },
+        ).catch(async (error: unknown) => {
+          await metrics?.close();
+          throw error;
+        });
         await waitForStop(context.stopSignal);
         log.info('stopping: waiting for jobs in progress');
         await workers.close();
+        await metrics?.close();
         log.info('stopped');
         return;
       }
@@ -103,13 +145,19 @@ export function workerCommand(context: CliContext): CommandModule<object, Worker
       ]);
       await assertRedisReachable(connection.redisUrl);
       const log = context.log.child({ command: 'worker', pid: process.pid });
+      const metrics = await metricsOf(args, connection, log);
       const workers = await startWorkers(connection, log, {
         ...(reportsDir !== undefined && { reportsDir }),
         ...(args.serve !== undefined && { roles: args.serve }),
+        ...(metrics && { observeSends: metrics.metrics.observeSends }),
+      }).catch(async (error: unknown) => {
+        await metrics?.close();
+        throw error;
       });
       await waitForStop(context.stopSignal);
       log.info('stopping: waiting for jobs in progress');
       await workers.close();
+      await metrics?.close();
       log.info('stopped');
     },
   };
