@@ -181,7 +181,14 @@
       el('td', { text: `${name(d[4])} / ${name(d[5])}` }),
     ]);
   for (const which of ['added', 'removed']) {
-    const rows = s.previous_generated_at === null ? [] : data.diff[which];
+    // Added shares are indexes into data.shares; removed ones are gone from it and come by name.
+    const asDiff = (share) => {
+      const [org, space] = [data.spaces[sourceOf(share[0])], data.spaces[share[1]]];
+      const instance = data.instances[share[0]];
+      return [instance[1], instance[2], orgName(org[2]), org[1], orgName(space[2]), space[1]];
+    };
+    const listed = which === 'added' ? data.diff.added.map((i) => asDiff(data.shares[i])) : data.diff.removed;
+    const rows = s.previous_generated_at === null ? [] : listed;
     document.getElementById(`diff-${which}-count`).textContent = String(rows.length);
     document.getElementById(`diff-${which}-count`).dataset.count = String(rows.length);
     pagedRows(
@@ -205,64 +212,142 @@
     if (edge) edge.weight += 1;
     else edges.set(key, { source, target: share[1], weight: 1 });
   }
+  const orgOfSpace = (space) => data.spaces[space][2];
   const mapSpaces = [...new Set([...sharesBySource.keys(), ...sharesByTarget.keys()])];
   const spacesByOrg = new Map();
-  for (const space of mapSpaces) push(spacesByOrg, data.spaces[space][2], space);
+  for (const space of mapSpaces) push(spacesByOrg, orgOfSpace(space), space);
   const orgOrder = [...spacesByOrg.keys()].sort((a, b) => orgName(a).localeCompare(orgName(b)) || a - b);
-  const elements = [];
-  // A preset layout (orgs shelf-packed, each org's spaces in a square grid): a force layout of thousands of nodes
-  // takes seconds, this takes milliseconds and puts a space's org around it.
-  // Wider than tall: a space's label sits under its dot and must not run into the next one's.
-  const STEP_X = 90;
-  const STEP_Y = 50;
-  const blocks = orgOrder.map((org) => {
-    const spaces = spacesByOrg.get(org).sort((a, b) => name(data.spaces[a][1]).localeCompare(name(data.spaces[b][1])));
-    const side = Math.ceil(Math.sqrt(spaces.length));
-    return { org, spaces, side };
-  });
-  const totalArea = blocks.reduce((sum, b) => sum + (b.side + 1) * (b.side + 1), 0);
-  const shelfWidth = Math.max(Math.ceil(Math.sqrt(totalArea) * 1.6), ...blocks.map((b) => b.side + 1));
-  let x = 0;
-  let y = 0;
-  let shelfHeight = 0;
-  for (const block of blocks) {
-    if (x + block.side + 1 > shelfWidth) {
-      x = 0;
-      y += shelfHeight;
-      shelfHeight = 0;
-    }
-    elements.push({ group: 'nodes', data: { id: `o${block.org}`, kind: 'org', label: orgName(block.org) } });
-    block.spaces.forEach((space, i) => {
-      elements.push({
-        group: 'nodes',
-        data: { id: `s${space}`, kind: 'space', parent: `o${block.org}`, label: name(data.spaces[space][1]) },
-        position: { x: (x + (i % block.side)) * STEP_X, y: (y + Math.floor(i / block.side)) * STEP_Y },
-      });
-    });
-    x += block.side + 1;
-    shelfHeight = Math.max(shelfHeight, Math.ceil(block.spaces.length / block.side) + 1);
-  }
+  for (const spaces of spacesByOrg.values())
+    spaces.sort((a, b) => name(data.spaces[a][1]).localeCompare(name(data.spaces[b][1])));
   let crossOrgEdges = 0;
   let maxWeight = 1;
-  let edgeIndex = 0;
   for (const edge of edges.values()) {
-    const cross = data.spaces[edge.source][2] !== data.spaces[edge.target][2];
-    if (cross) crossOrgEdges += 1;
+    if (orgOfSpace(edge.source) !== orgOfSpace(edge.target)) crossOrgEdges += 1;
     maxWeight = Math.max(maxWeight, edge.weight);
-    elements.push({
-      group: 'edges',
-      data: { id: `e${edgeIndex++}`, source: `s${edge.source}`, target: `s${edge.target}`, weight: edge.weight },
-      classes: cross ? 'cross' : '',
-    });
   }
+  // Cytoscape draws about a few thousand elements a second: past the limit the map opens on orgs (one node each, one
+  // edge per pair of orgs) and draws an org's spaces when it is selected.
+  const detailed = spacesByOrg.size + mapSpaces.length + edges.size <= data.map_element_limit;
   const mapEl = document.getElementById('map');
-  mapEl.dataset.orgs = String(spacesByOrg.size);
-  mapEl.dataset.spaces = String(mapSpaces.length);
-  mapEl.dataset.nodes = String(spacesByOrg.size + mapSpaces.length);
-  mapEl.dataset.edges = String(edges.size);
-  mapEl.dataset.crossOrgEdges = String(crossOrgEdges);
+  mapEl.dataset.mode = detailed ? 'spaces' : 'orgs';
   document.getElementById('map-legend-counts').textContent =
-    `${spacesByOrg.size} orgs, ${mapSpaces.length} spaces, ${edges.size} space-to-space edges (${crossOrgEdges} cross-org)`;
+    `${spacesByOrg.size} orgs, ${mapSpaces.length} spaces, ${edges.size} space-to-space edges (${crossOrgEdges} cross-org)` +
+    (detailed ? '' : '; too many to draw at once: orgs are shown, select one to draw its spaces');
+
+  // A preset layout (orgs shelf-packed, each org's spaces in a square grid): a force layout of thousands of nodes
+  // takes seconds, this takes milliseconds and puts a space's org around it. Wider than tall: a space's label sits
+  // under its dot and must not run into the next one's.
+  const STEP_X = 90;
+  const STEP_Y = 50;
+  const spaceNodes = (org, at) => {
+    const spaces = spacesByOrg.get(org);
+    const side = Math.ceil(Math.sqrt(spaces.length));
+    return spaces.map((space, i) => ({
+      group: 'nodes',
+      data: { id: `s${space}`, kind: 'space', parent: `o${org}`, label: name(data.spaces[space][1]) },
+      position: { x: at.x + (i % side) * STEP_X, y: at.y + Math.floor(i / side) * STEP_Y },
+    }));
+  };
+  const edgeElement = (id, source, target, weight, cross) => ({
+    group: 'edges',
+    data: { id, source, target, weight },
+    classes: cross ? 'cross' : '',
+  });
+  const elements = [];
+  const orgPosition = new Map();
+  if (detailed) {
+    const blocks = orgOrder.map((org) => ({ org, side: Math.ceil(Math.sqrt(spacesByOrg.get(org).length)) }));
+    const totalArea = blocks.reduce((sum, b) => sum + (b.side + 1) * (b.side + 1), 0);
+    const shelfWidth = Math.max(Math.ceil(Math.sqrt(totalArea) * 1.6), ...blocks.map((b) => b.side + 1));
+    let x = 0;
+    let y = 0;
+    let shelfHeight = 0;
+    for (const block of blocks) {
+      if (x + block.side + 1 > shelfWidth) {
+        x = 0;
+        y += shelfHeight;
+        shelfHeight = 0;
+      }
+      elements.push({ group: 'nodes', data: { id: `o${block.org}`, kind: 'org', label: orgName(block.org) } });
+      elements.push(...spaceNodes(block.org, { x: x * STEP_X, y: y * STEP_Y }));
+      x += block.side + 1;
+      shelfHeight = Math.max(shelfHeight, Math.ceil(spacesByOrg.get(block.org).length / block.side) + 1);
+    }
+    let i = 0;
+    for (const edge of edges.values()) {
+      const cross = orgOfSpace(edge.source) !== orgOfSpace(edge.target);
+      elements.push(edgeElement(`e${i++}`, `s${edge.source}`, `s${edge.target}`, edge.weight, cross));
+    }
+  } else {
+    const side = Math.ceil(Math.sqrt(orgOrder.length));
+    orgOrder.forEach((org, i) => {
+      const position = { x: (i % side) * 400, y: Math.floor(i / side) * 300 };
+      orgPosition.set(org, position);
+      elements.push({
+        group: 'nodes',
+        data: { id: `o${org}`, kind: 'org', label: `${orgName(org)} (${spacesByOrg.get(org).length})` },
+        position,
+      });
+    });
+    // Only the heaviest org-to-org edges, half the element budget: a foundation sharing across every pair of orgs
+    // would otherwise draw tens of thousands. The legend says how many are left out.
+    const all = orgEdges(
+      () => true,
+      (space) => `o${orgOfSpace(space)}`,
+    ).sort((a, b) => b.data.weight - a.data.weight);
+    const kept = all.slice(0, Math.floor(data.map_element_limit / 2));
+    elements.push(...kept);
+    document.getElementById('map-legend-counts').textContent +=
+      `; ${kept.length} heaviest of ${all.length} org-to-org edges drawn`;
+  }
+
+  /** Edges between the map ids `idOf` gives the spaces of the space-edges `keep` selects, weights summed. */
+  function orgEdges(keep, idOf) {
+    const merged = new Map();
+    for (const edge of edges.values()) {
+      if (!keep(edge)) continue;
+      const [source, target] = [idOf(edge.source), idOf(edge.target)];
+      if (source === target) continue;
+      const key = `${source}>${target}`;
+      const known = merged.get(key);
+      if (known) known.data.weight += edge.weight;
+      else {
+        const cross = orgOfSpace(edge.source) !== orgOfSpace(edge.target);
+        merged.set(key, edgeElement(`x${key}`, source, target, edge.weight, cross));
+      }
+    }
+    return [...merged.values()];
+  }
+
+  let expandedOrg = null;
+  /** Overview only: draws an org's spaces inside its node, with their edges to other orgs and between themselves. */
+  function expandOrg(org) {
+    if (detailed || org === expandedOrg) return;
+    const cy = state.map;
+    cy.batch(() => {
+      if (expandedOrg !== null) {
+        cy.$('.expanded').remove();
+        cy.$('edge').removeStyle('display');
+      }
+      expandedOrg = org;
+      const inOrg = (space) => orgOfSpace(space) === org;
+      // The org's own edges to other orgs give way to its spaces' edges.
+      cy.$id(`o${org}`).connectedEdges().style('display', 'none');
+      const added = cy.add([
+        ...spaceNodes(org, orgPosition.get(org)),
+        ...orgEdges(
+          (edge) => inOrg(edge.source) || inOrg(edge.target),
+          (space) => (inOrg(space) ? `s${space}` : `o${orgOfSpace(space)}`),
+        ),
+      ]);
+      added.addClass('expanded');
+    });
+    cy.fit(cy.$id(`o${org}`).closedNeighborhood().union(cy.$('.expanded').connectedNodes()), 30);
+    const drawn = cy.$('.expanded');
+    mapEl.dataset.expandedOrg = data.orgs[org][0];
+    mapEl.dataset.expandedSpaces = String(drawn.nodes().length);
+    mapEl.dataset.expandedEdges = String(drawn.edges().length);
+  }
 
   // The space picker: the same selection as a click on the map, usable with a keyboard.
   const picker = document.getElementById('space-select');
@@ -314,6 +399,7 @@
     if (picker.value === '') return;
     const space = Number(picker.value);
     if (state.map) {
+      expandOrg(orgOfSpace(space));
       state.map.$(':selected').unselect();
       state.map.$id(`s${space}`).select();
     }
@@ -321,7 +407,7 @@
   });
 
   const started = performance.now();
-  const big = edges.size > 2000;
+  const big = elements.length > 2000;
   const cy = cytoscape({
     container: mapEl,
     elements,
@@ -349,8 +435,11 @@
       {
         selector: 'node[kind="org"]',
         style: {
+          shape: 'round-rectangle',
+          width: 40,
+          height: 30,
           'background-color': '#2b6cb0',
-          'background-opacity': 0.05,
+          'background-opacity': 0.08,
           'border-width': 1,
           'border-color': '#aab3c2',
           label: 'data(label)',
@@ -377,6 +466,10 @@
         style: { 'line-color': '#b3261e', 'target-arrow-color': '#b3261e' },
       },
       {
+        selector: 'edge.expanded',
+        style: { 'curve-style': 'straight', 'target-arrow-shape': 'triangle' },
+      },
+      {
         selector: 'node:selected',
         style: { 'background-color': '#c76a00', 'border-width': 2, 'border-color': '#c76a00' },
       },
@@ -392,6 +485,8 @@
     event.target.connectedEdges().addClass('near');
     showSpace(Number(event.target.id().slice(1)));
   });
+  // A tap on a space inside an expanded org also reaches the org; expandOrg ignores the org already drawn.
+  cy.on('tap', 'node[kind="org"]', (event) => expandOrg(Number(event.target.id().slice(1))));
   cy.one('render', () => {
     state.mapDrawnAt = performance.now();
     state.mapReadyMs = state.mapDrawnAt - started;
@@ -399,14 +494,22 @@
     mapEl.dataset.ready = 'true';
   });
 
+  const drawnNodes = detailed ? spacesByOrg.size + mapSpaces.length : spacesByOrg.size;
+  const drawnEdges = detailed ? edges.size : elements.length - spacesByOrg.size;
+  mapEl.dataset.nodes = String(drawnNodes);
+  mapEl.dataset.edges = String(drawnEdges);
   // Read-only facts for tests and benchmarks (counts, readiness, where a space is drawn); nothing here changes the page.
   window.__cfShares = Object.freeze({
+    /** What the foundation's map holds, and what the first frame drew (`mode` orgs: org nodes and org-to-org edges). */
     map: Object.freeze({
+      mode: detailed ? 'spaces' : 'orgs',
       orgs: spacesByOrg.size,
       spaces: mapSpaces.length,
       nodes: spacesByOrg.size + mapSpaces.length,
       edges: edges.size,
       crossOrgEdges,
+      drawnNodes,
+      drawnEdges,
     }),
     findings: data.findings.length,
     get mapReady() {
@@ -423,14 +526,17 @@
     get selectedSpaceGuid() {
       return state.selectedSpace === null ? null : data.spaces[state.selectedSpace][0];
     },
-    /** Where the node of a space is drawn, in page coordinates, or null when the map has no such space. */
-    spacePosition(guid) {
-      const index = data.spaces.findIndex((space) => space[0] === guid);
-      const node = index < 0 ? undefined : cy.$id(`s${index}`)[0];
+    /** Where the node of a space (or, with `org`, of an org) is drawn, in page coordinates, or null when it is not. */
+    position(guid, kind) {
+      const table = kind === 'org' ? data.orgs : data.spaces;
+      const index = table.findIndex((entry) => entry[0] === guid);
+      const node = index < 0 ? undefined : cy.$id(`${kind === 'org' ? 'o' : 's'}${index}`)[0];
       if (!node) return null;
       const box = mapEl.getBoundingClientRect();
       const at = node.renderedPosition();
-      return { x: box.left + at.x, y: box.top + at.y };
+      // An expanded org's centre is among its spaces: its label, above its box, is where a person clicks it.
+      const y = kind === 'org' && node.isParent() ? node.renderedBoundingBox().y1 + 4 : at.y;
+      return { x: box.left + at.x, y: box.top + y };
     },
   });
 })();

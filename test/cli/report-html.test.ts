@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -9,6 +9,7 @@ import { cliSuite } from '../helpers/cli-suite.js';
 import { launchChromium } from '../helpers/chromium.js';
 import type { Report, ReportShare } from '../../src/features/report/report-model.js';
 import type { ShareDiff } from '../../src/features/report/snapshot-diff.js';
+import { renderReportHtml } from '../../src/features/report/html/render-html.js';
 
 /** Screenshots for a person to look at; git-ignored. */
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'report-html');
@@ -86,7 +87,7 @@ beforeAll(async () => {
 afterAll(async () => browser?.close());
 
 /** Opens report.html from disk, recording console errors, every request and every dialog. */
-async function open(): Promise<Opened> {
+async function open(file = join(out, 'report.html')): Promise<Opened> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const opened: Opened = { page, consoleErrors: [], requests: [], dialogs: [] };
   page.on('console', (message) => {
@@ -98,7 +99,7 @@ async function open(): Promise<Opened> {
     opened.dialogs.push(dialog.message());
     void dialog.dismiss();
   });
-  await page.goto(pathToFileURL(join(out, 'report.html')).href);
+  await page.goto(pathToFileURL(file).href);
   await page.waitForFunction('window.__cfShares?.mapReady === true');
   return opened;
 }
@@ -143,13 +144,78 @@ describe('report.html in headless Chromium', () => {
     expect(cross).toBeGreaterThan(0);
     const map = await page.evaluate('window.__cfShares.map');
     expect(map).toEqual({
+      mode: 'spaces',
       orgs: orgs.size,
       spaces: spaces.size,
       nodes: orgs.size + spaces.size,
       edges: pairs.size,
       crossOrgEdges: cross,
+      drawnNodes: orgs.size + spaces.size,
+      drawnEdges: pairs.size,
     });
     expect(await page.getAttribute('#map', 'data-edges')).toBe(String(pairs.size));
+    await page.close();
+  });
+
+  it("past its element limit, the map opens on orgs and draws an org's spaces when the org is clicked", async () => {
+    // The same report rendered with a limit this small foundation exceeds, as a 10k-share one exceeds the default.
+    const file = join(suite.dir, 'overview.html');
+    await writeFile(file, renderReportHtml(report, diff, { mapElementLimit: 60 }));
+    const { page, consoleErrors, requests } = await open(file);
+    const orgOf = new Map(report.shares.flatMap((s) => [s.source, s.target]).map((p) => [p.space_guid, p.org_guid]));
+    const orgPairs = new Set(
+      report.shares
+        .filter((s) => s.source.org_guid !== s.target.org_guid)
+        .map((s) => `${s.source.org_guid}>${s.target.org_guid}`),
+    );
+    expect(orgPairs.size).toBeLessThanOrEqual(30); // all drawn: the limit keeps the heaviest half-limit of them
+    const map = (await page.evaluate('window.__cfShares.map')) as Record<string, unknown>;
+    expect(map).toMatchObject({ mode: 'orgs', drawnNodes: new Set(orgOf.values()).size, drawnEdges: orgPairs.size });
+    await page.screenshot({ path: join(ARTIFACTS, 'map-orgs.png') });
+
+    const org = hostile.target.org_guid;
+    const at = (await page.evaluate(`window.__cfShares.position(${JSON.stringify(org)}, 'org')`)) as {
+      x: number;
+      y: number;
+    };
+    await page.mouse.click(at.x, at.y);
+    await page.waitForSelector(`#map[data-expanded-org="${org}"]`);
+    // Its spaces, and one edge per pair of ends, an end being a space of this org or another org as a whole.
+    const spacesOfOrg = new Set([...orgOf].filter(([, o]) => o === org).map(([space]) => space));
+    const end = (place: { space_guid: string; org_guid: string }) =>
+      place.org_guid === org ? place.space_guid : place.org_guid;
+    const expandedEdges = new Set(
+      report.shares
+        .filter((s) => s.source.org_guid === org || s.target.org_guid === org)
+        .map((s) => `${end(s.source)}>${end(s.target)}`),
+    );
+    expect(await page.getAttribute('#map', 'data-expanded-spaces')).toBe(String(spacesOfOrg.size));
+    expect(await page.getAttribute('#map', 'data-expanded-edges')).toBe(String(expandedEdges.size));
+    await page.screenshot({ path: join(ARTIFACTS, 'map-org-expanded.png') });
+
+    // A space of the expanded org, clicked, fills the panel as in the detailed map.
+    const space = hostile.target.space_guid;
+    const spaceAt = (await page.evaluate(`window.__cfShares.position(${JSON.stringify(space)})`)) as {
+      x: number;
+      y: number;
+    };
+    await page.mouse.click(spaceAt.x, spaceAt.y);
+    await page.waitForFunction(`window.__cfShares.selectedSpaceGuid === ${JSON.stringify(space)}`);
+    const listed = await page.$$eval('#panel [data-list="shared-in"] > li', (items) =>
+      items.map((li) => li.getAttribute('data-instance')).sort(),
+    );
+    expect(listed).toEqual(
+      report.shares
+        .filter((s) => s.target.space_guid === space)
+        .map((s) => s.instance.guid)
+        .sort(),
+    );
+    // The picker reaches a space of another org: that org is drawn instead.
+    await page.selectOption('#space-select', { label: placeKey(hostile.source) });
+    await page.waitForSelector(`#map[data-expanded-org="${hostile.source.org_guid}"]`);
+    expect(await page.evaluate('window.__cfShares.selectedSpaceGuid')).toBe(hostile.source.space_guid);
+    expect(consoleErrors).toEqual([]);
+    expect(requests).toEqual([pathToFileURL(file).href]);
     await page.close();
   });
 
@@ -157,7 +223,7 @@ describe('report.html in headless Chromium', () => {
     const { page, dialogs } = await open();
     const space = hostile.target.space_guid;
     // Where the map drew the space; the click then goes through cytoscape's own event handling, as a person's does.
-    const at = (await page.evaluate(`window.__cfShares.spacePosition(${JSON.stringify(space)})`)) as {
+    const at = (await page.evaluate(`window.__cfShares.position(${JSON.stringify(space)})`)) as {
       x: number;
       y: number;
     };

@@ -23,7 +23,7 @@ export type PageFinding = [
   message: string,
   confidence: string | null,
 ];
-/** A share of the diff, by name: it may be gone from the current report. */
+/** A removed share, by name: it is gone from the current report. */
 export type PageDiffShare = [
   instance: string,
   offering: string | null,
@@ -60,7 +60,13 @@ export interface PageData {
   readonly shares: PageShare[];
   /** In the order people read them (see namedFindings): high first. */
   readonly findings: PageFinding[];
-  readonly diff: { readonly added: PageDiffShare[]; readonly removed: PageDiffShare[] };
+  /** Added shares are indexes into `shares` (a first report adds every share: names twice would double the page). */
+  readonly diff: { readonly added: number[]; readonly removed: PageDiffShare[] };
+  /**
+   * Above this many map elements (space nodes, org nodes and space-to-space edges) the map opens on orgs and draws
+   * an org's spaces when it is selected: cytoscape takes about a second per few thousand elements to draw.
+   */
+  readonly map_element_limit: number;
 }
 
 const diffShare = (share: ReportShare): PageDiffShare => [
@@ -72,8 +78,11 @@ const diffShare = (share: ReportShare): PageDiffShare => [
   share.target.space,
 ];
 
+/** Map elements drawn at once before the map opens on orgs (see PageData.map_element_limit). */
+export const MAP_ELEMENT_LIMIT = 3000;
+
 /** The page's data from a report and its diff with the previous one. Pure. */
-export function pageData(report: Report, diff: ShareDiff): PageData {
+export function pageData(report: Report, diff: ShareDiff, mapElementLimit = MAP_ELEMENT_LIMIT): PageData {
   const orgs: PageOrg[] = [];
   const orgIndex = new Map<string, number>();
   const spaces: PageSpace[] = [];
@@ -92,7 +101,9 @@ export function pageData(report: Report, diff: ShareDiff): PageData {
   };
   const instances: PageInstance[] = [];
   const instanceIndex = new Map<string, number>();
-  const shares: PageShare[] = report.shares.map((share) => {
+  const shareIndex = new Map<string, number>();
+  const shares: PageShare[] = report.shares.map((share, index) => {
+    shareIndex.set(`${share.instance.guid} ${share.target.space_guid}`, index);
     let instance = instanceIndex.get(share.instance.guid);
     if (instance === undefined) {
       const { guid, name, offering, plan } = share.instance;
@@ -142,6 +153,10 @@ export function pageData(report: Report, diff: ShareDiff): PageData {
     instances,
     shares,
     findings,
-    diff: { added: diff.added.map(diffShare), removed: diff.removed.map(diffShare) },
+    diff: {
+      added: diff.added.flatMap((share) => shareIndex.get(`${share.instance.guid} ${share.target.space_guid}`) ?? []),
+      removed: diff.removed.map(diffShare),
+    },
+    map_element_limit: mapElementLimit,
   };
 }

@@ -12,6 +12,12 @@ import { pageData } from './page-data.js';
 const CYTOSCAPE_STYLE_ID = '__________cytoscape_stylesheet';
 const CYTOSCAPE_STYLE = '.__________cytoscape_container { position: relative; }';
 
+/** Options of renderReportHtml. */
+export interface RenderHtmlOptions {
+  /** Map elements drawn at once before the map opens on orgs. @defaultValue MAP_ELEMENT_LIMIT (3000) */
+  readonly mapElementLimit?: number;
+}
+
 const hash = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
 /**
@@ -20,7 +26,7 @@ const hash = (text: string): string => `'sha256-${createHash('sha256').update(te
  * Content-Security-Policy allows nothing to load (`default-src 'none'`) and runs only the two inline scripts and the
  * stylesheet whose sha256 it names, not 'unsafe-inline': markup that slipped into the page could not run.
  */
-export function renderReportHtml(report: Report, diff: ShareDiff): string {
+export function renderReportHtml(report: Report, diff: ShareDiff, options: RenderHtmlOptions = {}): string {
   const { cytoscape, script, style } = pageAssets();
   const csp = [
     "default-src 'none'",
@@ -73,7 +79,7 @@ export function renderReportHtml(report: Report, diff: ShareDiff): string {
 <table><thead><tr><th>instance</th><th>offering</th><th>source</th><th>target</th></tr></thead><tbody id="diff-removed-body"></tbody></table>
 <button type="button" class="more" id="diff-removed-more" hidden></button>
 </section>
-<script type="application/json" id="report-data">${embedJson(pageData(report, diff))}</script>
+<script type="application/json" id="report-data">${embedJson(pageData(report, diff, options.mapElementLimit))}</script>
 <script>${cytoscape}</script>
 <script>${script}</script>
 </body>

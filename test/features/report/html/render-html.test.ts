@@ -75,6 +75,14 @@ describe('pageData', () => {
     ]);
     expect(data.summary).toMatchObject({ shares: 2, findings: { high: 0, medium: 1, low: 1, info: 0 }, added: 2 });
     expect(data.summary.previous_generated_at).toBeNull();
+    // Added shares point into `shares`; removed ones (gone from it) come by name.
+    expect(data.diff.added).toEqual([0, 1]);
+    const removed = pageData(
+      { ...report, shares: [report.shares[0]!] },
+      diffShares(report, { ...report, shares: [report.shares[0]!] }),
+    );
+    expect(removed.diff).toEqual({ added: [], removed: [[HOSTILE, 'postgres', 'alpha', 'data', HOSTILE, HOSTILE]] });
+    expect(data.map_element_limit).toBe(3000);
   });
 });
 
