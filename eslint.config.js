@@ -7,6 +7,11 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { languageOptions: { globals: globals.node } },
+  // report.html's own script runs in the browser, after the inlined cytoscape.
+  {
+    files: ['assets/report-html/**/*.js'],
+    languageOptions: { globals: { ...globals.browser, cytoscape: 'readonly' } },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -3,6 +3,7 @@
  *   BENCH_SCALE=small npm run bench    for a quick run (10k instances)
  */
 import { spawn } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import { benchGenerate } from '../src/sim/bench-generate.js';
 import { CATALOG } from '../src/sim/catalog.js';
 import { createCfClient } from '../src/client/index.js';
@@ -16,6 +17,8 @@ import { renderReportFiles } from '../src/features/report/render-files.js';
 import { diffShares } from '../src/features/report/snapshot-diff.js';
 import { storedReportBytes } from './stored-report-bytes.js';
 import { startSimProcess, ROOT as root } from './sim-process.js';
+import { benchReportHtml, HTML_GOALS } from './report-html.js';
+import type { Report } from '../src/features/report/report-model.js';
 
 const small = process.env.BENCH_SCALE === 'small';
 const size = small
@@ -131,6 +134,7 @@ try {
     let stored: Awaited<ReturnType<typeof storedReportBytes>> | undefined;
     const measured: Array<{ label: string; requests: number; wallMs: number; report: ReturnType<typeof buildReport> }> =
       [];
+    let nightly: Report | undefined;
     for (const [label, options] of [
       ['default (schedules)', {}],
       ['--inspect-credentials', { inspectCredentials: true }],
@@ -144,6 +148,8 @@ try {
       measured.push({ label, requests, wallMs, report });
       // What one nightly report of this foundation keeps in Redis (the default run: what schedules store).
       stored ??= await storedReportBytes(report, renderReportFiles(report, snapshot, diffShares(report, report)));
+      // The default run is what nightly schedules produce, and has the most findings (inferred gaps): its page is the largest.
+      nightly ??= report;
       runs.push({ label, accuracy: check.asgGaps });
       if (check.credentialFindings) {
         const c = check.credentialFindings;
@@ -180,6 +186,29 @@ try {
     console.log(
       `${pad('  wall time without / with (ms)')}${plain.wallMs} / ${inspected.wallMs} (unpaced, 8 in flight)`,
     );
+
+    const pages = nightly && (await benchReportHtml(nightly));
+    if (pages) {
+      const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(2);
+      console.log(
+        `\nreport.html (${nightly!.summary.shares} shares, ${nightly!.findings.length} findings; goals <= ${mb(HTML_GOALS.bytes)} MB, interactive <= ${HTML_GOALS.interactiveMs} ms; median of 3 loads; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs)`,
+      );
+      console.log(
+        `${pad('')}${'MB'.padStart(8)}${'render ms'.padStart(11)}${'map drawn ms'.padStart(14)}${'interactive ms'.padStart(16)}${'nodes'.padStart(8)}${'edges'.padStart(8)}  first frame drew`,
+      );
+      for (const p of pages) {
+        console.log(
+          `${pad(`  ${p.label === 'first' ? 'first report (every share new)' : 'nightly (empty diff)'}`)}${mb(p.bytes).padStart(8)}${String(p.renderMs).padStart(11)}${String(p.mapDrawnMs).padStart(14)}${String(p.interactiveMs).padStart(16)}${String(p.nodes).padStart(8)}${String(p.edges).padStart(8)}  ${p.drawnNodes} nodes, ${p.drawnEdges} edges (${p.mode})`,
+        );
+        if (p.bytes > HTML_GOALS.bytes || p.interactiveMs > HTML_GOALS.interactiveMs)
+          console.log(`  WARNING: ${p.label} report.html misses a goal`);
+      }
+      console.log(
+        '  map drawn: navigation start to the first frame of the map (of which cytoscape ' +
+          pages.map((p) => `${p.cytoscapeMs}`).join('/') +
+          ' ms); interactive: page.goto to a space selected and its panel filled, from outside the page.',
+      );
+    }
   } finally {
     await client.close();
   }

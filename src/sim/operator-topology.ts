@@ -7,7 +7,9 @@ const bad = (message: string, status = 400): OperatorResponse => ({ status, body
 /**
  * Operator endpoints that change the foundation behind CC's back, so tests can make "gone" and "being deleted"
  * real: `DELETE /_sim/service_instances/:guid`, `DELETE /_sim/spaces/:guid`, `PUT /_sim/spaces/:guid/deleting`, and
- * drift after a plan: `POST /_sim/bindings` (a new app bound to an instance), `POST /_sim/shares` (a new share).
+ * drift after a plan: `POST /_sim/bindings` (a new app bound to an instance), `POST /_sim/shares` (a new share),
+ * and hostile names: `PUT /_sim/{orgs,spaces,service_instances}/:guid/name` (a developer may name anything anything,
+ * so renderers must be tested against markup in names).
  * Returns null for a path it does not know.
  */
 export function handleTopology(state: SimState, method: string, path: string, body: unknown): OperatorResponse | null {
@@ -33,6 +35,19 @@ export function handleTopology(state: SimState, method: string, path: string, bo
     if (flag) f.deletingSpaceGuids.add(guid);
     else f.deletingSpaceGuids.delete(guid);
     return { status: 200, body: { space_guid: guid, deleting: flag } };
+  }
+  const rename = /^\/_sim\/(orgs|spaces|service_instances)\/([^/]+)\/name$/.exec(path);
+  if (rename && method === 'PUT') {
+    const guid = decodeURIComponent(rename[2]!);
+    const byGuid = { orgs: f.orgByGuid, spaces: f.spaceByGuid, service_instances: f.instanceByGuid }[
+      rename[1] as 'orgs' | 'spaces' | 'service_instances'
+    ];
+    const named = byGuid.get(guid);
+    if (!named) return bad(`${rename[1]} ${guid} not found`, 404);
+    const name = (body as { name?: unknown } | undefined)?.name;
+    if (typeof name !== 'string' || name === '') return bad('name must be a non-empty string');
+    named.name = name;
+    return { status: 200, body: { guid, name } };
   }
   if (method === 'POST' && (path === '/_sim/bindings' || path === '/_sim/shares')) {
     const raw = (body ?? {}) as Record<string, unknown>;

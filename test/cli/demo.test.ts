@@ -43,6 +43,7 @@ describe('cf-shares demo', () => {
       'diff.json',
       'findings.csv',
       'keys.csv',
+      'report.html',
       'report.json',
       'report.md',
       'shares.csv',

@@ -58,6 +58,7 @@ describe('cf-shares export', () => {
       'findings.csv',
       'keys.csv',
       'manifest.json',
+      'report.html',
       'report.json',
       'report.md',
       'shares.csv',

@@ -46,7 +46,7 @@ describe('report ids are safe as file names', () => {
       const deadline = Date.now() + 40_000;
       while (Date.now() < deadline) {
         runs = await readdir(join(reportsDir, 'every-2s')).catch(() => []);
-        if (runs.length > 0 && (await readdir(join(reportsDir, 'every-2s', runs[0]!))).includes('report.md')) break;
+        if (runs.length > 0 && (await readdir(join(reportsDir, 'every-2s', runs[0]!))).includes('report.html')) break;
         await new Promise((r) => setTimeout(r, 300));
       }
     } finally {

@@ -49,6 +49,7 @@ describe('cf-shares report', () => {
       'diff.json',
       'findings.csv',
       'keys.csv',
+      'report.html',
       'report.json',
       'report.md',
       'shares.csv',

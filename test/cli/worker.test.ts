@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { QueueName, queueNameFor } from '../../src/core/queue-names.js';
@@ -64,7 +65,9 @@ describe('cf-shares worker', () => {
         ['reports', 'get', job!.returnvalue.reportId, '--out', join(suite.dir, 'from-worker')],
         { env: env(prefix) },
       );
-      expect(fetched.stdout).toBe(`6 files written to ${join(suite.dir, 'from-worker')}\n`);
+      // Six stored files and report.html, rendered from them as they are written (it is not stored).
+      expect(fetched.stdout).toBe(`7 files written to ${join(suite.dir, 'from-worker')}\n`);
+      expect(await readFile(join(suite.dir, 'from-worker', 'report.html'), 'utf8')).toContain('<!doctype html>');
 
       const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
       worker.kill('SIGTERM');

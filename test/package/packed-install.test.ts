@@ -108,5 +108,10 @@ describe('the packed package', () => {
     const truth = (await (await fetch(`${ready.api}/_sim/truth`)).json()) as { shares: unknown[] };
     const json = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as { summary: { shares: number } };
     expect(json.summary.shares).toBe(truth.shares.length);
+    // report.html is rendered by the installed dist/ from the packed assets/ and cytoscape: all of them shipped.
+    const html = await readFile(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<meta http-equiv="Content-Security-Policy"');
+    expect(html).toContain('The Cytoscape Consortium');
+    expect(html).toContain('window.__cfShares');
   }, 240_000);
 });

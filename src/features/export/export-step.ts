@@ -2,6 +2,8 @@ import type { ReportStep } from '../report/report-processor.js';
 import { CampaignStore } from '../campaign/campaign-store.js';
 import { EXPORT_EVENT_TYPES, auditEventsNdjson, bindingsCsv, buildManifest } from './export-files.js';
 import { VERSION } from '../../version.js';
+import { renderReportHtml } from '../report/html/render-html.js';
+import type { ShareDiff } from '../report/snapshot-diff.js';
 
 /** `2026-11-23T02:00:00Z`: CC's timestamp filters take whole seconds only. */
 export function ccTimestamp(ms: number): string {
@@ -41,6 +43,8 @@ export const exportStep: ReportStep = async ({ job, client, api, redis, prefix, 
   }
   const withExport: Record<string, string> = {
     ...files,
+    // Stored with the bundle, unlike a plain report's (rendered when written): the manifest hashes every file.
+    'report.html': renderReportHtml(report, JSON.parse(files['diff.json']!) as ShareDiff),
     'bindings.csv': bindingsCsv(snapshot),
     'audit-events.ndjson': auditEventsNdjson(events),
     'campaign-audit.ndjson': auditEventsNdjson(ours),

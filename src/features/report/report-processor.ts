@@ -14,6 +14,7 @@ import { timeId } from '../../core/time-id.js';
 import { foundationKey } from '../../core/queue-names.js';
 import { ReportStore } from './report-store.js';
 import { writeReportFiles } from './write-files.js';
+import { withReportHtml } from './html/render-html.js';
 import { join } from 'node:path';
 
 /** Data of a report job: options only. The endpoints file is operator configuration (addresses), not a secret. */
@@ -182,7 +183,7 @@ export function reportProcessor(options: ReportProcessorOptions) {
     if (job.data.schedule !== undefined && reportsDir !== undefined) {
       // Redis holds every report; a worker with --reports-dir also drops scheduled ones where its operators look.
       const out = join(reportsDir, job.data.schedule, id);
-      await writeReportFiles(out, files);
+      await writeReportFiles(out, withReportHtml(files));
       jobLog.info({ out }, 'scheduled report written');
     }
     const severities = Object.fromEntries(

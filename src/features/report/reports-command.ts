@@ -132,8 +132,11 @@ export function reportsCommand(context: CliContext): CommandModule<object, Repor
               throw new UsageError(
                 `no stored report '${args.id}'${api !== undefined ? ` of ${api}` : ''} (see cf-shares reports list)`,
               );
-            const { writeReportFiles } = await import('./write-files.js');
-            const paths = await writeReportFiles(args.out!, files);
+            const [{ writeReportFiles }, { withReportHtml }] = await Promise.all([
+              import('./write-files.js'),
+              import('./html/render-html.js'),
+            ]);
+            const paths = await writeReportFiles(args.out!, withReportHtml(files));
             context.stdout.write(`${paths.length} files written to ${args.out}\n`);
           },
         })

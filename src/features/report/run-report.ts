@@ -9,6 +9,7 @@ import { QueueName, queueNameFor } from '../../core/queue-names.js';
 import { registerFoundation } from '../../core/foundation-registry.js';
 import { ReportStore } from './report-store.js';
 import { writeReportFiles } from './write-files.js';
+import { withReportHtml } from './html/render-html.js';
 import type { ReportJobData, ReportJobResult } from './report-processor.js';
 import { connectClient } from '../../core/connect-client.js';
 import { checkOutputDir } from '../../core/output-dir.js';
@@ -131,7 +132,7 @@ export async function runReport(connection: ConnectionOptions, options: RunRepor
           );
         const out =
           options.out ?? join(DEFAULT_REPORTS_DIR, result.reportId.split('-')[0]!, ...[options.subfolder ?? []].flat());
-        await writeReportFiles(out, files).catch((error: unknown) => {
+        await writeReportFiles(out, withReportHtml(files)).catch((error: unknown) => {
           throw new ReportNotWrittenError(result.reportId, out, error);
         });
         // The in-process worker serves the notify queue too: give it a moment to deliver before it closes, so a
