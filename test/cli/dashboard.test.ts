@@ -106,7 +106,12 @@ describe('cf-shares dashboard', () => {
       const reports = await (await fetch(`${dash.url}/reports`)).text();
       expect(reports).toContain(stored!.id);
       const one = await (await fetch(`${dash.url}/reports/${stored!.id}`)).text();
-      // No report.html in this report: the page links the Markdown and the JSON.
+      // Reports are stored without their page: the dashboard renders report.html from the stored data, as `reports get`
+      // does, and links the Markdown and the JSON too.
+      expect(one).toContain(`/reports/${stored!.id}/files/report.html`);
+      const page = await fetch(`${dash.url}/reports/${stored!.id}/files/report.html`);
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await page.text()).toMatch(/^<!doctype html>[\s\S]*Content-Security-Policy/i);
       expect(one).toContain(`/reports/${stored!.id}/files/report.md`);
       expect(one).toContain(`/reports/${stored!.id}/files/report.json`);
       const md = await fetch(`${dash.url}/reports/${stored!.id}/files/report.md`);

@@ -14,6 +14,7 @@ import { campaignQueues, cancelCampaign } from '../campaign/campaign-queue.js';
 import type { CfSharesMetrics } from '../metrics/cf-shares-metrics.js';
 import { checkRequest, TOKEN_COOKIE, type DashboardAuth } from './dashboard-auth.js';
 import { dashboardQueueNames } from './dashboard-queues.js';
+import { withReportHtml } from '../report/html/render-html.js';
 import { offlineBoardViews } from './offline-board-views.js';
 import { campaignPage, campaignsPage, indexPage, reportFileType, reportPage, reportsPage } from './dashboard-pages.js';
 import { page, html } from './html.js';
@@ -173,17 +174,19 @@ export async function dashboardApp(
     wrap(async (req, res) => {
       const id = await reports.resolve(String(req.params.id));
       const meta = id === undefined ? undefined : (await reports.list()).find((r) => r.id === id);
-      const files = id === undefined ? undefined : await reports.files(id);
-      if (meta === undefined || files === undefined) return notFound(res, 'no such report');
+      const stored = id === undefined ? undefined : await reports.files(id);
+      if (meta === undefined || stored === undefined) return notFound(res, 'no such report');
+      // Reports are stored without their page; it is rendered from report.json and diff.json, as `reports get` does.
+      const files = withReportHtml(stored);
       res.type('html').send(reportPage(meta, Object.keys(files)));
     }),
   );
   app.get(
     '/reports/:id/files/:name',
     wrap(async (req, res) => {
-      const files = await reports.files(String(req.params.id));
+      const stored = await reports.files(String(req.params.id));
       const name = String(req.params.name);
-      const text = files?.[name];
+      const text = (name === 'report.html' && stored !== undefined ? withReportHtml(stored) : stored)?.[name];
       if (text === undefined) return notFound(res, 'no such report file');
       if (name === 'report.html')
         // A stored report.html is self-contained: it may run its inline script and styles, and load nothing.
