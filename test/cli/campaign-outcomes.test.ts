@@ -329,7 +329,9 @@ describe('the right worker for the job', () => {
         .find((line) => line.includes('worker ready'))!,
     ) as { roles: string[]; queues: string[] };
     expect(ready.roles).toEqual(['report']);
-    expect(ready.queues.every((queue) => queue.startsWith('report-'))).toBe(true);
+    // Report work and its webhook deliveries; nothing that unshares.
+    expect(ready.queues.every((queue) => /^(report|notify)-/.test(queue))).toBe(true);
+    expect(ready.queues.some((queue) => /^(campaign|unshare)-/.test(queue))).toBe(false);
     expect(worker.log()).toContain('not serving campaign queues');
     worker.kill('SIGTERM');
   }, 60_000);
