@@ -82,6 +82,7 @@ describe('cf-shares report --out', () => {
       'diff.json',
       'findings.csv',
       'keys.csv',
+      'report.html',
       'report.json',
       'report.md',
       'shares.csv',
