@@ -3,7 +3,9 @@
  *   BENCH_SCALE=small npm run bench    for a quick run (10k instances)
  */
 import { spawn } from 'node:child_process';
-import { availableParallelism, loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { benchGenerate } from '../src/sim/bench-generate.js';
 import { CATALOG } from '../src/sim/catalog.js';
 import { createCfClient } from '../src/client/index.js';
@@ -26,6 +28,11 @@ const size = small
   : { instances: 100_000, spaces: 10_000, orgs: 200, bindings: 200_000, keys: 20_000, sharedRatio: 0.0556 };
 const latencyMs = 2;
 const HEAP_CAP_MB = 256;
+/** Goals of the crawl near its limit (issue 8, item 5). */
+const FLOOR_RATIO_GOAL = 1.3;
+const PEAK_RSS_GOAL_MB = 300;
+/** Crawl and floor runs, alternated; the ratio is of their medians. */
+const FLOOR_ROUNDS = Number(process.env.BENCH_FLOOR_ROUNDS) || 3;
 
 function run(args: string[], nodeFlags: string[] = []): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -82,39 +89,72 @@ try {
     counts: { shares: number; shared_instances: number };
   };
   type Result = { shares: number; requests: number; wallMs: number; peakRssMb: number };
-  const crawl = async (strategy: string, nodeFlags: string[] = []): Promise<Result> =>
+  type Replay = { requests: number; wallMs: number; rows: number; bytes: number };
+  const simArgs = [sim.ready.api, sim.ready.client_id, sim.ready.client_secret];
+  const urlsDir = mkdtempSync(join(tmpdir(), 'cf-shares-bench-'));
+  const crawl = async (strategy: string, nodeFlags: string[] = [], urlsFile?: string): Promise<Result> =>
     JSON.parse(
-      await run(
-        ['bench/crawl-once.ts', strategy, sim.ready.api, sim.ready.client_id, sim.ready.client_secret],
-        nodeFlags,
-      ),
+      await run(['bench/crawl-once.ts', strategy, ...simArgs, ...(urlsFile ? [urlsFile] : [])], nodeFlags),
     ) as Result;
-  const ours = await crawl('batched');
+  // The floor: exactly the GETs a crawl sent, replayed with as many in flight, parsed, nothing else.
+  const replay = async (urlsFile: string): Promise<Replay> =>
+    JSON.parse(await run(['bench/replay-once.ts', ...simArgs, urlsFile, '8'])) as Replay;
+  // Crawl and floor alternate FLOOR_ROUNDS times and each figure is the median, so a busy machine skews both alike.
+  const pairs: Array<{ crawl: Result; floor: Replay }> = [];
+  for (let i = 0; i < FLOOR_ROUNDS; i++) {
+    const crawled = await crawl('batched', [], join(urlsDir, 'batched.txt'));
+    pairs.push({ crawl: crawled, floor: await replay(join(urlsDir, 'batched.txt')) });
+  }
+  const median = (values: number[]): number => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const ours = { ...pairs[0]!.crawl, wallMs: median(pairs.map((p) => p.crawl.wallMs)) };
+  ours.peakRssMb = Math.max(...pairs.map((p) => p.crawl.peakRssMb));
+  const oursFloor = { ...pairs[0]!.floor, wallMs: median(pairs.map((p) => p.floor.wallMs)) };
   // V8 grows the heap lazily on a big machine; the live set is small, as a capped heap shows (README: NODE_OPTIONS).
   const capped = await crawl('batched', [`--max-old-space-size=${HEAP_CAP_MB}`]);
-  const naive = await crawl('naive');
+  const naive = await crawl('naive', [], join(urlsDir, 'naive.txt'));
+  const naiveFloor = await replay(join(urlsDir, 'naive.txt'));
+  rmSync(urlsDir, { recursive: true, force: true });
   console.log(
     `Report crawl (${truth.counts.shared_instances} shared instances, ${truth.counts.shares} shares; lower bound ${truth.lower_bound_requests} requests)`,
   );
   console.log(
     `${pad('')}${'report'.padStart(10)}${`heap ${HEAP_CAP_MB}M`.padStart(11)}${'naive'.padStart(10)}${'naive/report'.padStart(14)}`,
   );
-  const row = (label: string, a: number, c: number, b: number): void =>
+  const row = (label: string, a: number, c: number | string, b: number): void =>
     console.log(
       `${pad(`  ${label}`)}${String(a).padStart(10)}${String(c).padStart(11)}${String(b).padStart(10)}${(b / a).toFixed(2).padStart(14)}`,
     );
   row('shares found', ours.shares, capped.shares, naive.shares);
   row('requests', ours.requests, capped.requests, naive.requests);
+  row('rows CC rendered', oursFloor.rows, '', naiveFloor.rows);
+  row('bytes transferred (MB)', Math.round(oursFloor.bytes / 1e6), '', Math.round(naiveFloor.bytes / 1e6));
   row('wall time (ms)', ours.wallMs, capped.wallMs, naive.wallMs);
+  row('floor: same GETs, parse only (ms)', oursFloor.wallMs, '', naiveFloor.wallMs);
   row('peak RSS (MB)', ours.peakRssMb, capped.peakRssMb, naive.peakRssMb);
   const ratio = (n: number): string => (n / truth.lower_bound_requests).toFixed(2);
   console.log(
     `${pad('  requests / lower bound')}${ratio(ours.requests).padStart(10)}${ratio(capped.requests).padStart(11)}${ratio(naive.requests).padStart(10)}`,
   );
+  const floorRatio = ours.wallMs / oursFloor.wallMs;
+  console.log(
+    `${pad('  report wall time / floor')}${floorRatio.toFixed(2).padStart(10)}   (goal <= ${FLOOR_RATIO_GOAL}${floorRatio <= FLOOR_RATIO_GOAL ? ', met' : ', NOT met'}; medians of ${FLOOR_ROUNDS}: ${pairs.map((p) => `${p.crawl.wallMs}/${p.floor.wallMs}`).join(', ')} ms)`,
+  );
+  console.log(
+    `${pad('  report peak RSS, default heap')}${`${ours.peakRssMb} MB`.padStart(10)}   (goal <= ${PEAK_RSS_GOAL_MB} MB${ours.peakRssMb <= PEAK_RSS_GOAL_MB ? ', met' : ', NOT met'}; the highest of ${FLOOR_ROUNDS})`,
+  );
+  console.log(
+    `${pad('  load average (1 min)')}${loadavg()[0]!.toFixed(1).padStart(10)}   on ${availableParallelism()} CPUs`,
+  );
   console.log(
     '\nThe report crawl also lists plans, offerings, security groups, bindings and keys; the naive column is only the',
   );
   console.log('share scan of the docs script done right (every page, one shared_spaces call per managed instance).');
+  for (const [label, sent, replayed] of [
+    ['report', ours, oursFloor],
+    ['naive', naive, naiveFloor],
+  ] as const)
+    if (replayed.requests !== sent.requests)
+      console.log(`  WARNING: the ${label} floor replayed ${replayed.requests} GETs of ${sent.requests} requests`);
   if (ours.shares !== truth.counts.shares)
     console.log(`  WARNING: batched crawl found ${ours.shares} of ${truth.counts.shares} shares`);
 

@@ -1,0 +1,43 @@
+/**
+ * The floor of a crawl: GETs exactly the URLs a crawl sent (bench/crawl-once.ts writes them), with the same number in
+ * flight and no pacing, and JSON.parses each body; nothing else. Prints one JSON line: requests, wall time, rows CC
+ * rendered (a page's `resources`, a relationship's `data`, else 1 for a single resource) and body bytes.
+ * Usage: node --import tsx bench/replay-once.ts <api> <clientId> <clientSecret> <urlsFile> [inFlight=8]
+ */
+import { readFileSync } from 'node:fs';
+import pLimit from 'p-limit';
+
+const [api, clientId, clientSecret, urlsFile, inFlight = '8'] = process.argv.slice(2);
+if (!api || !clientId || !clientSecret || !urlsFile)
+  throw new Error('usage: replay-once <api> <clientId> <clientSecret> <urlsFile> [inFlight]');
+const urls = readFileSync(urlsFile, 'utf8').split('\n').filter(Boolean);
+
+// The token comes from the root document's login link, as the client finds it; its cost is not the crawl's either.
+const info = (await (await fetch(`${api}/`)).json()) as { links: { login?: { href: string }; uaa: { href: string } } };
+const uaa = (info.links.login ?? info.links.uaa).href;
+const token = (await (
+  await fetch(`${uaa}/oauth/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }),
+  })
+).json()) as { access_token: string };
+const headers = { Authorization: `bearer ${token.access_token}`, Accept: 'application/json' };
+
+let rows = 0;
+let bytes = 0;
+const limit = pLimit(Number(inFlight));
+const started = performance.now();
+await Promise.all(
+  urls.map((url) =>
+    limit(async () => {
+      const response = await fetch(url, { headers });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
+      bytes += Buffer.byteLength(text);
+      const body = JSON.parse(text) as { resources?: unknown[]; data?: unknown };
+      rows += body.resources?.length ?? (Array.isArray(body.data) ? body.data.length : 1);
+    }),
+  ),
+);
+console.log(JSON.stringify({ requests: urls.length, wallMs: Math.round(performance.now() - started), rows, bytes }));
