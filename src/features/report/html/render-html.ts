@@ -97,5 +97,10 @@ export function withReportHtml(files: Readonly<Record<string, string>>): Record<
   const json = files['report.json'];
   const diff = files['diff.json'];
   if (json === undefined || diff === undefined || files['report.html'] !== undefined) return { ...files };
-  return { ...files, 'report.html': renderReportHtml(JSON.parse(json) as Report, JSON.parse(diff) as ShareDiff) };
+  try {
+    return { ...files, 'report.html': renderReportHtml(JSON.parse(json) as Report, JSON.parse(diff) as ShareDiff) };
+  } catch {
+    // A report stored by an older version may lack what the page needs: its stored files are still written.
+    return { ...files };
+  }
 }
