@@ -12,6 +12,7 @@ import { withConnectionFlags } from '../../config/connection-flags.js';
 import { waitForStop } from '../../wait-for-stop.js';
 import { DEFAULTS } from '../../core/defaults.js';
 import type { Logger } from '../../log.js';
+import type { RunningWorkers } from '../../core/worker-host.js';
 import type { WorkerRole } from './start-workers.js';
 
 interface WorkerArgs extends Omit<ConnectionFlags, 'foundation'> {
@@ -49,6 +50,30 @@ async function metricsOf(
   if (args['metrics-port'] === undefined) return undefined;
   const { startMetrics } = await import('../metrics/start-metrics.js');
   return startMetrics({ ...redis, host: args['metrics-host'], port: args['metrics-port'], log, extraApis });
+}
+
+/**
+ * Starts the workers, serves until SIGINT/SIGTERM, then lets the jobs at hand finish and closes the metrics server;
+ * a start that fails closes the metrics server too, so no port is left open.
+ */
+async function serveUntilStopped(
+  start: () => Promise<RunningWorkers>,
+  metrics: { close(): Promise<void> } | undefined,
+  stop: AbortSignal,
+  log: Logger,
+): Promise<void> {
+  let workers: RunningWorkers;
+  try {
+    workers = await start();
+  } catch (error) {
+    await metrics?.close();
+    throw error;
+  }
+  await waitForStop(stop);
+  log.info('stopping: waiting for jobs in progress');
+  await workers.close();
+  await metrics?.close();
+  log.info('stopped');
 }
 
 /**
@@ -118,25 +143,18 @@ export function workerCommand(context: CliContext): CommandModule<object, Worker
           log,
           entries.map(({ api }) => api),
         );
-        const workers = await startFleetWorkers(
-          entries.map((entry) => ({ entry, connection: () => resolveConnectionOptions(args, context.env, entry) })),
-          log,
-          {
-            redisUrl,
-            prefix,
-            ...(reportsDir !== undefined && { reportsDir }),
-            ...(metrics && { observeSends: metrics.metrics.observeSends }),
-          },
-        ).catch(async (error: unknown) => {
-          await metrics?.close();
-          throw error;
-        });
-        await waitForStop(context.stopSignal);
-        log.info('stopping: waiting for jobs in progress');
-        await workers.close();
-        await metrics?.close();
-        log.info('stopped');
-        return;
+        const start = () =>
+          startFleetWorkers(
+            entries.map((entry) => ({ entry, connection: () => resolveConnectionOptions(args, context.env, entry) })),
+            log,
+            {
+              redisUrl,
+              prefix,
+              ...(reportsDir !== undefined && { reportsDir }),
+              ...(metrics && { observeSends: metrics.metrics.observeSends }),
+            },
+          );
+        return serveUntilStopped(start, metrics, context.stopSignal, log);
       }
       const connection = resolveConnectionOptions(args, context.env);
       const [{ assertRedisReachable }, { startWorkers }] = await Promise.all([
@@ -146,19 +164,13 @@ export function workerCommand(context: CliContext): CommandModule<object, Worker
       await assertRedisReachable(connection.redisUrl);
       const log = context.log.child({ command: 'worker', pid: process.pid });
       const metrics = await metricsOf(args, connection, log);
-      const workers = await startWorkers(connection, log, {
-        ...(reportsDir !== undefined && { reportsDir }),
-        ...(args.serve !== undefined && { roles: args.serve }),
-        ...(metrics && { observeSends: metrics.metrics.observeSends }),
-      }).catch(async (error: unknown) => {
-        await metrics?.close();
-        throw error;
-      });
-      await waitForStop(context.stopSignal);
-      log.info('stopping: waiting for jobs in progress');
-      await workers.close();
-      await metrics?.close();
-      log.info('stopped');
+      const start = () =>
+        startWorkers(connection, log, {
+          ...(reportsDir !== undefined && { reportsDir }),
+          ...(args.serve !== undefined && { roles: args.serve }),
+          ...(metrics && { observeSends: metrics.metrics.observeSends }),
+        });
+      return serveUntilStopped(start, metrics, context.stopSignal, log);
     },
   };
 }
