@@ -1,10 +1,8 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { runCli, startSimProcess, type SimProcess } from '../helpers/run-cli.js';
-import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis-prefix.js';
+import { runCli, type SimProcess } from '../helpers/run-cli.js';
+import { campaignBed, edge, truthOf, type Truth } from '../helpers/campaign-bed.js';
 import {
   slowUnshares,
   startCli,
@@ -22,39 +20,7 @@ import {
  * SIGKILL is told apart from a working one by `campaign status`, and `campaign resume` says what waits on its lock.
  */
 
-interface Truth {
-  shares: Array<{ instance_guid: string; target_space_guid: string }>;
-}
-
-const redis = new Redis(REDIS_URL);
-const cleanups: Array<() => Promise<unknown>> = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-  redis.disconnect();
-});
-
-const truthOf = async (sim: SimProcess): Promise<Truth> =>
-  (await (await fetch(`${sim.api}/_sim/truth`)).json()) as Truth;
-const edge = (instance: string, space: string): string => `${instance} ${space}`;
-
-async function fresh(label: string) {
-  const sim = await startSimProcess(['--seed', '21', '--spaces', '16', '--instances', '90']);
-  const prefix = uniquePrefix(label);
-  const dir = await mkdtemp(join(tmpdir(), `cf-shares-${label}-`));
-  cleanups.push(
-    () => sim.stop(),
-    () => dropPrefix(redis, prefix),
-    () => rm(dir, { recursive: true, force: true }),
-  );
-  const env = {
-    CF_API: sim.api,
-    CF_USERNAME: sim.username,
-    CF_PASSWORD: sim.password,
-    REDIS_URL,
-    CF_SHARES_PREFIX: prefix,
-  };
-  return { sim, prefix, dir, env };
-}
+const { redis, cleanups, fresh } = campaignBed();
 
 const track = (process: CliProcess): CliProcess => {
   cleanups.push(() => process.stop('SIGKILL'));
