@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type SimProcess } from '../helpers/run-cli.js';
-import { campaignBed, edge, truthOf, type Truth } from '../helpers/campaign-bed.js';
+import { campaignBed, expectOneOutcomePerItem, truthOf } from '../helpers/campaign-bed.js';
 import { freePort, startRedis } from '../helpers/redis-server.js';
 import {
   sleep,
@@ -36,44 +36,6 @@ async function pauseMidCampaign(sim: SimProcess, env: Record<string, string>, id
   );
   await waitFor('the unshares in flight to be answered', async () => (await unshareWrites(sim)).open === 0, 15_000);
   return (await unshareWrites(sim)).received;
-}
-
-/** The campaign ends done, with exactly one outcome per planned share, and CC agrees on what is left. */
-async function expectOneOutcomePerItem(
-  sim: SimProcess,
-  env: Record<string, string>,
-  id: string,
-  dir: string,
-  planned: Truth,
-): Promise<void> {
-  const done = await waitFor(
-    'the campaign to be done',
-    async () => {
-      const status = await statusJson(env, id).catch(() => undefined);
-      return status?.status === 'done' ? status : undefined;
-    },
-    90_000,
-  );
-  expect(done).toMatchObject({ finished: planned.shares.length, total: planned.shares.length, pausedAt: null });
-  const out = join(dir, `report-${id}`);
-  const reported = await runCli(['campaign', 'report', id, '--out', out], { env });
-  expect(reported.code, reported.stderr).toBe(0);
-  const report = JSON.parse(await readFile(join(out, 'campaign.json'), 'utf8')) as {
-    items: Array<{ item: string; outcome: string; instance_guid: string; target_space_guid: string }>;
-  };
-  expect(report.items).toHaveLength(planned.shares.length);
-  expect(new Set(report.items.map((item) => edge(item.instance_guid, item.target_space_guid)))).toEqual(
-    new Set(planned.shares.map((share) => edge(share.instance_guid, share.target_space_guid))),
-  );
-  for (const item of report.items) expect(['unshared', 'already_unshared', 'blocked']).toContain(item.outcome);
-  const remaining = new Set((await truthOf(sim)).shares.map((s) => edge(s.instance_guid, s.target_space_guid)));
-  expect(
-    new Set(
-      report.items
-        .filter((item) => item.outcome === 'blocked')
-        .map((item) => edge(item.instance_guid, item.target_space_guid)),
-    ),
-  ).toEqual(remaining);
 }
 
 describe('campaign pause', () => {

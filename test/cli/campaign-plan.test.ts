@@ -1,10 +1,9 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { runCli, startSimProcess, type SimProcess } from '../helpers/run-cli.js';
-import { REDIS_URL, dropPrefix, keysOf, uniquePrefix } from '../helpers/redis-prefix.js';
+import { runCli, type SimProcess } from '../helpers/run-cli.js';
+import { keysOf } from '../helpers/redis-prefix.js';
+import { campaignBed } from '../helpers/campaign-bed.js';
 import { computePlanHash, verifyPlanFile, type PlanFile } from '../../src/features/campaign/plan-file.js';
 
 interface TruthShare {
@@ -25,31 +24,7 @@ interface CampaignJson {
   }>;
 }
 
-const redis = new Redis(REDIS_URL);
-const cleanups: Array<() => Promise<unknown>> = [];
-afterAll(async () => {
-  for (const cleanup of cleanups) await cleanup().catch(() => undefined);
-  redis.disconnect();
-});
-
-async function fresh(label: string) {
-  const sim = await startSimProcess(['--seed', '21', '--spaces', '16', '--instances', '90']);
-  const prefix = uniquePrefix(label);
-  const dir = await mkdtemp(join(tmpdir(), `cf-shares-${label}-`));
-  cleanups.push(
-    () => sim.stop(),
-    () => dropPrefix(redis, prefix),
-    () => rm(dir, { recursive: true, force: true }),
-  );
-  const env = {
-    CF_API: sim.api,
-    CF_USERNAME: sim.username,
-    CF_PASSWORD: sim.password,
-    REDIS_URL,
-    CF_SHARES_PREFIX: prefix,
-  };
-  return { sim, prefix, dir, env };
-}
+const { redis, fresh } = campaignBed();
 
 const simGet = async <T>(sim: SimProcess, path: string): Promise<T> =>
   (await (await fetch(`${sim.api}${path}`)).json()) as T;

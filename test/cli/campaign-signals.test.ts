@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { runCli, type SimProcess } from '../helpers/run-cli.js';
-import { campaignBed, edge, truthOf, type Truth } from '../helpers/campaign-bed.js';
+import { runCli } from '../helpers/run-cli.js';
+import { campaignBed, expectOneOutcomePerItem, truthOf } from '../helpers/campaign-bed.js';
 import {
   slowUnshares,
   startCli,
@@ -29,43 +27,6 @@ const track = (process: CliProcess): CliProcess => {
 
 /** Lines of a process's stderr that cf-shares itself wrote as a message (not progress lines). */
 const messages = (stderr: string): string[] => stderr.split('\n').filter((line) => line.startsWith('cf-shares:'));
-
-/** The campaign ends done with exactly one outcome per planned share, and CC agrees on what is left. */
-async function expectOneOutcomePerItem(
-  sim: SimProcess,
-  env: Record<string, string>,
-  id: string,
-  dir: string,
-  planned: Truth,
-): Promise<void> {
-  const status = await waitFor(
-    'the campaign to be done',
-    async () => {
-      const current = await statusJson(env, id).catch(() => undefined);
-      return current?.status === 'done' ? current : undefined;
-    },
-    90_000,
-  );
-  expect(status).toMatchObject({ finished: planned.shares.length, total: planned.shares.length });
-  const out = join(dir, `report-${id}`);
-  expect((await runCli(['campaign', 'report', id, '--out', out], { env })).code).toBe(0);
-  const report = JSON.parse(await readFile(join(out, 'campaign.json'), 'utf8')) as {
-    items: Array<{ outcome: string; instance_guid: string; target_space_guid: string }>;
-  };
-  expect(report.items).toHaveLength(planned.shares.length);
-  expect(new Set(report.items.map((item) => edge(item.instance_guid, item.target_space_guid)))).toEqual(
-    new Set(planned.shares.map((share) => edge(share.instance_guid, share.target_space_guid))),
-  );
-  for (const item of report.items) expect(['unshared', 'already_unshared', 'blocked']).toContain(item.outcome);
-  const remaining = new Set((await truthOf(sim)).shares.map((s) => edge(s.instance_guid, s.target_space_guid)));
-  expect(
-    new Set(
-      report.items
-        .filter((item) => item.outcome === 'blocked')
-        .map((item) => edge(item.instance_guid, item.target_space_guid)),
-    ),
-  ).toEqual(remaining);
-}
 
 describe.each(['SIGINT', 'SIGTERM'] as const)('%s to a foreground unshare-all', (signal) => {
   it('prints one line with the id, what is left and the commands, exits 130, and the campaign resumes to the end', async () => {

@@ -1,9 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll } from 'vitest';
-import { startSimProcess, type SimProcess } from './run-cli.js';
+import { afterAll, expect } from 'vitest';
+import { runCli, startSimProcess, type SimProcess } from './run-cli.js';
+import { statusJson, waitFor } from './campaign-processes.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from './redis-prefix.js';
 
 /** The simulator's ground truth, as far as campaign tests read it. */
@@ -48,4 +49,42 @@ export function campaignBed(simArgs: readonly string[] = ['--seed', '21', '--spa
     return { sim, prefix, dir, env };
   }
   return { redis, cleanups, fresh };
+}
+
+/** The campaign ends done and not paused, with exactly one outcome per planned share, and CC agrees on what is left. */
+export async function expectOneOutcomePerItem(
+  sim: SimProcess,
+  env: Record<string, string>,
+  id: string,
+  dir: string,
+  planned: Truth,
+): Promise<void> {
+  const done = await waitFor(
+    'the campaign to be done',
+    async () => {
+      const status = await statusJson(env, id).catch(() => undefined);
+      return status?.status === 'done' ? status : undefined;
+    },
+    90_000,
+  );
+  expect(done).toMatchObject({ finished: planned.shares.length, total: planned.shares.length, pausedAt: null });
+  const out = join(dir, `report-${id}`);
+  const reported = await runCli(['campaign', 'report', id, '--out', out], { env });
+  expect(reported.code, reported.stderr).toBe(0);
+  const report = JSON.parse(await readFile(join(out, 'campaign.json'), 'utf8')) as {
+    items: Array<{ item: string; outcome: string; instance_guid: string; target_space_guid: string }>;
+  };
+  expect(report.items).toHaveLength(planned.shares.length);
+  expect(new Set(report.items.map((item) => edge(item.instance_guid, item.target_space_guid)))).toEqual(
+    new Set(planned.shares.map((share) => edge(share.instance_guid, share.target_space_guid))),
+  );
+  for (const item of report.items) expect(['unshared', 'already_unshared', 'blocked']).toContain(item.outcome);
+  const remaining = new Set((await truthOf(sim)).shares.map((s) => edge(s.instance_guid, s.target_space_guid)));
+  expect(
+    new Set(
+      report.items
+        .filter((item) => item.outcome === 'blocked')
+        .map((item) => edge(item.instance_guid, item.target_space_guid)),
+    ),
+  ).toEqual(remaining);
 }
