@@ -11,6 +11,7 @@ import { planVisibleInSpace } from './plan-visibility.js';
 import type { EndpointSource, FoundationSnapshot, ServiceEndpoint } from './snapshot.js';
 import { bindingsByPlace } from './bindings-by-place.js';
 import { credentialReuse, distinctApps, placeKey, type CredentialHolder } from './credential-uniqueness.js';
+import { brokerShareFindings, type BrokerShareFindingKind } from './broker-share-findings.js';
 
 export type Severity = 'high' | 'medium' | 'low' | 'info';
 
@@ -25,7 +26,8 @@ export type FindingKind =
   | 'dashboard_exposed'
   | 'sharing_flag_enabled'
   | 'credentials_not_unique'
-  | 'key_credentials_in_binding';
+  | 'key_credentials_in_binding'
+  | BrokerShareFindingKind;
 
 /** A binding or key a credential finding names (report.json): guids and names, never a credential or a hash. */
 export interface FindingCredentialHolder {
@@ -59,6 +61,10 @@ export interface Finding {
   readonly bindings?: readonly FindingCredentialHolder[];
   /** For credential findings: the other bindings and keys that hold the same credentials (for key reuse: the keys). */
   readonly same_credentials_as?: readonly FindingCredentialHolder[];
+  /** For broker-share findings about a proxy: the original its parameters name. */
+  readonly original_guid?: string;
+  /** For `broker_share_parameters_unreadable`: CC's answer to the parameters read. */
+  readonly answer?: { readonly status: number; readonly code: number | null; readonly title: string | null };
 }
 
 /**
@@ -277,6 +283,7 @@ export function computeFindings(
       });
     }
   }
+  findings.push(...brokerShareFindings(snapshot, where));
   return findings;
 }
 

@@ -1,4 +1,5 @@
 import type { AsgGroup } from './asg-coverage.js';
+import type { BrokerShareSnapshot } from './broker-shares.js';
 
 /**
  * What a crawl gathered about a foundation, reduced to what the audit reasons about. Plain data: no client types,
@@ -32,6 +33,8 @@ export interface FoundationSnapshot {
   readonly securityGroups: readonly AsgGroup[];
   /** Which bindings and keys share credentials; only when credentials were inspected. */
   readonly credentials?: CredentialComparison;
+  /** Broker-level shares (proxy instances and candidate originals); absent when the foundation has none. */
+  readonly brokerShares?: BrokerShareSnapshot;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Query } from './encode-query.js';
 import { batchedPages, paginate, type Page, type Paginator } from './paginate.js';
-import type { Transport } from './transport.js';
+import type { Transport, TransportResponse } from './transport.js';
 
 /** What every resource module shares: one transport and the list settings (style.md trait 1). */
 export interface ResourceContext {
@@ -9,6 +9,14 @@ export interface ResourceContext {
   guidBatchSize: number;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
+}
+
+/** The job guid of a 202 answer's `Location: .../v3/jobs/:guid`; null for any other answer. */
+export function jobGuidOf(response: TransportResponse): string | null {
+  if (response.status !== 202) return null;
+  const location = response.headers.location;
+  const href = Array.isArray(location) ? location[0] : location;
+  return href?.split('?')[0]?.split('/').filter(Boolean).pop() ?? null;
 }
 
 /** GETs one JSON resource. */

@@ -6,6 +6,8 @@ import { endpointFromCredentials } from '../audit/endpoint-from-credentials.js';
 import { silentLogger, type Logger } from '../log.js';
 import { discoverShares } from './discover-shares.js';
 import { compareCredentials } from './compare-credentials.js';
+import { brokerShareCandidates, readProxies, snapshotInstance } from './discover-broker-shares.js';
+import { DEFAULT_PROXY_PLANS, type BrokerShareSnapshot, type ProxyPlan } from '../audit/broker-shares.js';
 
 export interface CrawlFoundationOptions {
   /** The operator's endpoints (`--endpoints FILE`), first in line for ASG checks. */
@@ -15,6 +17,8 @@ export interface CrawlFoundationOptions {
    * them (which bindings share credentials) and, from one binding per instance, to learn the service's host and port.
    */
   inspectCredentials?: boolean;
+  /** Plans whose instances are broker-level share proxies (`--proxy-plan`). @defaultValue credstore:proxy */
+  proxyPlans?: readonly ProxyPlan[];
   /** Spaces per `space_guids` filter. @defaultValue 200 */
   spaceBatchSize?: number;
   /** Guids per `service_instance_guids` filter. @defaultValue 200 */
@@ -123,14 +127,41 @@ export async function crawlFoundation(
     ),
   );
 
+  const candidates = brokerShareCandidates(
+    discovered.instances.values(),
+    [...planRecords.values()],
+    offerings,
+    options.proxyPlans ?? DEFAULT_PROXY_PLANS,
+  );
+  const proxyGuids = new Set(candidates.proxies.map((proxy) => proxy.guid));
+
   progress('bindings', 0, 1);
-  const { appBindings, keys, notReady } = await bindingsOfSharedInstances(
+  // One listing serves the shared instances and the proxies; their bindings are then kept apart, so that the
+  // credential comparison and the share counts stay about CC shares.
+  const everyBinding = await bindingsOfSharedInstances(
     client,
-    discovered.sharedGuids,
+    [...new Set([...discovered.sharedGuids, ...proxyGuids])],
     options.guidBatchSize ?? 200,
     limit,
   );
+  const ofProxy = (binding: { instanceGuid: string }): boolean => proxyGuids.has(binding.instanceGuid);
+  const appBindings = everyBinding.appBindings.filter((binding) => !ofProxy(binding));
+  const keys = everyBinding.keys.filter((key) => !ofProxy(key));
+  const { notReady } = everyBinding;
   progress('bindings', 1, 1);
+
+  let brokerShares: BrokerShareSnapshot | undefined;
+  if (candidates.proxies.length > 0 || candidates.originals.length > 0) {
+    progress('proxies', 0, 1);
+    brokerShares = {
+      proxyPlans: candidates.proxyPlans,
+      proxies: await readProxies(client, candidates.proxies, { limit, log }),
+      originals: candidates.originals.map(snapshotInstance),
+      appBindings: everyBinding.appBindings.filter(ofProxy),
+      keys: everyBinding.keys.filter(ofProxy),
+    };
+    progress('proxies', 1, 1);
+  }
 
   const offeringByGuid = new Map(offerings.map((offering) => [offering.guid, offering]));
   const endpoints = new Map<string, ServiceEndpoint>();
@@ -207,6 +238,7 @@ export async function crawlFoundation(
     appBindings,
     keys,
     ...(credentials && { credentials }),
+    ...(brokerShares && { brokerShares }),
     securityGroups: groups.map((group) => ({
       guid: group.guid,
       globallyRunning: group.globally_enabled.running,

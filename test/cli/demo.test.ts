@@ -40,6 +40,7 @@ describe('cf-shares demo', () => {
 
     // The default run is the report of record; the other two are written beside it, the endpoints file with them.
     expect((await readdir(out)).sort()).toEqual([
+      'broker-shares.csv',
       'diff.json',
       'findings.csv',
       'keys.csv',

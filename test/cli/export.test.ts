@@ -53,6 +53,7 @@ describe('cf-shares export', () => {
     expect(names).toEqual([
       'audit-events.ndjson',
       'bindings.csv',
+      'broker-shares.csv',
       'campaign-audit.ndjson',
       'diff.json',
       'findings.csv',

@@ -79,6 +79,7 @@ describe('cf-shares report --out', () => {
     const result = await runCli(['report', '--out', out, '--json'], { env: env(suite.prefix('mk')) });
     expect(result.code, result.stderr).toBe(0);
     expect((await readdir(out)).sort()).toEqual([
+      'broker-shares.csv',
       'diff.json',
       'findings.csv',
       'keys.csv',

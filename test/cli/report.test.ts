@@ -46,6 +46,7 @@ describe('cf-shares report', () => {
     ).toEqual(expected.shares.map((s) => `${s.instance_guid} ${s.target_space_guid}`).sort());
     expect(report.findings.map(findingKey).sort()).toEqual(expected.expected_findings.map(findingKey).sort());
     expect((await readdir(out)).sort()).toEqual([
+      'broker-shares.csv',
       'diff.json',
       'findings.csv',
       'keys.csv',

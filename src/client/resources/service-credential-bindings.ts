@@ -1,5 +1,5 @@
 import { CollectionResource } from '../collection-resource.js';
-import { getResource, listBatchedPages, seg, type ResourceContext } from '../resource-context.js';
+import { getResource, jobGuidOf, listBatchedPages, seg, type ResourceContext } from '../resource-context.js';
 import type { Page } from '../paginate.js';
 import type { WriteOptions, WriteResult } from '../transport.js';
 import type { Job, Jobs, PollOptions } from './jobs.js';
@@ -86,12 +86,7 @@ export class ServiceCredentialBindings extends CollectionResource<
       path: `/v3/service_credential_bindings/${seg(guid)}`,
       hooks: options.hooks,
     });
-    const result = { status: response.status, requestId: response.requestId };
-    if (response.status !== 202) return { ...result, jobGuid: null };
-    const location = response.headers.location;
-    const href = Array.isArray(location) ? location[0] : location;
-    const jobGuid = href?.split('?')[0]?.split('/').filter(Boolean).pop();
-    return { ...result, jobGuid: jobGuid ?? null };
+    return { status: response.status, requestId: response.requestId, jobGuid: jobGuidOf(response) };
   }
 
   /** Deletes and, when CC answers with a job, polls it to the end. Resolves with the COMPLETE job, or null for 204. */

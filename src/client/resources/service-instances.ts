@@ -1,5 +1,5 @@
 import { CollectionResource } from '../collection-resource.js';
-import { getResource, listBatchedPages, seg, type ResourceContext } from '../resource-context.js';
+import { getResource, jobGuidOf, listBatchedPages, seg, type ResourceContext } from '../resource-context.js';
 import type { Page } from '../paginate.js';
 import type { WriteOptions, WriteResult } from '../transport.js';
 import type { BaseResource, LastOperation, Link, ListQueryBase, Metadata, ToMany, ToOne } from './wire-common.js';
@@ -70,6 +70,17 @@ export interface SharedSpacesUsageSummary {
   links: Record<string, Link>;
 }
 
+/**
+ * The body of `PATCH /v3/service_instances/:guid`. Any `parameters` (or a plan or maintenance_info change) reach the
+ * broker, so CC answers 202 with a job; name, tags or metadata alone answer 200 (cc-api.md §14).
+ */
+export interface ServiceInstanceUpdate {
+  name?: string;
+  tags?: string[];
+  parameters?: Record<string, unknown>;
+  metadata?: Metadata;
+}
+
 /** Filter names that take guid lists, for {@link ServiceInstances.listByGuidFilter}. */
 export type ServiceInstanceGuidFilter = 'guids' | 'space_guids' | 'organization_guids' | 'service_plan_guids';
 
@@ -91,6 +102,34 @@ export class ServiceInstances extends CollectionResource<ServiceInstance, Servic
     query: Omit<ServiceInstanceListQuery, ServiceInstanceGuidFilter> = {},
   ): AsyncGenerator<Page<ServiceInstance>> {
     return listBatchedPages(this.ctx, '/v3/service_instances', filter, guids, query);
+  }
+
+  /**
+   * `GET /v3/service_instances/:guid/parameters`: the parameters object as the broker returned it, not wrapped. 400
+   * CF-ServiceFetchInstanceParametersNotSupported when the broker cannot fetch them, 409 while an operation is in
+   * progress on the instance (cc-api.md §14).
+   */
+  parameters(guid: string): Promise<Record<string, unknown>> {
+    return getResource(this.ctx, `/v3/service_instances/${seg(guid)}/parameters`);
+  }
+
+  /**
+   * `PATCH /v3/service_instances/:guid`. With `parameters` CC answers 202 and the job guid (operation
+   * `service_instance.update`); with name, tags or metadata alone, 200 and no job. 409 while another operation runs.
+   * `options.hooks` run around every send (see `WriteHooks`).
+   */
+  async update(
+    guid: string,
+    update: ServiceInstanceUpdate,
+    options: WriteOptions = {},
+  ): Promise<WriteResult & { jobGuid: string | null }> {
+    const response = await this.ctx.transport.request({
+      method: 'PATCH',
+      path: `/v3/service_instances/${seg(guid)}`,
+      json: update,
+      hooks: options.hooks,
+    });
+    return { status: response.status, requestId: response.requestId, jobGuid: jobGuidOf(response) };
   }
 
   /** `GET /v3/service_instances/:guid/relationships/shared_spaces` (not paginated). */

@@ -1,16 +1,6 @@
-const ENTITIES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-  '`': '&#96;',
-};
+import { escapeHtml } from '../../terminal/safe-text.js';
 
-/** Escapes text for HTML element content and quoted attribute values: a name from the API is data, never markup. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"'`]/g, (c) => ENTITIES[c]!);
-}
+export { escapeHtml };
 
 /**
  * A tagged template that escapes every interpolated value, except values built by `html` itself (`SafeHtml`), so a

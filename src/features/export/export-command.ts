@@ -6,7 +6,13 @@ import { withConnectionFlags } from '../../config/connection-flags.js';
 import { safeJson, safeText } from '../../terminal/safe-text.js';
 import { knownEndpoints } from '../report/render-files.js';
 import { DEFAULTS } from '../../core/defaults.js';
-import { checkKeep, runReportJob, withReportJobFlags, type ReportJobFlags } from '../report/report-job-command.js';
+import {
+  checkKeep,
+  checkProxyPlans,
+  runReportJob,
+  withReportJobFlags,
+  type ReportJobFlags,
+} from '../report/report-job-command.js';
 
 interface ExportArgs extends ConnectionFlags, ReportJobFlags {
   out: string;
@@ -51,6 +57,7 @@ export function exportCommand(context: CliContext): CommandModule<object, Export
         }),
     handler: async (args) => {
       checkKeep(args.keep);
+      const proxyPlans = checkProxyPlans(args['proxy-plan']);
       const since = parseSince(args.since, new Date());
       const entries = fanOutEntries(args, context.env);
       if (entries !== undefined) {
@@ -64,6 +71,7 @@ export function exportCommand(context: CliContext): CommandModule<object, Export
             out: args.out,
             exportSince: since,
             inspectCredentials: args['inspect-credentials'],
+            ...(proxyPlans !== undefined && { proxyPlans }),
             keep: args.keep,
             detach: args.detach,
             json: args.json,

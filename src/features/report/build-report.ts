@@ -2,6 +2,7 @@ import { usableEndpoint, type Finding } from '../../audit/findings.js';
 import type { FoundationSnapshot, ServiceEndpoint } from '../../audit/snapshot.js';
 import type { Report, ReportPlace, ReportShare } from './report-model.js';
 import { bindingsByPlace } from '../../audit/bindings-by-place.js';
+import { buildBrokerShares } from './build-broker-shares.js';
 
 /**
  * Builds report.json from a snapshot, its findings and the endpoints the findings were computed with (without them
@@ -70,6 +71,7 @@ export function buildReport(
   const bySource: Report['summary']['shares_with_known_endpoint_by_source'] = { endpoints_file: 0, credentials: 0 };
   for (const share of shares) if (share.endpoint_source) bySource[share.endpoint_source] += 1;
 
+  const brokerShares = buildBrokerShares(snapshot, place);
   return {
     schema: 'cf-shares/report@1',
     generated_at: snapshot.generatedAt,
@@ -96,6 +98,7 @@ export function buildReport(
       }),
     },
     shares,
+    ...(brokerShares && { broker_shares: brokerShares }),
     findings: [...findings],
   };
 }

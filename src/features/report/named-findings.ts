@@ -31,6 +31,15 @@ export function namedFindings(report: Report): NamedFinding[] {
     places.set(share.target.space_guid, share.target);
     places.set(share.source.space_guid, share.source);
   }
+  // Broker-level share findings name a proxy (in its space) or an original.
+  for (const share of report.broker_shares?.proxies ?? []) {
+    instances.set(share.proxy.guid, { name: share.proxy.name, source: share.place });
+    places.set(share.place.space_guid, share.place);
+    if (share.original && share.original_guid) {
+      instances.set(share.original_guid, { name: share.original.name, source: share.original.place });
+      places.set(share.original.place.space_guid, share.original.place);
+    }
+  }
   const named = report.findings.map((finding): NamedFinding => {
     const instance = finding.instance_guid === null ? undefined : instances.get(finding.instance_guid);
     return {

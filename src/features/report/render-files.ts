@@ -5,6 +5,7 @@ import { markdownCell as md, safeJson } from '../../terminal/safe-text.js';
 import type { Report } from './report-model.js';
 import type { ShareDiff } from './snapshot-diff.js';
 import { namedFindings, type NamedFinding } from './named-findings.js';
+import { brokerSharesCsv, brokerSharesMarkdown } from './render-broker-shares.js';
 
 /** Medium findings report.md names one by one; the rest are counted (findings.csv has them all). */
 export const MARKDOWN_MEDIUM_LIMIT = 20;
@@ -20,6 +21,7 @@ export function renderReportFiles(
     'shares.csv': sharesCsv(report),
     'findings.csv': findingsCsv(report),
     'keys.csv': keysCsv(snapshot),
+    'broker-shares.csv': brokerSharesCsv(report),
     'diff.json': `${safeJson(JSON.stringify(diff, null, 2))}\n`,
     'report.md': renderMarkdown(report, diff),
   };
@@ -163,7 +165,10 @@ function findingsSection(title: string, findings: readonly NamedFinding[], limit
     '|---|---|---|---|',
   ];
   for (const { finding, instance, source, target } of shown) {
-    const where = target ? `${placeCell(source)} → ${placeCell(target)}` : placeCell(source);
+    const where =
+      target && target.space_guid !== source?.space_guid
+        ? `${placeCell(source)} → ${placeCell(target)}`
+        : placeCell(source);
     lines.push(`| ${md(instance, '')} | ${where} | ${finding.kind} | ${md(finding.message)} |`);
   }
   if (shown.length < findings.length)
@@ -239,5 +244,6 @@ function renderMarkdown(report: Report, diff: ShareDiff): string {
       );
     }
   }
+  lines.push(...brokerSharesMarkdown(report));
   return `${lines.join('\n')}\n`;
 }

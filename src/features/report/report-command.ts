@@ -9,7 +9,13 @@ import type { ReportJobResult } from './report-processor.js';
 import { credentialComparisonLine, knownEndpoints } from './render-files.js';
 import { safeJson, safeText } from '../../terminal/safe-text.js';
 import { DEFAULTS } from '../../core/defaults.js';
-import { checkKeep, runReportJob, withReportJobFlags, type ReportJobFlags } from './report-job-command.js';
+import {
+  checkKeep,
+  checkProxyPlans,
+  runReportJob,
+  withReportJobFlags,
+  type ReportJobFlags,
+} from './report-job-command.js';
 import { resolveNotifyUrls } from '../../config/notify-urls.js';
 
 interface ReportArgs extends ConnectionFlags, ReportJobFlags {
@@ -54,6 +60,7 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
         }),
     handler: async (args) => {
       checkKeep(args.keep);
+      const proxyPlans = checkProxyPlans(args['proxy-plan']);
       if (args.detach && args['fail-on'])
         throw new UsageError('--fail-on needs the result: it cannot go with --detach');
       const notifyUrls = resolveNotifyUrls(args.notify, context.env);
@@ -70,6 +77,7 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
             ...(args.out !== undefined && { out: args.out }),
             ...(args['fail-on'] !== undefined && { failOn: args['fail-on'] }),
             inspectCredentials: args['inspect-credentials'],
+            ...(proxyPlans !== undefined && { proxyPlans }),
             keep: args.keep,
             detach: args.detach,
             json: args.json,

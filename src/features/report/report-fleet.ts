@@ -12,7 +12,7 @@ import { runReport, type RunReportOptions, type RunReportOutcome } from './run-r
 /** What `report --foundation all` and `export --foundation all` ask of every foundation. */
 export interface FleetReportOptions extends Pick<
   RunReportOptions,
-  'endpointsPath' | 'inspectCredentials' | 'keep' | 'detach' | 'exportSince' | 'notify'
+  'endpointsPath' | 'inspectCredentials' | 'proxyPlans' | 'keep' | 'detach' | 'exportSince' | 'notify'
 > {
   readonly kind: 'report' | 'export';
   /** Each foundation writes to `<out>/<name>/`; without it, cf-shares-reports/<time>/<name>/. */
@@ -43,6 +43,7 @@ export async function runFleetReports(
       // Each foundation's notifications get their own ids (foundation and job), so one URL hears of each.
       ...(options.notify !== undefined && { notify: options.notify }),
       inspectCredentials: options.inspectCredentials,
+      ...(options.proxyPlans !== undefined && { proxyPlans: options.proxyPlans }),
       keep: options.keep,
       detach: options.detach,
       stop: context.stopSignal,

@@ -3,6 +3,7 @@ import type { CliContext } from '../../cli-context.js';
 import type { ConnectionOptions } from '../../config/connection-options.js';
 import { DEFAULTS } from '../../core/defaults.js';
 import { UsageError } from '../../usage-error.js';
+import { parseProxyPlan } from '../../audit/broker-shares.js';
 import { detachedHint } from './detached-hint.js';
 import { reportProgressView } from './report-progress.js';
 import type { RunReportOptions, RunReportOutcome } from './run-report.js';
@@ -11,6 +12,7 @@ import type { RunReportOptions, RunReportOutcome } from './run-report.js';
 export interface ReportJobFlags {
   endpoints?: string;
   'inspect-credentials': boolean;
+  'proxy-plan'?: string[];
   detach: boolean;
   keep: number;
   json: boolean;
@@ -29,6 +31,12 @@ export function withReportJobFlags<T>(y: Argv<T>, detached: string): Argv<T & Re
       describe:
         "Read the credentials of every binding and key of the shared instances: each service's host and port, and whether unsharing would revoke access (compared in memory, never kept)",
     })
+    .option('proxy-plan', {
+      type: 'string',
+      array: true,
+      describe:
+        'OFFERING:PLAN whose instances are broker-level share proxies, read for the original they name (repeatable; default credstore:proxy)',
+    })
     .option('detach', { type: 'boolean', default: false, describe: `Only enqueue the job; ${detached}` })
     .option('keep', { type: 'number', default: DEFAULTS.keptReports, describe: 'Reports to keep in Redis' })
     .option('json', {
@@ -36,6 +44,16 @@ export function withReportJobFlags<T>(y: Argv<T>, detached: string): Argv<T & Re
       default: false,
       describe: 'Print the result as one JSON line',
     }) as unknown as Argv<T & ReportJobFlags>;
+}
+
+/** Refuses a --proxy-plan that is not OFFERING:PLAN; answers the plans as given (undefined: the default). */
+export function checkProxyPlans(texts: readonly string[] | undefined): string[] | undefined {
+  if (texts === undefined || texts.length === 0) return undefined;
+  for (const text of texts) {
+    const plan = parseProxyPlan(text);
+    if (typeof plan === 'string') throw new UsageError(plan);
+  }
+  return [...texts];
 }
 
 /** Refuses a --keep that is not a whole number of at least one. */
@@ -55,15 +73,25 @@ export async function runReportJob(
   args: ReportJobFlags,
   options: Omit<
     RunReportOptions,
-    'inspectCredentials' | 'keep' | 'detach' | 'endpointsPath' | 'stop' | 'startWorkers' | 'onEnqueued' | 'onProgress'
+    | 'inspectCredentials'
+    | 'proxyPlans'
+    | 'keep'
+    | 'detach'
+    | 'endpointsPath'
+    | 'stop'
+    | 'startWorkers'
+    | 'onEnqueued'
+    | 'onProgress'
   >,
 ): Promise<RunReportOutcome | undefined> {
   const { runReport } = await import('./run-report.js');
+  const proxyPlans = checkProxyPlans(args['proxy-plan']);
   const view = args.json ? undefined : reportProgressView(context.stderr);
   const outcome = await runReport(connection, {
     ...options,
     ...(args.endpoints !== undefined && { endpointsPath: args.endpoints }),
     inspectCredentials: args['inspect-credentials'],
+    ...(proxyPlans !== undefined && { proxyPlans }),
     keep: args.keep,
     detach: args.detach,
     stop: context.stopSignal,

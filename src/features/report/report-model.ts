@@ -39,6 +39,35 @@ export interface ReportCredentialComparison {
   details_requests: number;
 }
 
+/** One proxy instance of a broker-level share (report.json `broker_shares.proxies[]`). */
+export interface ReportBrokerShare {
+  proxy: { guid: string; name: string; offering: string | null; plan: string | null };
+  place: ReportPlace;
+  /** The original the proxy's parameters name; null when they could not be read or named none. */
+  original_guid: string | null;
+  /** The region the parameters name for the original; null when they name none. */
+  origin_landscape: string | null;
+  /** `local`: in this foundation; `remote_region`: in the region named; `missing`: gone; `unknown`: unreadable. */
+  original_where: 'local' | 'remote_region' | 'missing' | 'unknown';
+  /** The original, when it is in this foundation. */
+  original: {
+    name: string;
+    place: ReportPlace;
+    plan: string | null;
+    /** Proxies of this foundation that name it. */
+    proxies: number;
+    /** Proxies its plan allows; null when unknown. */
+    quota: number | null;
+  } | null;
+  /** With a fleet: the other foundation of the fleet where the original was found. */
+  original_foundation?: string;
+  /** CC's answer when the parameters could not be read. */
+  parameters_error: { status: number; code: number | null; title: string | null; detail: string | null } | null;
+  bound_apps: { guid: string; name: string }[];
+  binding_count: number;
+  key_count: number;
+}
+
 /** report.json, schema `cf-shares/report@1`: field names are a contract with the people who parse it. */
 export interface Report {
   schema: 'cf-shares/report@1';
@@ -64,5 +93,15 @@ export interface Report {
     credential_comparison?: ReportCredentialComparison;
   };
   shares: ReportShare[];
+  /**
+   * Broker-level shares (additive to report@1; absent in reports before it). Access is the broker's: CC shows which
+   * original each proxy names, not whether the broker still grants it.
+   */
+  broker_shares?: {
+    proxy_plans: string[];
+    proxies: ReportBrokerShare[];
+    /** Instances of the proxy plans' offerings that at least one proxy here names. */
+    originals_named: number;
+  };
   findings: Finding[];
 }

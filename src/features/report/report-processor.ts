@@ -13,6 +13,7 @@ import type { FoundationSnapshot } from '../../audit/snapshot.js';
 import { timeId } from '../../core/time-id.js';
 import { foundationKey } from '../../core/queue-names.js';
 import { ReportStore } from './report-store.js';
+import { proxyPlansOf } from '../../audit/broker-shares.js';
 import { writeReportFiles } from './write-files.js';
 import { withReportHtml } from './html/render-html.js';
 import { join } from 'node:path';
@@ -23,6 +24,8 @@ export interface ReportJobData {
   /** The foundation the requester meant; a worker logged in to another one refuses the job. */
   readonly api?: string;
   readonly inspectCredentials: boolean;
+  /** Broker-level share proxy plans (`OFFERING:PLAN`); absent means the default, credstore:proxy. */
+  readonly proxyPlans?: readonly string[];
   readonly endpoints?: string;
   /** Reports to keep in Redis. */
   readonly keep: number;
@@ -156,6 +159,7 @@ export function reportProcessor(options: ReportProcessorOptions) {
       crawlFoundation(client, api, {
         ...(endpointsFile && { endpointsFile }),
         inspectCredentials: job.data.inspectCredentials,
+        ...(job.data.proxyPlans && { proxyPlans: proxyPlansOf(job.data.proxyPlans) }),
         log: jobLog,
         onProgress: (step, done, total) => void job.updateProgress({ step, done, total }).catch(() => undefined),
         ...(signal && { signal }),

@@ -44,6 +44,8 @@ export interface RunReportOptions {
   /** Path of the operator's endpoints file. */
   endpointsPath?: string;
   inspectCredentials: boolean;
+  /** `--proxy-plan` values (`OFFERING:PLAN`), already checked; undefined means the default. */
+  proxyPlans?: readonly string[];
   keep: number;
   /** Folder for the files; undefined means cf-shares-reports/<report time>[/<subfolder>]. */
   out?: string;
@@ -101,6 +103,7 @@ export async function runReport(connection: ConnectionOptions, options: RunRepor
         requestedAt: new Date().toISOString(),
         api: connection.api,
         inspectCredentials: options.inspectCredentials,
+        ...(options.proxyPlans !== undefined && { proxyPlans: options.proxyPlans }),
         keep: options.keep,
         ...(endpoints !== undefined && { endpoints }),
         ...(options.exportSince !== undefined && { export: { since: options.exportSince } }),

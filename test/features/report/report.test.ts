@@ -92,6 +92,7 @@ describe('buildReport', () => {
   it('renders every file, with formula-looking cells defused', () => {
     const files = renderReportFiles(report, snapshot, diffShares(null, report));
     expect(Object.keys(files).sort()).toEqual([
+      'broker-shares.csv',
       'diff.json',
       'findings.csv',
       'keys.csv',

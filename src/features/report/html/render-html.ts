@@ -4,6 +4,7 @@ import type { ShareDiff } from '../snapshot-diff.js';
 import { embedJson } from './embed-json.js';
 import { pageAssets } from './page-assets.js';
 import { pageData } from './page-data.js';
+import { brokerSharesHtml } from './broker-shares-html.js';
 
 /**
  * Cytoscape adds this stylesheet to the page when no element of its id exists; the CSP would block that (and say
@@ -69,7 +70,7 @@ export function renderReportHtml(report: Report, diff: ShareDiff, options: Rende
 <table><thead><tr id="findings-head"></tr></thead><tbody id="findings-body"></tbody></table>
 <button type="button" class="more" id="findings-more" hidden></button>
 </section>
-<section aria-labelledby="h-diff">
+${brokerSharesHtml(report)}<section aria-labelledby="h-diff">
 <h2 id="h-diff">Changes since the previous report</h2>
 <p id="diff-summary"></p>
 <h3>Added (<span id="diff-added-count"></span>)</h3>
