@@ -150,7 +150,8 @@ describe('--rate caps the unshares the Cloud Controller receives', () => {
   const arrivalsOf = async (id: string): Promise<number[]> => {
     const planned = new Set(
       (await store.items(id)).map(
-        (item) => `/v3/service_instances/${item.instance.guid}/relationships/shared_spaces/${item.target.space_guid}`,
+        (item) =>
+          `/v3/service_instances/${item.instance.guid}/relationships/shared_spaces/${'target' in item ? item.target.space_guid : ''}`,
       ),
     );
     const { writes } = (await (await fetch(`${sim.api}/_sim/writes`)).json()) as { writes: Write[] };

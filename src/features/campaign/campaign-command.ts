@@ -118,6 +118,7 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
                       ...view.progress,
                       api: meta.api,
                       plan_hash: meta.planHash ?? null,
+                      broker: meta.broker ?? null,
                       waiting: view.waiting ?? null,
                       liveness: view.liveness,
                       verification: (await store.verification(meta.id)) ?? null,

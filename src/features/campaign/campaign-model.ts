@@ -3,6 +3,8 @@ import type { CampaignSelectors } from './selectors.js';
 
 /** One planned unshare: an instance and one space it is shared into, with the app bindings unsharing will delete. */
 export interface PlanItem {
+  /** Absent on CC share items (every item recorded before broker-level items existed is one). */
+  readonly kind?: 'share';
   readonly id: string;
   readonly instance: { guid: string; name: string; offering: string | null; plan: string | null };
   readonly source: { org: string | null; space: string | null; space_guid: string };
@@ -13,6 +15,66 @@ export interface PlanItem {
    * space holds too (issue 13): unsharing deletes the bindings but does not revoke the apps' access.
    */
   readonly credentials_not_unique?: CredentialsNotUnique;
+}
+
+/** A proxy of a broker-level share item: the consumer's instance, where it is, and the apps bound to it. */
+export interface BrokerItemProxy {
+  readonly guid: string;
+  readonly name: string;
+  readonly org: string | null;
+  readonly space: string | null;
+  readonly space_guid: string;
+  readonly org_guid: string | null;
+  /** App bindings of the proxy: the broker's unshare takes their access away; CC deletes none of them. */
+  readonly bindings: PlanItem['bindings'];
+}
+
+/** The `unshare` parameters a broker-level item sends (cc-api.md §14). */
+export interface BrokerUnshare {
+  readonly landscape: '*';
+  /** Set with `--per-proxy`: the broker removes this proxy's access only. */
+  readonly proxyServiceGuid?: string;
+}
+
+/**
+ * One planned broker-level unshare (`unshare-all --broker-shares`): an update of the original instance with
+ * `{"parameters": {"unshare": ...}}`, for every proxy of it (per original) or for one (`--per-proxy`). The proxies
+ * stay; the broker removes their access.
+ */
+export interface BrokerItem {
+  readonly kind: 'broker';
+  readonly id: string;
+  /** The original instance, the one updated. */
+  readonly instance: PlanItem['instance'];
+  /** Where the original lives. */
+  readonly source: PlanItem['source'];
+  /** The proxies whose access the unshare removes, as planned (one with `--per-proxy`). */
+  readonly proxies: readonly BrokerItemProxy[];
+  readonly unshare: BrokerUnshare;
+}
+
+/** The line status prints for a campaign's broker-level items. */
+export function brokerStatusLine(broker: NonNullable<CampaignMeta['broker']>): string {
+  return `broker-level: ${broker.items} item(s) ${broker.perProxy ? '(one per proxy)' : '(one per original)'} updating ${broker.originals} original(s) for ${broker.proxies} prox${broker.proxies === 1 ? 'y' : 'ies'}; the proxies stay, without access`;
+}
+
+/** Any item of a campaign: a CC share, or a broker-level share. */
+export type CampaignItem = PlanItem | BrokerItem;
+
+export const isBrokerItem = (item: CampaignItem): item is BrokerItem => item.kind === 'broker';
+
+/** Where an item takes access away, for one cell of a table: the target space, or the proxies. */
+export function itemTargetText(item: CampaignItem): string {
+  if (!isBrokerItem(item)) return `${item.target.org ?? '?'}/${item.target.space ?? '?'}`;
+  const places = item.proxies.map((proxy) => `${proxy.org ?? '?'}/${proxy.space ?? '?'}`);
+  return `${item.proxies.length} prox${item.proxies.length === 1 ? 'y' : 'ies'}${places.length > 0 ? `: ${[...new Set(places)].join(', ')}` : ''}`;
+}
+
+/** Apps bound to an item's proxies: those whose access the broker's unshare removes. */
+export function brokerItemApps(item: BrokerItem): Array<{ guid: string; name: string }> {
+  const apps = new Map<string, string>();
+  for (const proxy of item.proxies) for (const binding of proxy.bindings) apps.set(binding.app_guid, binding.app);
+  return [...apps].map(([guid, name]) => ({ guid, name })).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** Target-space bindings of a share whose credentials are not unique: guids and a count, never a credential. */
@@ -36,6 +98,8 @@ export interface CampaignOptions {
   readonly onlyUnbound: boolean;
   readonly deleteBindingsFirst: boolean;
   readonly selectors: CampaignSelectors;
+  /** `--broker-shares`: the campaign has broker-level items; `perProxy` with `--per-proxy`. Absent: CC shares only. */
+  readonly brokerShares?: { readonly perProxy: boolean; readonly ccShares: boolean };
 }
 
 export type CampaignStatus = 'running' | 'cancelled' | 'verifying' | 'done';
@@ -51,6 +115,13 @@ export interface CampaignMeta {
   readonly planHash?: string;
   /** Changes since that plan file the person accepted with `--allow-drift`, one line each. */
   readonly planDrift?: readonly string[];
+  /** Its broker-level items (`--broker-shares`), counted for status; absent when it has none. */
+  readonly broker?: {
+    readonly items: number;
+    readonly originals: number;
+    readonly proxies: number;
+    readonly perProxy: boolean;
+  };
   status: CampaignStatus;
   finishedAt?: string;
 }
@@ -83,6 +154,10 @@ export interface ItemOutcome {
   readonly blockers?: readonly string[];
   /** Bindings deleted explicitly first (--delete-bindings-first), each with what happened. */
   readonly bindingDeletes?: readonly BindingDelete[];
+  /** Broker-level items: the update's job, and what was read after it (never more than CC can show). */
+  readonly job?: { readonly guid: string; readonly state: string };
+  /** Broker-level items: what the verification read showed, in words. */
+  readonly verified?: string;
 }
 
 /** What happened to one binding deleted explicitly before the unshare. */
@@ -117,6 +192,11 @@ export type WriteAnswer =
 /** One write to the Cloud Controller, for the audit trail: `answer` null means "sent, answer unknown". */
 export interface AuditEntry extends SentWrite {
   readonly answer: WriteAnswer | null;
+}
+
+/** A broker-level item's id: per original, or per original and proxy (`--per-proxy`). */
+export function brokerItemId(campaignId: string, originalGuid: string, proxyGuid?: string): string {
+  return `${campaignId}-broker-${originalGuid}${proxyGuid === undefined ? '' : `-${proxyGuid}`}`.replace(/:/g, '_');
 }
 
 /** Job ids derive from campaign, instance and space; BullMQ ids must not contain ':'. */

@@ -2,7 +2,7 @@ import { Queue, type JobState } from 'bullmq';
 import type { RedisClient } from '../../core/redis-connection.js';
 import { QueueName, foundationPrefix, queueNameFor } from '../../core/queue-names.js';
 import { JOB_RETENTION } from '../../core/enqueue-job.js';
-import type { CampaignMeta, PlanItem } from './campaign-model.js';
+import type { CampaignItem, CampaignMeta } from './campaign-model.js';
 import type { CampaignStore } from './campaign-store.js';
 import type { UnshareJobData } from './unshare-processor.js';
 
@@ -48,7 +48,7 @@ export const LIVE_STATES: readonly (JobState | 'unknown')[] = [
 export async function enqueueItems(
   queue: Queue<UnshareJobData>,
   meta: CampaignMeta,
-  items: readonly PlanItem[],
+  items: readonly CampaignItem[],
 ): Promise<void> {
   for (let start = 0; start < items.length; start += 1000) {
     await queue.addBulk(
@@ -101,7 +101,7 @@ export async function unfinishedItems(
   queue: Queue<UnshareJobData>,
   store: CampaignStore,
   meta: CampaignMeta,
-): Promise<Array<{ item: PlanItem; state: JobState | 'unknown' | 'missing' }>> {
+): Promise<Array<{ item: CampaignItem; state: JobState | 'unknown' | 'missing' }>> {
   const outcomes = await store.outcomes(meta.id);
   const open = (await store.items(meta.id)).filter((item) => !outcomes[item.id]);
   return Promise.all(
@@ -122,7 +122,7 @@ export async function requeueUnfinished(
   store: CampaignStore,
   meta: CampaignMeta,
 ): Promise<number> {
-  const again: PlanItem[] = [];
+  const again: CampaignItem[] = [];
   for (const { item, state } of await unfinishedItems(queues.unshare, store, meta)) {
     if (LIVE_STATES.includes(state as JobState)) continue;
     if (state !== 'missing') await (await queues.unshare.getJob(item.id))?.remove();

@@ -1,8 +1,12 @@
 import { toCsv } from '../report/csv.js';
 import {
+  brokerItemApps,
   credentialsNote,
+  isBrokerItem,
+  itemTargetText,
   type AttemptNote,
   type AuditEntry,
+  type CampaignItem,
   type CampaignMeta,
   type ItemOutcome,
   type PlanItem,
@@ -25,10 +29,13 @@ function evidenceText(answer: Answer | undefined): string {
   return `${answer.request} -> ${said}${answer.requestId ? ` [request ${answer.requestId}]` : ''}`;
 }
 
+/** The target space an item sorts by (a broker-level item has none of its own). */
+const spaceOf = (item: CampaignItem): string => (isBrokerItem(item) ? '' : item.target.space_guid);
+
 /** Everything a campaign did, for `campaign report`: JSON for machines, CSV for spreadsheets. */
 export function renderCampaignReport(input: {
   meta: CampaignMeta;
-  items: readonly PlanItem[];
+  items: readonly CampaignItem[];
   outcomes: Readonly<Record<string, ItemOutcome>>;
   attempts: Readonly<Record<string, AttemptNote>>;
   ledger: ReadonlyArray<{ itemId: string; at: string; bindings: PlanItem['bindings'] }>;
@@ -40,18 +47,24 @@ export function renderCampaignReport(input: {
   const rows = [...input.items]
     .sort(
       (a, b) =>
-        a.instance.name.localeCompare(b.instance.name) || a.target.space_guid.localeCompare(b.target.space_guid),
+        a.instance.name.localeCompare(b.instance.name) ||
+        spaceOf(a).localeCompare(spaceOf(b)) ||
+        a.id.localeCompare(b.id),
     )
     .map((item) => {
       const outcome = input.outcomes[item.id];
       const note = outcome ?? input.attempts[item.id];
+      const broker = isBrokerItem(item) ? item : undefined;
+      const share = broker ? undefined : (item as PlanItem);
       return {
         item: item.id,
+        kind: broker ? 'broker' : 'share',
         instance_guid: item.instance.guid,
         instance: item.instance.name,
         source: `${item.source.org ?? '?'}/${item.source.space ?? '?'}`,
-        target: `${item.target.org ?? '?'}/${item.target.space ?? '?'}`,
-        target_space_guid: item.target.space_guid,
+        target: itemTargetText(item),
+        target_space_guid:
+          share?.target.space_guid ?? (broker?.proxies.length === 1 ? broker.proxies[0]!.space_guid : ''),
         outcome: outcome?.outcome ?? 'pending',
         attempts: note?.attempts ?? 0,
         decided_by: note?.decidedBy ?? null,
@@ -64,7 +77,22 @@ export function renderCampaignReport(input: {
         // in that request (cc-api.md §1.2), whether its answer arrived or was lost in a crash.
         destroyed_bindings: outcome?.outcome === 'unshared' ? (destroyed.get(item.id) ?? []) : [],
         // Whatever the outcome: unsharing deleted (or would delete) bindings whose credentials others still hold.
-        note: credentialsNote(item.credentials_not_unique),
+        note: share ? credentialsNote(share.credentials_not_unique) : null,
+        // Broker-level items: the original's proxies, the parameters sent, the apps bound to the proxies, the update's
+        // job and what the read after it showed (CC shows the broker accepted the unshare, not each proxy's access).
+        ...(broker && {
+          proxies: broker.proxies.map(({ guid, name, org, space, space_guid }) => ({
+            guid,
+            name,
+            org,
+            space,
+            space_guid,
+          })),
+          unshare_parameters: { unshare: broker.unshare },
+          apps_losing_access: brokerItemApps(broker),
+          job: outcome?.job ?? null,
+          verified: outcome?.verified ?? null,
+        }),
       };
     });
   const json = {
@@ -97,6 +125,9 @@ export function renderCampaignReport(input: {
       'destroyed_bindings',
       'note',
       'plan_hash',
+      'kind',
+      'proxies',
+      'verified',
     ],
     rows.map((row) => [
       row.item,
@@ -118,6 +149,11 @@ export function renderCampaignReport(input: {
       row.destroyed_bindings.map((b) => `${b.app} (${b.app_guid}) binding ${b.guid}`).join(' | '),
       row.note,
       input.meta.planHash,
+      row.kind,
+      row.proxies
+        ?.map((proxy) => `${proxy.name} (${proxy.guid}) in ${proxy.org ?? '?'}/${proxy.space ?? '?'}`)
+        .join(' | '),
+      row.verified,
     ]),
   );
   const audit = toCsv(

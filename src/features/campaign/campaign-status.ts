@@ -1,5 +1,5 @@
 import type { RedisClient } from '../../core/redis-connection.js';
-import type { CampaignMeta } from './campaign-model.js';
+import { brokerStatusLine, type CampaignMeta } from './campaign-model.js';
 import type { CampaignStore } from './campaign-store.js';
 import { campaignQueues } from './campaign-queue.js';
 import { progressLine, summarizeCampaign, type CampaignProgress } from './campaign-summary.js';
@@ -40,6 +40,10 @@ export async function campaignStatus(
   });
   const waiting = await waitingFor(redis, prefix, meta);
   const live = liveness && livenessLine(meta, liveness);
-  const lines = [progressLine(progress), ...(live ? [live] : waiting ? [waiting] : [])];
+  const lines = [
+    progressLine(progress),
+    ...(meta.broker ? [brokerStatusLine(meta.broker)] : []),
+    ...(live ? [live] : waiting ? [waiting] : []),
+  ];
   return { progress, liveness, waiting, lines };
 }

@@ -5,6 +5,7 @@ import { counted, readTally, recordOutcome, type CampaignTally, type TallyKeys }
 import type {
   AttemptNote,
   AuditEntry,
+  CampaignItem,
   CampaignMeta,
   ItemOutcome,
   PauseRecord,
@@ -115,7 +116,7 @@ export class CampaignStore {
    * Records the plan before anything is changed: its items and counters first, then the record and index entry that
    * make it visible (one transaction on a single Redis; two on a cluster, whose slots they span).
    */
-  async create(meta: CampaignMeta, items: readonly PlanItem[]): Promise<void> {
+  async create(meta: CampaignMeta, items: readonly CampaignItem[]): Promise<void> {
     const base = this.partsBase(meta.api);
     this.partsBases.set(meta.id, base);
     const itemsKey = `${base}:${meta.id}:items`;
@@ -172,14 +173,14 @@ export class CampaignStore {
     return metas.filter((meta): meta is CampaignMeta => meta !== undefined && (api === undefined || meta.api === api));
   }
 
-  async item(id: string, itemId: string): Promise<PlanItem | undefined> {
+  async item(id: string, itemId: string): Promise<CampaignItem | undefined> {
     const text = await this.redis.hget(await this.key(id, 'items'), itemId);
-    return text ? (JSON.parse(text) as PlanItem) : undefined;
+    return text ? (JSON.parse(text) as CampaignItem) : undefined;
   }
 
-  async items(id: string): Promise<PlanItem[]> {
+  async items(id: string): Promise<CampaignItem[]> {
     return Object.values(await this.redis.hgetall(await this.key(id, 'items'))).map(
-      (text) => JSON.parse(text) as PlanItem,
+      (text) => JSON.parse(text) as CampaignItem,
     );
   }
 
@@ -242,6 +243,20 @@ export class CampaignStore {
     if (options.unshare && write.itemId !== undefined)
       multi.hset(await this.key(id, 'unshare-sent'), write.itemId, JSON.stringify(write));
     await multi.exec();
+  }
+
+  /**
+   * The job CC gave a broker-level item's update (202 + Location), written as soon as the answer is in, before the
+   * job is polled: a re-run after a crash follows that job instead of guessing.
+   */
+  async setBrokerJob(id: string, itemId: string, job: { guid: string; at: string }): Promise<void> {
+    await this.redis.hset(await this.key(id, 'broker-jobs'), itemId, JSON.stringify(job));
+  }
+
+  /** The last update job recorded for a broker-level item, if any. */
+  async brokerJob(id: string, itemId: string): Promise<{ guid: string; at: string } | undefined> {
+    const text = await this.redis.hget(await this.key(id, 'broker-jobs'), itemId);
+    return text === null ? undefined : (JSON.parse(text) as { guid: string; at: string });
   }
 
   /** Completes a sent write with what came back. */

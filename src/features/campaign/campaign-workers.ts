@@ -23,6 +23,12 @@ const ITEM_MAX_STALLS = Number(process.env.CF_SHARES_MAX_STALLS) || 10;
  */
 const UNBIND_WAIT_MS = Number(process.env.CF_SHARES_UNBIND_WAIT_MS) || 60_000;
 
+/**
+ * How long one attempt of a broker-level item polls its update's job before handing the item back (the job keeps
+ * running; the next attempt follows the same job): an asynchronous broker may take long.
+ */
+const BROKER_JOB_WAIT_MS = Number(process.env.CF_SHARES_BROKER_JOB_WAIT_MS) || 60_000;
+
 /** Only an admin may unshare for others (cc-api.md §1.2): a read-only identity would fail every item with 403. */
 export function campaignRefusal(client: CfClient): string | undefined {
   const identity = client.identity;
@@ -104,6 +110,7 @@ export function campaignWorkers(options: CampaignWorkersOptions): CampaignWorker
           queue: () => unshareQueue,
           onFinal,
           unbindWaitMs: UNBIND_WAIT_MS,
+          brokerJobWaitMs: BROKER_JOB_WAIT_MS,
         }),
         options: {
           concurrency: options.unshareConcurrency ?? DEFAULTS.unshareConcurrency,

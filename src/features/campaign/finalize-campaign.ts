@@ -2,17 +2,20 @@ import pLimit from 'p-limit';
 import type { CfClient } from '../../client/index.js';
 import { isNotFound } from '../../client/index.js';
 import type { CampaignStore } from './campaign-store.js';
+import { isBrokerItem, type PlanItem } from './campaign-model.js';
 
 /**
- * Once every item is final: re-reads the shared spaces of every planned instance and records any planned share
+ * Once every item is final: re-reads the shared spaces of every planned instance and records any planned CC share
  * that is still there (a blocked item, or a share made again by someone), then marks the campaign done.
  */
 export async function finalizeCampaign(client: CfClient, store: CampaignStore, campaignId: string): Promise<void> {
   const meta = await store.meta(campaignId);
   if (!meta || meta.status === 'done') return;
   if (meta.status !== 'cancelled') await store.setStatus(campaignId, 'verifying');
-  const items = await store.items(campaignId);
-  const byInstance = new Map<string, typeof items>();
+  // Broker-level items were verified one by one after their update's job (the original read again); CC's shared
+  // spaces say nothing of them.
+  const items = (await store.items(campaignId)).filter((item): item is PlanItem => !isBrokerItem(item));
+  const byInstance = new Map<string, PlanItem[]>();
   for (const item of items) byInstance.set(item.instance.guid, [...(byInstance.get(item.instance.guid) ?? []), item]);
   const limit = pLimit(8);
   const still = (

@@ -1,6 +1,6 @@
 import { safeText } from '../../terminal/safe-text.js';
-import type { PlanItem } from './campaign-model.js';
-import type { PlanFileShare } from './plan-file.js';
+import type { BrokerItem, BrokerItemProxy, PlanItem } from './campaign-model.js';
+import type { PlanFileBrokerItem, PlanFileShare } from './plan-file.js';
 
 /** A change since the plan that makes unsharing destroy more than the plan says. */
 export type DestructiveDrift =
@@ -14,7 +14,16 @@ export type DestructiveDrift =
    * The instance now lives in another space than planned: the share the plan names is no longer the one approved
    * (another owner, other apps reaching it), so unsharing it is not what was reviewed.
    */
-  | { readonly kind: 'instance_moved'; readonly share: PlanFileShare; readonly nowInSpaceGuid: string };
+  | { readonly kind: 'instance_moved'; readonly share: PlanFileShare; readonly nowInSpaceGuid: string }
+  /** A proxy of a planned original that the plan does not list: a per-original unshare takes its access too. */
+  | { readonly kind: 'new_proxy'; readonly item: PlanFileBrokerItem; readonly proxy: BrokerItemProxy }
+  /** An app bound to a planned proxy that the plan does not list: the unshare takes its access too. */
+  | {
+      readonly kind: 'new_proxy_binding';
+      readonly item: PlanFileBrokerItem;
+      readonly proxy: BrokerItemProxy;
+      readonly binding: PlanItem['bindings'][number];
+    };
 
 /** How the foundation differs from a plan, and what a run of the plan would do about it. */
 export interface PlanDrift {
@@ -24,6 +33,8 @@ export interface PlanDrift {
   readonly goneShares: readonly PlanFileShare[];
   /** Planned bindings that no longer exist: the run destroys fewer than planned, which needs no approval. */
   readonly goneBindings: number;
+  /** Planned broker-level items whose original no longer has a proxy here (or is gone): their update still goes. */
+  readonly goneBrokerItems?: number;
 }
 
 const key = (instanceGuid: string, spaceGuid: string): string => `${instanceGuid} ${spaceGuid}`;
@@ -55,16 +66,65 @@ export function comparePlan(planned: readonly PlanFileShare[], current: readonly
   return { destructive, goneShares, goneBindings };
 }
 
+const brokerKey = (originalGuid: string, proxyGuid: string | undefined): string =>
+  `${originalGuid} ${proxyGuid ?? '*'}`;
+
+/**
+ * Compares a plan's broker-level items with the same items on a fresh crawl (`current`: every broker-level item
+ * on the foundation now, unfiltered, planned the same way). Destructive: a proxy the plan does not list (a
+ * per-original unshare reaches it), or an app bound to a planned proxy since. Pure.
+ */
+export function compareBrokerPlan(
+  planned: readonly PlanFileBrokerItem[],
+  current: readonly BrokerItem[],
+): { destructive: DestructiveDrift[]; gone: number } {
+  const now = new Map(current.map((item) => [brokerKey(item.instance.guid, item.unshare.proxyServiceGuid), item]));
+  const destructive: DestructiveDrift[] = [];
+  let gone = 0;
+  for (const item of planned) {
+    const found = now.get(brokerKey(item.instance.guid, item.unshare.proxyServiceGuid));
+    if (!found) {
+      gone += 1;
+      continue;
+    }
+    const plannedProxies = new Map(item.proxies.map((proxy) => [proxy.guid, proxy]));
+    for (const proxy of found.proxies) {
+      const was = plannedProxies.get(proxy.guid);
+      if (!was) {
+        destructive.push({ kind: 'new_proxy', item, proxy });
+        continue;
+      }
+      const plannedBindings = new Set(was.bindings.map((binding) => binding.guid));
+      for (const binding of proxy.bindings)
+        if (!plannedBindings.has(binding.guid)) destructive.push({ kind: 'new_proxy_binding', item, proxy, binding });
+    }
+  }
+  return { destructive, gone };
+}
+
 const shareName = (share: PlanFileShare): string =>
   `${share.instance.name} (${share.instance.guid}) into ${share.target.org ?? '?'}/${share.target.space ?? '?'} (${share.target.space_guid})`;
 
 /** One line per destructive change, for the person who decides whether to re-plan or allow it. Safe to print. */
 export function describeDrift(change: DestructiveDrift): string {
-  return safeText(
-    change.kind === 'new_binding'
-      ? `new binding ${change.binding.guid} of app ${change.binding.app} (${change.binding.app_guid}) on ${shareName(change.share)}`
-      : `instance ${change.share.instance.name} (${change.share.instance.guid}) moved from space ${change.share.source.space_guid} to ${change.nowInSpaceGuid}`,
-  );
+  switch (change.kind) {
+    case 'new_binding':
+      return safeText(
+        `new binding ${change.binding.guid} of app ${change.binding.app} (${change.binding.app_guid}) on ${shareName(change.share)}`,
+      );
+    case 'instance_moved':
+      return safeText(
+        `instance ${change.share.instance.name} (${change.share.instance.guid}) moved from space ${change.share.source.space_guid} to ${change.nowInSpaceGuid}`,
+      );
+    case 'new_proxy':
+      return safeText(
+        `new proxy ${change.proxy.name} (${change.proxy.guid}) in ${change.proxy.org ?? '?'}/${change.proxy.space ?? '?'} of original ${change.item.instance.name} (${change.item.instance.guid})`,
+      );
+    case 'new_proxy_binding':
+      return safeText(
+        `new binding ${change.binding.guid} of app ${change.binding.app} (${change.binding.app_guid}) on proxy ${change.proxy.name} (${change.proxy.guid}) of original ${change.item.instance.name} (${change.item.instance.guid})`,
+      );
+  }
 }
 
 /** How many destructive changes the terminal lists; the rest are counted. */
@@ -86,6 +146,10 @@ export function renderDrift(drift: PlanDrift): string {
     );
   if (drift.goneBindings > 0)
     lines.push(`${drift.goneBindings} planned binding(s) no longer exist: unsharing destroys fewer than planned.`);
+  if ((drift.goneBrokerItems ?? 0) > 0)
+    lines.push(
+      `${drift.goneBrokerItems} planned broker-level item(s) have no proxy here now, or their original is gone: they run as planned (a gone original ends original_gone).`,
+    );
   if (lines.length === 0) lines.push('The planned shares are as planned: no drift.');
   return lines.map((line) => `${line}\n`).join('');
 }

@@ -1,8 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../usage-error.js';
-import { itemId, type PlanItem } from './campaign-model.js';
+import {
+  brokerItemId,
+  isBrokerItem,
+  itemId,
+  type BrokerItem,
+  type CampaignItem,
+  type PlanItem,
+} from './campaign-model.js';
 import type { CampaignPlan, PlanKey } from './plan-campaign.js';
+import type { SkippedProxy } from './build-broker-plan.js';
 import type { CampaignSelectors } from './selectors.js';
 
 /** The schema id of plan.json; a change of its fields' meaning gets a new number. */
@@ -19,6 +27,30 @@ export interface PlanFileShare {
   readonly keys: readonly PlanKey[];
   /** Set when the target bindings' credentials are held elsewhere too: unsharing does not revoke access (issue 13). */
   readonly credentials_not_unique?: PlanItem['credentials_not_unique'];
+}
+
+/** One planned broker-level unshare in plan.json: the original updated, and the proxies whose access goes. */
+export interface PlanFileBrokerItem {
+  readonly instance: BrokerItem['instance'];
+  readonly source: BrokerItem['source'];
+  readonly proxies: BrokerItem['proxies'];
+  readonly unshare: BrokerItem['unshare'];
+}
+
+/** The broker-level part of plan.json (`unshare-all --broker-shares`; additive to plan@1). */
+export interface PlanFileBroker {
+  readonly per_proxy: boolean;
+  /** `--proxy-plan` as given; null for the default (credstore:proxy). */
+  readonly proxy_plans: readonly string[] | null;
+  readonly counts: {
+    readonly originals: number;
+    readonly proxies: number;
+    readonly apps_losing_access: number;
+    readonly proxy_bindings: number;
+  };
+  readonly items: readonly PlanFileBrokerItem[];
+  /** Proxies left out (original in another region, gone, or unknown), each with the reason. */
+  readonly skipped: readonly SkippedProxy[];
 }
 
 /** plan.json, schema `cf-shares/plan@1`: the whole plan a change approval reviews, and `--from-plan` executes. */
@@ -45,6 +77,12 @@ export interface PlanFile {
   /** Whether the planning crawl compared the bindings' credentials; absent in plans written before it could. */
   readonly credentials_inspected?: boolean;
   readonly shares: readonly PlanFileShare[];
+  /**
+   * With `--broker-shares`: whether CC shares were planned too (false: broker-level shares alone, so the sharing
+   * flag was not checked and a run does not check it either).
+   */
+  readonly cc_shares?: boolean;
+  readonly broker_shares?: PlanFileBroker;
 }
 
 /**
@@ -76,9 +114,18 @@ const byPlace = (a: PlanFileShare, b: PlanFileShare): number =>
  */
 export function planFileOf(
   plan: CampaignPlan,
-  context: { api: string; createdAt: string; selectors: CampaignSelectors; onlyUnbound: boolean },
+  context: {
+    api: string;
+    createdAt: string;
+    selectors: CampaignSelectors;
+    onlyUnbound: boolean;
+    /** @defaultValue true */
+    ccShares?: boolean;
+    proxyPlans?: readonly string[];
+  },
 ): PlanFile {
   const shares = plan.items
+    .filter((item): item is PlanItem => !isBrokerItem(item))
     .map((item): PlanFileShare => ({
       instance: item.instance,
       source: item.source,
@@ -108,6 +155,23 @@ export function planFileOf(
     },
     credentials_inspected: plan.summary.credentialsInspected,
     shares,
+    ...(plan.broker && {
+      cc_shares: context.ccShares !== false,
+      broker_shares: {
+        per_proxy: plan.broker.perProxy,
+        proxy_plans: context.proxyPlans ?? null,
+        counts: {
+          originals: plan.broker.summary.originals,
+          proxies: plan.broker.summary.proxies,
+          apps_losing_access: plan.broker.summary.appsLosingAccess,
+          proxy_bindings: plan.broker.summary.proxyBindings,
+        },
+        items: plan.items
+          .filter(isBrokerItem)
+          .map(({ instance, source, proxies, unshare }) => ({ instance, source, proxies, unshare })),
+        skipped: plan.broker.skipped,
+      },
+    }),
   };
   return { ...content, plan_hash: computePlanHash(content) };
 }
@@ -148,7 +212,23 @@ export function verifyPlanFile(parsed: unknown, path: string): PlanFile {
     );
   if (typeof parsed.api !== 'string' || !Array.isArray(parsed.shares) || !parsed.shares.every(isShare))
     throw new UsageError(`the plan ${path} is not a complete cf-shares plan`);
+  if (parsed.broker_shares !== undefined && !isBrokerPart(parsed.broker_shares))
+    throw new UsageError(`the plan ${path} has an incomplete broker_shares part`);
   return parsed as unknown as PlanFile;
+}
+
+function isBrokerPart(value: unknown): value is PlanFileBroker {
+  if (!isObject(value) || typeof value.per_proxy !== 'boolean' || !Array.isArray(value.items)) return false;
+  return value.items.every(
+    (item) =>
+      isObject(item) &&
+      isObject(item.instance) &&
+      typeof item.instance.guid === 'string' &&
+      isObject(item.unshare) &&
+      item.unshare.landscape === '*' &&
+      Array.isArray(item.proxies) &&
+      item.proxies.every((proxy) => isObject(proxy) && typeof proxy.guid === 'string' && Array.isArray(proxy.bindings)),
+  );
 }
 
 function isShare(value: unknown): value is PlanFileShare {
@@ -175,7 +255,24 @@ export function assertPlanFor(plan: PlanFile, api: string): void {
     );
 }
 
-/** The plan's shares as campaign items of a new campaign, with the bindings and names the plan recorded. */
+/** The plan's broker-level items as items of a new campaign, with the proxies and names the plan recorded. */
+export function brokerItemsOf(plan: PlanFile, campaignId: string): BrokerItem[] {
+  return (plan.broker_shares?.items ?? []).map((item) => ({
+    kind: 'broker',
+    id: brokerItemId(campaignId, item.instance.guid, item.unshare.proxyServiceGuid),
+    instance: item.instance,
+    source: item.source,
+    proxies: item.proxies,
+    unshare: item.unshare,
+  }));
+}
+
+/** The plan's shares and broker-level items as campaign items of a new campaign, as the plan recorded them. */
+export function campaignItemsOf(plan: PlanFile, campaignId: string): CampaignItem[] {
+  return [...planItemsOf(plan, campaignId), ...brokerItemsOf(plan, campaignId)];
+}
+
+/** The plan's CC shares as campaign items of a new campaign, with the bindings and names the plan recorded. */
 export function planItemsOf(plan: PlanFile, campaignId: string): PlanItem[] {
   return plan.shares.map((share) => ({
     id: itemId(campaignId, share.instance.guid, share.target.space_guid),

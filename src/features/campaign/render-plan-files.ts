@@ -1,6 +1,6 @@
 import { markdownCell, safeJson } from '../../terminal/safe-text.js';
 import { toCsv } from '../report/csv.js';
-import type { PlanFile, PlanFileShare } from './plan-file.js';
+import type { PlanFile, PlanFileBroker, PlanFileShare } from './plan-file.js';
 import { credentialsNote } from './campaign-model.js';
 
 /** The files `unshare-all --dry-run --out DIR` writes: plan.json (exact), plan.csv and plan.md (for people). */
@@ -94,7 +94,48 @@ function planMarkdown(plan: PlanFile): string {
     '',
   ];
   plan.shares.forEach((share, index) => lines.push(...shareSection(share, index + 1)));
+  if (plan.shares.length === 0)
+    lines.push(plan.cc_shares === false ? 'No CC share: broker-level shares only.' : 'None.', '');
+  if (plan.broker_shares) lines.push(...brokerSection(plan.broker_shares));
   return `${lines.join('\n')}\n`;
+}
+
+/** The broker-level part: each original, its proxies and the apps that lose access, then the proxies left out. */
+function brokerSection(broker: PlanFileBroker): string[] {
+  const c = broker.counts;
+  const lines = [
+    '## Broker-level shares',
+    '',
+    `- Update **${c.originals}** original instance(s) with \`{"unshare":{"landscape":"*"${broker.per_proxy ? ',"proxyServiceGuid":"<proxy>"' : ''}}}\` (${broker.items.length} item(s), one per ${broker.per_proxy ? 'proxy' : 'original'}).`,
+    `- The broker removes the access of **${c.proxies}** proxy instance(s): **${c.apps_losing_access} app(s)** bound to them (${c.proxy_bindings} binding(s)) lose access.`,
+    '- The proxy instances and their bindings stay (without access) unless you delete them.',
+    `- Proxy plans: ${broker.proxy_plans === null ? 'credstore:proxy (default)' : broker.proxy_plans.map((p) => markdownCell(p)).join(', ')}.`,
+    '',
+  ];
+  broker.items.forEach((item, index) => {
+    lines.push(
+      `### B${index + 1}. ${markdownCell(item.instance.name)}`,
+      '',
+      `- original: ${markdownCell(item.instance.name)} (${markdownCell(item.instance.guid)}), ${markdownCell(item.instance.offering)} / ${markdownCell(item.instance.plan)}, in ${markdownCell(place(item.source))}`,
+      '',
+      '| proxy | proxy guid | in | apps losing access |',
+      '|---|---|---|---|',
+      ...item.proxies.map(
+        (proxy) =>
+          `| ${markdownCell(proxy.name)} | ${markdownCell(proxy.guid)} | ${markdownCell(place(proxy))} | ${proxy.bindings.map((b) => `${markdownCell(b.app)} (${markdownCell(b.app_guid)})`).join(', ') || '-'} |`,
+      ),
+      '',
+    );
+  });
+  if (broker.skipped.length > 0) {
+    lines.push('### Proxies left out', '', '| proxy | proxy guid | in | original | why |', '|---|---|---|---|---|');
+    for (const skipped of broker.skipped)
+      lines.push(
+        `| ${markdownCell(skipped.proxy.name)} | ${markdownCell(skipped.proxy.guid)} | ${markdownCell(place(skipped.place))} | ${markdownCell(skipped.original_guid, '?')}${skipped.origin_landscape ? ` (${markdownCell(skipped.origin_landscape)})` : ''} | ${markdownCell(skipped.reason)} |`,
+      );
+    lines.push('');
+  }
+  return lines;
 }
 
 /** What the plan knows of the credentials' uniqueness, one summary bullet. */

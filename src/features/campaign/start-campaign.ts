@@ -2,7 +2,7 @@ import type { RedisClient } from '../../core/redis-connection.js';
 import type { CfClient } from '../../client/index.js';
 import type { Logger } from '../../log.js';
 import { registerFoundation } from '../../core/foundation-registry.js';
-import type { CampaignMeta, CampaignOptions } from './campaign-model.js';
+import { isBrokerItem, type CampaignMeta, type CampaignOptions } from './campaign-model.js';
 import { CampaignStore } from './campaign-store.js';
 import { campaignQueues, enqueueItems } from './campaign-queue.js';
 import { auditedWrite } from './audited-write.js';
@@ -33,6 +33,14 @@ export async function startCampaign(
     options,
     ...(plan.planHash !== undefined && { planHash: plan.planHash }),
     ...(plan.planDrift !== undefined && { planDrift: plan.planDrift }),
+    ...(plan.broker && {
+      broker: {
+        items: plan.items.filter(isBrokerItem).length,
+        originals: plan.broker.summary.originals,
+        proxies: plan.broker.summary.proxies,
+        perProxy: plan.broker.perProxy,
+      },
+    }),
   };
   const queues = campaignQueues(redis, target.prefix, target.api);
   try {

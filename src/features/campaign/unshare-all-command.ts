@@ -8,6 +8,7 @@ import { withConnectionFlags } from '../../config/connection-flags.js';
 import type { CampaignSelectors } from './selectors.js';
 import { DEFAULTS } from '../../core/defaults.js';
 import type { CampaignPlan } from './plan-campaign.js';
+import { checkProxyPlans } from '../report/report-job-command.js';
 
 /** The selector flags: they choose shares, which a plan file has already done. */
 const SELECTOR_FLAGS = [
@@ -44,8 +45,15 @@ interface UnshareAllArgs extends ConnectionFlags {
   'from-plan'?: string;
   'allow-drift': boolean;
   'inspect-credentials': boolean;
+  'broker-shares': boolean;
+  'per-proxy': boolean;
+  'cc-shares': boolean;
+  'proxy-plan'?: string[];
   notify?: string[];
 }
+
+/** The flags that choose broker-level shares: a plan file has chosen them already. */
+const BROKER_FLAGS = ['broker-shares', 'per-proxy', 'cc-shares', 'proxy-plan'] as const;
 
 /** `cf-shares unshare-all`: plan, confirm, then remove every share in scope as a resumable, rate-limited campaign. */
 export function unshareAllCommand(context: CliContext): CommandModule<object, UnshareAllArgs> {
@@ -97,6 +105,32 @@ export function unshareAllCommand(context: CliContext): CommandModule<object, Un
           default: false,
           describe:
             "Read every target binding's and key's credentials to mark shares whose apps keep access after unsharing (credentials not unique)",
+        })
+        .option('broker-shares', {
+          type: 'boolean',
+          default: false,
+          describe:
+            'Unshare broker-level shares (SAP Credential Store proxies): update each original of this foundation with {"unshare":{"landscape":"*"}}; alone, CC shares are left out (add --cc-shares or a selector to include them)',
+          group: 'Broker-level shares:',
+        })
+        .option('per-proxy', {
+          type: 'boolean',
+          default: false,
+          describe: 'With --broker-shares: one item per proxy, sending proxyServiceGuid (target selectors need it)',
+          group: 'Broker-level shares:',
+        })
+        .option('cc-shares', {
+          type: 'boolean',
+          default: false,
+          describe: 'With --broker-shares: unshare the CC shares in scope in the same campaign',
+          group: 'Broker-level shares:',
+        })
+        .option('proxy-plan', {
+          type: 'string',
+          array: true,
+          describe:
+            'With --broker-shares: OFFERING:PLAN whose instances are proxies (repeatable; default credstore:proxy)',
+          group: 'Broker-level shares:',
         })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Show the plan and stop: nothing is written' })
         .option('out', {
@@ -169,7 +203,13 @@ export function unshareAllCommand(context: CliContext): CommandModule<object, Un
             `--from-plan executes the plan's own shares: --${given.join(', --')} cannot narrow or widen it`,
           );
         if (args.out !== undefined) throw new UsageError('--out writes a new plan: it cannot go with --from-plan');
+        const broker = BROKER_FLAGS.filter((name) => args[name] !== undefined && args[name] !== false);
+        if (broker.length > 0)
+          throw new UsageError(
+            `--from-plan executes the plan's own items: --${broker.join(', --')} cannot change them`,
+          );
       }
+      const brokerShares = brokerSharesOf(args);
       if (args.out !== undefined && !args['dry-run'])
         throw new UsageError('--out writes the plan of a dry run: add --dry-run, review the plan, then --from-plan');
       if (args['allow-drift'] && fromPlan === undefined) throw new UsageError('--allow-drift goes with --from-plan');
@@ -215,8 +255,9 @@ export function unshareAllCommand(context: CliContext): CommandModule<object, Un
             import('./plan-drift.js'),
           ]);
           const planned = await planFromFile(client, connection.api, planFile, options);
+          const brokerItems = planFile.broker_shares?.items.length;
           out(
-            `Executing plan ${planFile.plan_hash} (${planFile.shares.length} share(s), made ${planFile.created_at}).`,
+            `Executing plan ${planFile.plan_hash} (${planFile.shares.length} share(s)${brokerItems === undefined ? '' : `, ${brokerItems} broker-level item(s)`}, made ${planFile.created_at}).`,
           );
           context.stdout.write(renderDrift(planned.drift));
           if (planned.drift.destructive.length > 0 && !args['allow-drift'])
@@ -227,6 +268,13 @@ export function unshareAllCommand(context: CliContext): CommandModule<object, Un
             ...options,
             selectors,
             onlyUnbound: args['only-unbound'],
+            ...(brokerShares && {
+              ccShares: brokerShares.ccShares,
+              brokerShares: {
+                perProxy: brokerShares.perProxy,
+                ...(brokerShares.proxyPlans && { proxyPlans: brokerShares.proxyPlans }),
+              },
+            }),
           });
         }
         context.stdout.write(renderPlan(plan, args['disable-flag']));
@@ -240,6 +288,8 @@ export function unshareAllCommand(context: CliContext): CommandModule<object, Un
             createdAt: new Date().toISOString(),
             selectors,
             onlyUnbound: args['only-unbound'],
+            ...(brokerShares && { ccShares: brokerShares.ccShares }),
+            ...(brokerShares?.proxyPlans && { proxyPlans: brokerShares.proxyPlans }),
           });
           await writePlanFiles(args.out, file);
           out(`Plan ${file.plan_hash} written to ${args.out} (plan.json, plan.csv, plan.md).`);
@@ -252,15 +302,14 @@ export function unshareAllCommand(context: CliContext): CommandModule<object, Un
           return;
         }
         if (!args.yes) {
+          const what = itemsText(plan);
           if (!context.stdin.isTTY)
-            throw new UsageError(
-              `refusing to unshare ${plan.items.length} share(s) without --yes: there is no terminal to confirm on`,
-            );
+            throw new UsageError(`refusing to unshare ${what} without --yes: there is no terminal to confirm on`);
           const { confirm } = await import('../../terminal/confirm.js');
           const confirmed = await confirm({
             input: context.stdin,
             output: context.stderr,
-            question: `Unshare ${plan.items.length} share(s)? Type 'yes' to go on: `,
+            question: `Unshare ${what}? Type 'yes' to go on: `,
             expected: 'yes',
           });
           if (!confirmed) throw new UsageError('not confirmed: nothing was changed');
@@ -290,6 +339,12 @@ export function unshareAllCommand(context: CliContext): CommandModule<object, Un
               onlyUnbound: planFile?.only_unbound ?? args['only-unbound'],
               deleteBindingsFirst: args['delete-bindings-first'],
               selectors: planFile?.selectors ?? selectors,
+              ...(plan.broker && {
+                brokerShares: {
+                  perProxy: plan.broker.perProxy,
+                  ccShares: planFile ? planFile.cc_shares !== false : (brokerShares?.ccShares ?? true),
+                },
+              }),
             },
             log,
             notifyUrls,
@@ -313,5 +368,48 @@ export function unshareAllCommand(context: CliContext): CommandModule<object, Un
         await client.close();
       }
     },
+  };
+}
+
+/** What the confirmation names: the CC shares, and the broker-level items when there are any. */
+function itemsText(plan: CampaignPlan): string {
+  const broker = plan.items.filter((item) => item.kind === 'broker').length;
+  const shares = plan.items.length - broker;
+  if (!plan.broker) return `${shares} share(s)`;
+  return shares === 0 ? `${broker} broker-level item(s)` : `${shares} share(s) and ${broker} broker-level item(s)`;
+}
+
+/**
+ * `--broker-shares` and its companions, checked: undefined without it. CC shares join the campaign with
+ * `--cc-shares` or any selector. A per-original unshare reaches every proxy of the original, so the selectors that
+ * pick proxies by their place (`--target-org`, `--target-space`) need `--per-proxy`; `--only-unbound` is about CC
+ * shares' bindings and would not keep a bound proxy's access, so it is refused beside `--broker-shares`.
+ */
+export function brokerSharesOf(
+  args: Pick<UnshareAllArgs, 'broker-shares' | 'per-proxy' | 'cc-shares' | 'proxy-plan' | 'only-unbound'> &
+    Partial<Record<(typeof SELECTOR_FLAGS)[number], unknown>>,
+): { perProxy: boolean; ccShares: boolean; proxyPlans?: string[] } | undefined {
+  if (!args['broker-shares']) {
+    const given = (['per-proxy', 'cc-shares', 'proxy-plan'] as const).filter(
+      (name) => args[name] !== undefined && args[name] !== false,
+    );
+    if (given.length > 0) throw new UsageError(`--${given.join(', --')} go(es) with --broker-shares`);
+    return undefined;
+  }
+  if (args['only-unbound'])
+    throw new UsageError(
+      '--only-unbound narrows CC shares by their bound apps; it cannot go with --broker-shares, whose unshare cuts bound proxies too',
+    );
+  const targeted = (['target-org', 'target-space'] as const).filter((name) => args[name] !== undefined);
+  if (targeted.length > 0 && !args['per-proxy'])
+    throw new UsageError(
+      `--${targeted.join(', --')} with --broker-shares needs --per-proxy: a per-original unshare reaches every proxy of the original, wherever it is`,
+    );
+  const selected = SELECTOR_FLAGS.some((name) => args[name] !== undefined && args[name] !== false);
+  const proxyPlans = checkProxyPlans(args['proxy-plan']);
+  return {
+    perProxy: args['per-proxy'],
+    ccShares: args['cc-shares'] || selected,
+    ...(proxyPlans !== undefined && { proxyPlans }),
   };
 }

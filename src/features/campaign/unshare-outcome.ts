@@ -10,7 +10,15 @@ import {
 
 /** The final outcomes of a campaign item. */
 export type FinalOutcome =
-  'unshared' | 'already_unshared' | 'instance_gone' | 'space_gone' | 'blocked' | 'failed' | 'cancelled';
+  | 'unshared'
+  | 'already_unshared'
+  | 'instance_gone'
+  | 'space_gone'
+  /** Broker-level items only: the original instance is gone (404, confirmed by an admin read). */
+  | 'original_gone'
+  | 'blocked'
+  | 'failed'
+  | 'cancelled';
 
 /** Outcomes that count as success for the campaign's exit code. */
 export const SUCCESS_OUTCOMES: readonly FinalOutcome[] = [
@@ -18,6 +26,7 @@ export const SUCCESS_OUTCOMES: readonly FinalOutcome[] = [
   'already_unshared',
   'instance_gone',
   'space_gone',
+  'original_gone',
 ];
 
 /** What CC answered to one request, as an outcome's evidence: enough to look the request up in CC's logs. */

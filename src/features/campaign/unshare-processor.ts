@@ -4,7 +4,16 @@ import type { CfClient } from '../../client/index.js';
 import { CfApiError, JobFailedError, JobTimeoutError, isNotFound } from '../../client/index.js';
 import type { Logger } from '../../log.js';
 import type { CampaignStore } from './campaign-store.js';
-import type { AttemptNote, BindingDelete, ItemOutcome, PlanItem } from './campaign-model.js';
+import {
+  isBrokerItem,
+  type AttemptNote,
+  type BindingDelete,
+  type BrokerItem,
+  type ItemOutcome,
+  type PlanItem,
+} from './campaign-model.js';
+import type { Job as CcJob } from '../../client/index.js';
+import { classifyBrokerJob, classifyBrokerUpdate, unshareParameters, verifyOriginal } from './broker-outcome.js';
 import { answerOf, classifyUnshare, CcCode, type Answer } from './unshare-outcome.js';
 import { auditedWrite } from './audited-write.js';
 import { DEFAULT_HOLD_MS, rateGate } from './rate-gate.js';
@@ -32,6 +41,10 @@ export interface UnshareProcessorDeps {
   readonly onFinal: (campaignId: string) => Promise<void>;
   /** How long one attempt waits for an explicit binding delete's job before handing the item back as blocked. */
   readonly unbindWaitMs?: number;
+  /** How long one attempt of a broker-level item polls its update's job before handing the item back. */
+  readonly brokerJobWaitMs?: number;
+  /** Reads of the original after a broker-level update while another operation shows on it. @defaultValue 4 */
+  readonly verifyReads?: number;
 }
 
 /**
@@ -131,6 +144,8 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
         await job.moveToDelayed(Date.now() + wait + Math.floor(Math.random() * 200), token);
         throw new DelayedError();
       }
+
+      if (isBrokerItem(item)) return brokerWork(item, gate);
 
       const sharedPath = `GET /v3/service_instances/${item.instance.guid}/relationships/shared_spaces`;
       let shared: string[];
@@ -267,8 +282,9 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
       blockers: string[],
       answer: Answer,
       bindingDeletes: BindingDelete[] | undefined,
+      more: Partial<ItemOutcome> = {},
     ): Promise<string> {
-      const extra = bindingDeletes ? { bindingDeletes } : {};
+      const extra = { ...(bindingDeletes ? { bindingDeletes } : {}), ...more };
       if (lastAttempt) return finish({ outcome: 'blocked', blockers, decidedBy: answer, ...extra });
       await note({ blockers, decidedBy: answer, ...extra });
       throw new PlannedRetry(`blocked (attempt ${attempt}): ${blockers.join('; ')}`);
@@ -281,15 +297,198 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
       throw new PlannedRetry(error instanceof Error ? error.message : String(error));
     }
 
+    /**
+     * A broker-level item (cc-api.md §14): updates the original with the `unshare` parameters and follows the job CC
+     * gives it. A job recorded by an earlier attempt is followed first: COMPLETE means that attempt unshared it
+     * (`already_unshared`), still running means it is polled again, FAILED (or expired) means this attempt sends again.
+     */
+    async function brokerWork(item: BrokerItem, gate: ReturnType<typeof rateGate>): Promise<string> {
+      const originalPath = `/v3/service_instances/${item.instance.guid}`;
+      const earlier = await store.brokerJob(campaignId, itemId);
+      if (earlier) {
+        const jobPath = `GET /v3/jobs/${earlier.guid}`;
+        let job: CcJob | undefined;
+        try {
+          job = await client.jobs.get(earlier.guid);
+        } catch (error) {
+          if (isRedisConnectionError(error) || classifyUnshare(error).kind === 'rate_limited') throw error;
+          // Jobs are kept for a while only: an expired one says nothing, so the update is sent again.
+          if (!isNotFound(error)) return retryOrFail(answerOf(jobPath, error), error);
+        }
+        if (job?.state === 'COMPLETE')
+          return verifyBroker(item, 'already_unshared', jobAnswer(job), { guid: job.guid, state: job.state });
+        if (job && job.state !== 'FAILED') return followJob(item, job.guid, jobAnswer(job));
+      }
+
+      // Paused while this item looked at its earlier job: it has sent nothing yet.
+      await parkIfPaused();
+      let result: unknown;
+      try {
+        result = await client.serviceInstances.update(
+          item.instance.guid,
+          { parameters: unshareParameters(item.unshare) },
+          {
+            hooks: auditedWrite(store, campaignId, {
+              identity: identity(),
+              method: 'PATCH',
+              path: originalPath,
+              itemId,
+              gate,
+              unshare: true,
+            }),
+          },
+        );
+      } catch (error) {
+        if (isRedisConnectionError(error)) throw error;
+        result = error;
+      }
+      const answer = answerOf(`PATCH ${originalPath}`, result);
+      const verdict = classifyBrokerUpdate(result);
+      switch (verdict.kind) {
+        case 'accepted': {
+          const { jobGuid } = result as { jobGuid: string | null };
+          if (jobGuid === null) return verifyBroker(item, 'unshared', answer, undefined);
+          // Before polling: a crash from here on finds the job and follows it instead of sending again.
+          await store.setBrokerJob(campaignId, itemId, { guid: jobGuid, at: new Date().toISOString() });
+          return followJob(item, jobGuid, answer);
+        }
+        case 'blocked':
+          return blockedFor([verdict.reason], answer, undefined);
+        case 'rate_limited':
+          throw result;
+        case 'confirm_original_gone':
+          return confirmGone(
+            'original_gone',
+            `GET ${originalPath}`,
+            () => client.serviceInstances.get(item.instance.guid),
+            answer,
+            {},
+          );
+        case 'retry':
+          return retryOrFail(answer, result);
+        case 'failed':
+          return finish({ outcome: 'failed', decidedBy: answer });
+      }
+    }
+
+    function jobAnswer(job: Pick<CcJob, 'guid' | 'state' | 'errors'>): Answer {
+      const first = job.errors[0];
+      return {
+        request: `GET /v3/jobs/${job.guid}`,
+        status: 200,
+        detail: `job ${job.state}${first ? `: ${first.title ?? ''} ${first.detail ?? ''}`.trimEnd() : ''}`,
+      };
+    }
+
+    /** Polls the update's job to its end, then decides from what it says. */
+    async function followJob(item: BrokerItem, jobGuid: string, sent: Answer): Promise<string> {
+      const jobPath = `GET /v3/jobs/${jobGuid}`;
+      let result: unknown;
+      try {
+        result = await client.jobs.pollUntilTerminal(jobGuid, { timeoutMs: deps.brokerJobWaitMs ?? 60_000 });
+      } catch (error) {
+        if (isRedisConnectionError(error) || classifyUnshare(error).kind === 'rate_limited') throw error;
+        // Polling itself failed (no answer, 5xx): the job is recorded, so a later attempt follows it again.
+        if (!(error instanceof JobFailedError) && !(error instanceof JobTimeoutError))
+          return retryOrFail(answerOf(jobPath, error), error);
+        result = error;
+      }
+      const verdict = classifyBrokerJob(result);
+      const failedJob = result instanceof JobFailedError ? answerOf(jobPath, result) : undefined;
+      const job = { guid: jobGuid, state: result instanceof JobFailedError ? 'FAILED' : 'COMPLETE' };
+      switch (verdict.kind) {
+        case 'complete':
+          return verifyBroker(item, 'unshared', sent, job);
+        case 'still_running': {
+          const still = { guid: jobGuid, state: verdict.state };
+          const waiting: Answer = { request: jobPath, status: 200, detail: `job still ${verdict.state}` };
+          if (lastAttempt)
+            return finish({
+              outcome: 'failed',
+              decidedBy: waiting,
+              job: still,
+              reason: `the update's job was still ${verdict.state} after ${attempt} attempt(s); it may yet complete on CC`,
+            });
+          await note({ decidedBy: waiting, job: still });
+          throw new PlannedRetry(`job ${jobGuid} still ${verdict.state}`);
+        }
+        case 'blocked':
+          return blockedFor([verdict.reason], failedJob!, undefined, { job });
+        case 'confirm_original_gone':
+          return confirmGone(
+            'original_gone',
+            `GET /v3/service_instances/${item.instance.guid}`,
+            () => client.serviceInstances.get(item.instance.guid),
+            failedJob!,
+            { job },
+          );
+        case 'failed':
+          return finish({
+            outcome: 'failed',
+            decidedBy: failedJob!,
+            job,
+            reason: `the broker refused: ${verdict.reason}`,
+          });
+      }
+    }
+
+    /**
+     * Reads the original after its update's job: CC records the broker's answer as the last operation (`update`
+     * `succeeded`). That is all it can show: whether each proxy lost access is the broker's, and never claimed.
+     */
+    async function verifyBroker(
+      item: BrokerItem,
+      outcome: 'unshared' | 'already_unshared',
+      decidedBy: Answer,
+      job: ItemOutcome['job'],
+    ): Promise<string> {
+      const request = `GET /v3/service_instances/${item.instance.guid}`;
+      const extra = job ? { job } : {};
+      const reads = Math.max(1, deps.verifyReads ?? 4);
+      for (let read = 1; ; read++) {
+        let lastOperation;
+        try {
+          lastOperation = (await client.serviceInstances.get(item.instance.guid)).last_operation;
+        } catch (error) {
+          if (isRedisConnectionError(error) || classifyUnshare(error).kind === 'rate_limited') throw error;
+          const confirmed = answerOf(request, error);
+          if (error instanceof CfApiError && error.status === 404 && seesEverything(client))
+            return finish({ outcome: 'original_gone', decidedBy, confirmedBy: confirmed, ...extra });
+          return retryOrFail(confirmed, error, extra);
+        }
+        const verified = verifyOriginal(lastOperation);
+        const confirmedBy: Answer = { request, status: 200, detail: verified.text };
+        if (verified.confirmed) return finish({ outcome, decidedBy, confirmedBy, verified: verified.text, ...extra });
+        // Another update of the original (another item of it with --per-proxy, or someone else's) hides ours for a
+        // moment: read again shortly before giving the attempt back.
+        if (lastOperation?.state === 'in progress' && read < reads) {
+          await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** read));
+          continue;
+        }
+        if (lastAttempt)
+          return finish({
+            outcome: 'failed',
+            decidedBy,
+            confirmedBy,
+            verified: verified.text,
+            reason: verified.text,
+            ...extra,
+          });
+        await note({ decidedBy, confirmedBy, ...extra });
+        throw new PlannedRetry(verified.text);
+      }
+    }
+
     /** A 404 or unknown-space 422 means "gone" only when a read by an identity that sees everything says so. */
     async function confirmGone(
-      outcome: 'instance_gone' | 'space_gone',
+      outcome: 'instance_gone' | 'space_gone' | 'original_gone',
       request: string,
       read: () => Promise<unknown>,
       answer: Answer,
       extra: Partial<ItemOutcome>,
     ): Promise<string> {
-      const what = outcome === 'instance_gone' ? 'instance' : 'space';
+      const what =
+        outcome === 'instance_gone' ? 'instance' : outcome === 'original_gone' ? 'original instance' : 'space';
       if (!seesEverything(client))
         return finish({
           outcome: 'failed',

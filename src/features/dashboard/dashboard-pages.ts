@@ -1,5 +1,5 @@
 import type { StoredReportMeta } from '../report/report-store.js';
-import type { CampaignMeta, ItemOutcome, PlanItem } from '../campaign/campaign-model.js';
+import { itemTargetText, type CampaignItem, type CampaignMeta, type ItemOutcome } from '../campaign/campaign-model.js';
 import type { CampaignProgress } from '../campaign/campaign-summary.js';
 import { html, page, type SafeHtml } from './html.js';
 
@@ -127,7 +127,7 @@ export function campaignPage(view: {
   meta: CampaignMeta;
   progress: CampaignProgress;
   lines: readonly string[];
-  blocked: ReadonlyArray<{ item: PlanItem | undefined; id: string; outcome: ItemOutcome }>;
+  blocked: ReadonlyArray<{ item: CampaignItem | undefined; id: string; outcome: ItemOutcome }>;
   allowActions: boolean;
 }): string {
   const { meta, progress } = view;
@@ -142,7 +142,7 @@ export function campaignPage(view: {
     ({ item, id, outcome }) =>
       html`<tr>
         <td>${item?.instance.name ?? id}</td>
-        <td>${item ? `${item.target.org ?? '?'} / ${item.target.space ?? '?'}` : ''}</td>
+        <td>${item ? itemTargetText(item) : ''}</td>
         <td class="num">${outcome.attempts}</td>
         <td>
           <ul>

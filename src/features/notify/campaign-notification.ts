@@ -1,4 +1,4 @@
-import type { CampaignMeta, ItemOutcome, PlanItem } from '../campaign/campaign-model.js';
+import { isBrokerItem, type CampaignItem, type CampaignMeta, type ItemOutcome } from '../campaign/campaign-model.js';
 import type { BlockedItem, CampaignNotification } from './notify-model.js';
 import { slackText } from './slack-text.js';
 
@@ -6,7 +6,7 @@ import { slackText } from './slack-text.js';
 export interface CampaignNotificationInput {
   readonly notificationId: string;
   readonly meta: CampaignMeta;
-  readonly items: readonly PlanItem[];
+  readonly items: readonly CampaignItem[];
   readonly outcomes: Readonly<Record<string, ItemOutcome>>;
   /** Planned shares the verification pass still found. */
   readonly stillShared: number;
@@ -25,10 +25,19 @@ export function buildCampaignNotification(input: CampaignNotificationInput): Cam
     .sort(([a], [b]) => a.localeCompare(b));
   const blocked: BlockedItem[] = blockedAll.slice(0, input.namedLimit).map(([itemId, outcome]) => {
     const item = byId.get(itemId);
+    // A broker-level item takes access from its proxies: a place when there is one proxy, none for several.
+    const place =
+      item === undefined
+        ? undefined
+        : isBrokerItem(item)
+          ? item.proxies.length === 1
+            ? item.proxies[0]
+            : undefined
+          : item.target;
     return {
       instance: item?.instance.name ?? itemId,
-      org: item?.target.org ?? null,
-      space: item?.target.space ?? null,
+      org: place?.org ?? null,
+      space: place?.space ?? null,
       reasons: outcome.blockers ?? (outcome.decidedBy?.detail ? [outcome.decidedBy.detail] : []),
     };
   });
