@@ -141,3 +141,55 @@ export const SPACE_WORDS = [
   'batch',
   'edge',
 ];
+
+/** An offering whose broker shares instances itself (cc-api.md §14), served by its own broker. */
+export interface BrokerShareCatalogEntry extends Omit<CatalogEntry, 'rule' | 'shareable'> {
+  brokerName: string;
+  /** Plans in order; all public. */
+  plans: string[];
+  /** The plan consumers create to reach a shared original. */
+  proxyPlan: string;
+  /** Most proxies per original, by the original's plan. */
+  quotas: Record<string, number>;
+  /** `broker_catalog.features.instances_retrievable`. */
+  instancesRetrievable: boolean;
+}
+
+/**
+ * Broker-level sharing offerings, added after the fixed marketplace (their guids come from their own stream, so the
+ * rest of a seed's foundation is unchanged). `credstore` is SAP Credential Store's shape: its broker returns instance
+ * parameters; `vault-share` shares the same way but its broker cannot return parameters, so a proxy's original is
+ * not readable through CC.
+ */
+export const BROKER_SHARE_CATALOG: readonly BrokerShareCatalogEntry[] = [
+  {
+    name: 'credstore',
+    brokerName: 'credstore-broker',
+    description: 'Credential Store',
+    tags: ['credstore', 'secrets'],
+    host: '10.0.21.7',
+    port: 443,
+    hostKey: 'host',
+    scheme: 'https',
+    hasDashboard: false,
+    plans: ['free', 'standard', 'proxy'],
+    proxyPlan: 'proxy',
+    quotas: { free: 1, standard: 10 },
+    instancesRetrievable: true,
+  },
+  {
+    name: 'vault-share',
+    brokerName: 'vault-share-broker',
+    description: 'Shared vault',
+    tags: ['vault', 'secrets'],
+    host: '10.0.21.40',
+    port: 8200,
+    hostKey: 'hostname',
+    scheme: 'https',
+    hasDashboard: false,
+    plans: ['standard', 'proxy'],
+    proxyPlan: 'proxy',
+    quotas: { standard: 10 },
+    instancesRetrievable: false,
+  },
+];

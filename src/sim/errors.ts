@@ -55,3 +55,19 @@ export const rateLimitExceeded = (): CcError => new CcError(429, 'CF-RateLimitEx
 /** 422 CF-ResourceBeingDeleted (`CC:errors/v2.yml` 10020, `The %s is being deleted`). */
 export const resourceBeingDeleted = (what: 'space' | 'organization'): CcError =>
   new CcError(422, 'CF-ResourceBeingDeleted', 10020, `The ${what} is being deleted`);
+/** 409 CF-AsyncServiceInstanceOperationInProgress (`CC:errors/v2.yml` 60016), raised by `LockCheck`. */
+export const instanceOperationInProgress = (name: string): CcError =>
+  new CcError(
+    409,
+    'CF-AsyncServiceInstanceOperationInProgress',
+    60016,
+    `An operation for service instance ${name} is in progress.`,
+  );
+/** 400 CF-ServiceFetchInstanceParametersNotSupported (`CC:errors/v2.yml` 120004). */
+export const fetchParametersNotSupported = (): CcError =>
+  new CcError(
+    400,
+    'CF-ServiceFetchInstanceParametersNotSupported',
+    120004,
+    'This service does not support fetching service instance parameters.',
+  );

@@ -51,6 +51,7 @@ export class Foundation {
   readonly deletingSpaceGuids = new Set<string>();
   private nextBindingIndex = 0;
   private nextEventIndex = 0;
+  private nextInstanceIndex = 0;
 
   /**
    * Bindings ordered by `created_at` (= index), the default order of credential bindings (cc-api.md §3.1).
@@ -88,9 +89,15 @@ export class Foundation {
   }
 
   addInstance(instance: Instance): void {
+    this.nextInstanceIndex = Math.max(this.nextInstanceIndex, instance.index + 1);
     this.instances.push(instance);
     this.instanceByGuid.set(instance.guid, instance);
     pushTo(this.instancesBySpace, instance.spaceGuid, instance);
+  }
+
+  /** The index (default order) for an instance created now: after every instance made so far. */
+  newInstanceIndex(): number {
+    return this.nextInstanceIndex;
   }
 
   addApp(app: App): void {

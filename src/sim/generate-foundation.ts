@@ -2,6 +2,7 @@ import { CATALOG, SPACE_WORDS } from './catalog.js';
 import { DEFAULT_FLAGS } from './feature-flag-defaults.js';
 import { Foundation } from './foundation.js';
 import { generateBindings } from './generate-bindings.js';
+import { generateBrokerShares } from './generate-broker-shares.js';
 import { assignCredentialReuse } from './broker-credentials.js';
 import {
   generateIdentities,
@@ -26,10 +27,10 @@ export interface Generated {
 }
 
 /**
- * Builds a whole foundation from the knobs. Deterministic: every random choice comes from a {@link Prng} stream
+ * Builds a whole foundation from the knobs (`landscape` is the simulator's own region, for broker-level shares). Deterministic: every random choice comes from a {@link Prng} stream
  * seeded by `knobs.seed`. Linear in the sizes (100k instances / 10k spaces / 200k bindings in about a second).
  */
-export function generateFoundation(knobs: Knobs): Generated {
+export function generateFoundation(knobs: Knobs, landscape = 'cf-eu10'): Generated {
   const f = new Foundation();
   const ids = new Prng(knobs.seed, 'guids');
   const rng = new Prng(knobs.seed, 'shape');
@@ -127,6 +128,8 @@ export function generateFoundation(knobs: Knobs): Generated {
 
   const identities = generateIdentities(f, ids, rng);
   generateShareEvents(f, ids, identities.users.admin);
+  // Last, from streams of its own: the rest of the foundation stays as it was before broker-level shares existed.
+  generateBrokerShares(f, knobs.seed, landscape);
   return { foundation: f, identities, scripted };
 }
 

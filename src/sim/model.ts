@@ -36,6 +36,50 @@ export interface Offering {
   hasDashboard: boolean;
   index: number;
   createdAt: string;
+  /** `broker_catalog.features.instances_retrievable`: whether `GET .../parameters` reaches the broker. */
+  instancesRetrievable?: boolean;
+  /** Set for offerings whose broker shares instances itself (cc-api.md §14): proxy quotas per original plan. */
+  brokerSharing?: BrokerSharingSpec;
+}
+
+/** How a broker that shares at the broker level behaves: the proxy plan's name and each original plan's quota. */
+export interface BrokerSharingSpec {
+  proxyPlan: string;
+  /** Most proxies an original of each plan may have (plans missing here allow none). */
+  quotas: Readonly<Record<string, number>>;
+}
+
+/**
+ * One sharing configuration of a broker-level original (cc-api.md §14): made by an update with `{"share": {...}}`,
+ * pending for 15 minutes on the simulator's clock and consumable once, or permanent (the cockpit's switch).
+ */
+export interface SharingConfiguration {
+  id: string;
+  spaceGuid: string | null;
+  /** The simulator's stand-in for a BTP subaccount is the org: a subaccountGuid matches spaces of that org. */
+  subaccountGuid: string | null;
+  /** Region technical key; null means the original's own region. */
+  landscape: string | null;
+  authorization: Record<string, unknown> | null;
+  createdAt: string;
+  /** `createdAt` in epoch milliseconds on the simulator's clock. */
+  createdAtMs: number;
+  permanent: boolean;
+  /** Proxies created against this configuration (a pending one is consumed by its first). */
+  consumedBy: string[];
+}
+
+/** Broker-side sharing state of an original instance. */
+export interface BrokerShareState {
+  configurations: SharingConfiguration[];
+  /** Proxy instance guids that currently have access to the original. */
+  access: Set<string>;
+}
+
+/** How the broker answers an update of this instance (scripted; `PUT /_sim/service_instances/:guid/update-behaviour`). */
+export interface UpdateBehaviour {
+  update: 'sync' | 'async' | 'fail';
+  asyncSeconds: number;
 }
 
 /** A service plan. `visibleOrgGuids` matters only for `organization` plans. */
@@ -85,6 +129,14 @@ export interface Instance {
   lastOperation: LastOperation;
   /** How the broker makes binding credentials (managed instances); absent means `unique`. */
   brokerCredentials?: BrokerCredentialMode;
+  /** The parameters the broker returns for `GET .../parameters` (managed instances); absent means `{}`. */
+  parameters?: Record<string, unknown>;
+  /** `metadata.annotations` set through PATCH; absent means none. */
+  annotations?: Readonly<Record<string, string>>;
+  /** Broker-side sharing state (originals of a broker-sharing offering). */
+  brokerShare?: BrokerShareState;
+  /** How the broker answers updates; absent means `sync`. */
+  updateBehaviour?: UpdateBehaviour;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { FaultOptions } from './faults.js';
 import { normaliseFaults } from './faults.js';
 import { BROKER_CREDENTIAL_MODES } from './broker-credentials.js';
-import type { BrokerCredentialMode, UnbindBehaviour } from './model.js';
+import type { BrokerCredentialMode, UnbindBehaviour, UpdateBehaviour } from './model.js';
 import { handleTopology } from './operator-topology.js';
 import type { RequestCounter } from './request-counter.js';
 import type { SimState } from './sim-state.js';
@@ -26,6 +26,13 @@ export interface OperatorResponse {
 }
 
 const bad = (message: string, status = 400): OperatorResponse => ({ status, body: { error: message } });
+
+/** `GET /_sim/clock`: the simulator's now and how far it runs ahead of the real clock. */
+const clock = (state: SimState): { now: string; offset_seconds: number; landscape: string } => ({
+  now: state.now(),
+  offset_seconds: state.clockOffset / 1000,
+  landscape: state.landscape,
+});
 
 /**
  * The `/_sim` operator endpoints (no auth): request counts, the write log, ground truth, reset, faults, scripted
@@ -53,7 +60,7 @@ export function handleOperator(
   if (key === 'GET /_sim/truth') {
     const dev = hooks.state.identities.users.space_developer.guid;
     const spaces = hooks.state.foundation.principalByGuid.get(dev)?.developerSpaceGuids ?? new Set<string>();
-    return { status: 200, body: computeTruth(hooks.state.foundation, spaces) };
+    return { status: 200, body: computeTruth(hooks.state.foundation, spaces, hooks.state.landscape) };
   }
   if (key === 'POST /_sim/reset') {
     hooks.reset();
@@ -83,6 +90,29 @@ export function handleOperator(
     const next: UnbindBehaviour = { unbind, asyncSeconds: seconds };
     binding.behaviour = next;
     return { status: 200, body: { binding_guid: binding.guid, ...next } };
+  }
+  if (key === 'GET /_sim/clock') return { status: 200, body: clock(hooks.state) };
+  if (key === 'POST /_sim/clock/advance') {
+    const seconds = ((body ?? {}) as Record<string, unknown>).seconds;
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0)
+      return bad('seconds must be a number >= 0');
+    hooks.state.advanceClock(seconds * 1000);
+    return { status: 200, body: clock(hooks.state) };
+  }
+  const update = /^\/_sim\/service_instances\/([^/]+)\/update-behaviour$/.exec(path);
+  if (update && method === 'PUT') {
+    const instance = hooks.state.foundation.instanceByGuid.get(decodeURIComponent(update[1]!));
+    if (!instance || instance.type !== 'managed') return bad('managed service instance not found', 404);
+    const raw = (body ?? {}) as Record<string, unknown>;
+    const mode = raw.update;
+    if (mode !== 'sync' && mode !== 'async' && mode !== 'fail')
+      return bad("update must be one of 'sync', 'async', 'fail'");
+    const seconds = raw.asyncSeconds ?? (mode === 'async' ? 2 : 0);
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0)
+      return bad('asyncSeconds must be a number >= 0');
+    const next: UpdateBehaviour = { update: mode, asyncSeconds: seconds };
+    instance.updateBehaviour = next;
+    return { status: 200, body: { instance_guid: instance.guid, ...next } };
   }
   const reuse = /^\/_sim\/service_instances\/([^/]+)\/broker-credentials$/.exec(path);
   if (reuse && method === 'PUT') {

@@ -13,7 +13,10 @@ export interface SimOptions {
   orgs?: number;
   /** @defaultValue 20 */
   spaces?: number;
-  /** Service instances, managed and user-provided. @defaultValue 200 */
+  /**
+   * Generated service instances, managed and user-provided. The fixed broker-level sharing set (17 `credstore` and
+   * `vault-share` originals and proxies, generate-broker-shares.ts) comes on top. @defaultValue 200
+   */
   instances?: number;
   /** Fraction of instances that are user-provided. @defaultValue 0.1 */
   userProvidedRatio?: number;
@@ -31,6 +34,11 @@ export interface SimOptions {
   apps?: number;
   /** Access token lifetime. @defaultValue 1200 */
   tokenTtlSeconds?: number;
+  /**
+   * The simulator's own region technical key (cc-api.md §14): broker-level share origins naming another landscape
+   * are in another region. @defaultValue 'cf-eu10'
+   */
+  landscape?: string;
   /** Faults; also settable at runtime with `PUT /_sim/faults`. @defaultValue none */
   faults?: FaultOptions;
   /** @defaultValue silent */
@@ -58,6 +66,7 @@ export interface NormalisedOptions {
   host: string;
   knobs: Knobs;
   tokenTtlSeconds: number;
+  landscape: string;
   faults: FaultOptions;
   log: Logger | undefined;
 }
@@ -77,6 +86,7 @@ const KNOWN = new Set([
   'securityGroups',
   'apps',
   'tokenTtlSeconds',
+  'landscape',
   'faults',
   'log',
 ]);
@@ -112,11 +122,15 @@ export function normaliseOptions(options: SimOptions = {}): NormalisedOptions {
     securityGroups: whole('securityGroups', options.securityGroups, 12),
     apps: whole('apps', options.apps, spaces * 3),
   };
+  const landscape = options.landscape ?? 'cf-eu10';
+  if (typeof landscape !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(landscape))
+    throw new RangeError(`landscape must be a region technical key such as 'cf-eu10' (got ${String(landscape)})`);
   return {
     port: whole('port', options.port, 0),
     host: options.host ?? '127.0.0.1',
     knobs,
     tokenTtlSeconds: whole('tokenTtlSeconds', options.tokenTtlSeconds, 1200, 1),
+    landscape,
     faults: normaliseFaults(options.faults),
     log: options.log,
   };

@@ -43,7 +43,7 @@ export class SimServer {
   private baseUrl = '';
 
   constructor(private readonly options: NormalisedOptions) {
-    this.state = new SimState(options.knobs, options.tokenTtlSeconds, options.log);
+    this.state = new SimState(options.knobs, options.tokenTtlSeconds, options.log, options.landscape);
     this.faults = new FaultInjector(options.faults, options.knobs.seed);
     this.setFaults(options.faults);
   }

@@ -13,19 +13,24 @@ export class SimState {
   identities!: GeneratedIdentities;
   scripted!: ScriptedBindings;
   private timers = new Set<NodeJS.Timeout>();
+  /** How far the simulator's clock runs ahead of the real one (`POST /_sim/clock/advance`). */
+  private clockOffsetMs = 0;
 
   constructor(
     readonly knobs: Knobs,
     readonly tokenTtlSeconds: number,
     readonly log: Logger | undefined,
+    /** The simulator's own region technical key (cc-api.md §14). */
+    readonly landscape = 'cf-eu10',
   ) {
     this.regenerate();
   }
 
-  /** Rebuilds the foundation from the original seed and knobs and cancels background work. */
+  /** Rebuilds the foundation from the original seed and knobs, cancels background work and resets the clock. */
   regenerate(): void {
     this.cancelTimers();
-    const generated = generateFoundation(this.knobs);
+    this.clockOffsetMs = 0;
+    const generated = generateFoundation(this.knobs, this.landscape);
     this.foundation = generated.foundation;
     this.identities = generated.identities;
     this.scripted = generated.scripted;
@@ -63,8 +68,26 @@ export class SimState {
     return randomUUID();
   }
 
-  /** Now, in CC's timestamp format. */
+  /** Now, in CC's timestamp format, on the simulator's clock. */
   now(): string {
-    return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return new Date(this.nowMs()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+
+  /** Now in epoch milliseconds on the simulator's clock (the real clock plus any advance). */
+  nowMs(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  /**
+   * Moves the simulator's clock forward (pending broker share windows expire, timestamps jump). Background work
+   * (async jobs) still runs on real time.
+   */
+  advanceClock(ms: number): void {
+    this.clockOffsetMs += ms;
+  }
+
+  /** How far the clock has been advanced, in milliseconds. */
+  get clockOffset(): number {
+    return this.clockOffsetMs;
   }
 }

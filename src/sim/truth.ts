@@ -2,6 +2,7 @@ import { ruleAllowsTcp } from './asg-match.js';
 import type { Foundation } from './foundation.js';
 import type { Binding, Instance, Offering, SecurityGroup } from './model.js';
 import { brokerCredentials, hasCredentials } from './broker-credentials.js';
+import { isOriginal, isProxy, offeringAndPlan, originOf, quotaOf } from './broker-share.js';
 
 /** A finding the auditor is expected to report. */
 export interface ExpectedFinding {
@@ -14,9 +15,65 @@ export interface ExpectedFinding {
     | 'dashboard_exposed'
     | 'sharing_flag_enabled'
     | 'credentials_not_unique'
-    | 'key_credentials_in_binding';
+    | 'key_credentials_in_binding'
+    | BrokerShareFindingKind;
   instance_guid?: string;
   space_guid?: string;
+}
+
+/** Findings about broker-level shares (cc-api.md §14, issue 10), with the severity the report gives them. */
+export const BROKER_SHARE_FINDING_SEVERITY = {
+  broker_share_cross_org: 'medium',
+  broker_share_original_missing: 'medium',
+  broker_share_remote_region: 'info',
+  broker_share_parameters_unreadable: 'info',
+  broker_share_over_quota: 'low',
+} as const;
+
+export type BrokerShareFindingKind = keyof typeof BROKER_SHARE_FINDING_SEVERITY;
+
+/**
+ * Whether `expected_findings` holds the broker-level share findings. Off until the report produces them: the demo's
+ * truth check and the report tests compare every expected finding with the report's, so until then they are served
+ * in `broker_expected_findings` only and their kinds listed in `unreported_finding_kinds`. Turn this on (and nothing
+ * else) once the report makes them.
+ */
+export const BROKER_FINDINGS_IN_EXPECTED = false;
+
+/** The offering and plan whose proxies the report recognises by default (`--proxy-plan credstore:proxy`). */
+export const DEFAULT_PROXY_PLAN = { offering: 'credstore', plan: 'proxy' } as const;
+
+/** One proxy instance of a broker-sharing offering and where its original is. */
+export interface BrokerShareTruth {
+  proxy_guid: string;
+  proxy_name: string;
+  proxy_space_guid: string;
+  proxy_org_guid: string;
+  original_guid: string;
+  /** `origin.landscape` of the proxy's parameters, as given. */
+  origin_landscape: string | null;
+  /** In this foundation; in another region (landscape other than the simulator's); or neither. */
+  original: 'local' | 'remote' | 'missing';
+  original_space_guid: string | null;
+  original_org_guid: string | null;
+  original_plan: string | null;
+  /** Whether the broker still gives the proxy access (a remote original is taken to have granted it). */
+  access: boolean;
+  offering: string;
+}
+
+/** One original of a broker-sharing offering in this foundation. */
+export interface BrokerOriginalTruth {
+  guid: string;
+  name: string;
+  offering: string;
+  plan: string;
+  /** Proxy instances in this foundation whose parameters name it (with access or not). */
+  proxies: number;
+  /** Of those, the ones that still have access. */
+  proxies_with_access: number;
+  /** Most proxies its plan allows. */
+  quota: number;
 }
 
 /** `GET /_sim/truth`. */
@@ -60,6 +117,16 @@ export interface Truth {
   deleting_space_guids: string[];
   /** Shared instances whose broker does not give each binding its own credentials, and how. */
   credential_reuse: Array<{ instance_guid: string; mode: 'per-instance' | 'first-key' }>;
+  /** Every proxy instance of a broker-sharing offering (cc-api.md §14). */
+  broker_shares: BrokerShareTruth[];
+  /** Every original of a broker-sharing offering in this foundation. */
+  broker_originals: BrokerOriginalTruth[];
+  /** The broker-level share findings an auditor reading `credstore:proxy` parameters must make. */
+  broker_expected_findings: ExpectedFinding[];
+  /** Finding kinds computed here but kept out of `expected_findings` because the report does not produce them yet. */
+  unreported_finding_kinds: string[];
+  /** The simulator's own region technical key. */
+  landscape: string;
 }
 
 const PAGE = 5000;
@@ -74,7 +141,7 @@ const PAGE = 5000;
  * sharing feature flag, plus one `relationships/shared_spaces` call per shared instance, plus one
  * `service_plans/:guid/visibility` call per org-restricted plan used by a shared instance.
  */
-export function computeTruth(f: Foundation, developerSpaces: Iterable<string>): Truth {
+export function computeTruth(f: Foundation, developerSpaces: Iterable<string>, landscape = 'cf-eu10'): Truth {
   const shares: Truth['shares'] = [];
   const findings: ExpectedFinding[] = [];
   const keys: Truth['keys_on_shared_instances'] = [];
@@ -135,6 +202,8 @@ export function computeTruth(f: Foundation, developerSpaces: Iterable<string>): 
   }
   if (f.featureFlags.get('service_instance_sharing')?.enabled) findings.push({ kind: 'sharing_flag_enabled' });
   findings.push(...credentialTruth(f, sharedInstances));
+  const broker = brokerShareTruth(f, landscape);
+  if (BROKER_FINDINGS_IN_EXPECTED) findings.push(...broker.findings);
 
   const pages = (n: number): number => Math.max(1, Math.ceil(n / PAGE));
   const breakdown: Record<string, number> = {
@@ -185,7 +254,100 @@ export function computeTruth(f: Foundation, developerSpaces: Iterable<string>): 
         ? [{ instance_guid: si.guid, mode: si.brokerCredentials }]
         : [],
     ),
+    broker_shares: broker.shares,
+    broker_originals: broker.originals,
+    broker_expected_findings: broker.findings,
+    unreported_finding_kinds: BROKER_FINDINGS_IN_EXPECTED ? [] : Object.keys(BROKER_SHARE_FINDING_SEVERITY),
+    landscape,
   };
+}
+
+/**
+ * Broker-level shares (cc-api.md §14): every proxy and where its original is, every local original with its proxy
+ * count and quota, and the findings an auditor must make that recognises `credstore:proxy` (the default) and reads
+ * each proxy's parameters. A proxy whose parameters cannot be read now (an operation in progress answers 409, a
+ * failed create 404) gives `broker_share_parameters_unreadable` and nothing else, since its original is not known to
+ * the auditor; otherwise a local original in another org gives `broker_share_cross_org`, an origin in another region
+ * `broker_share_remote_region`, and an origin that is neither here nor elsewhere `broker_share_original_missing`.
+ * An original whose readable proxies outnumber its plan's quota gives `broker_share_over_quota`. Proxies of other
+ * offerings (`vault-share`, whose broker cannot return parameters) are listed but make no finding.
+ */
+function brokerShareTruth(
+  f: Foundation,
+  landscape: string,
+): { shares: BrokerShareTruth[]; originals: BrokerOriginalTruth[]; findings: ExpectedFinding[] } {
+  const shares: BrokerShareTruth[] = [];
+  const findings: ExpectedFinding[] = [];
+  const originals: BrokerOriginalTruth[] = [];
+  const readableProxies = new Map<string, number>();
+  const allProxies = new Map<string, number>();
+  const withAccess = new Map<string, number>();
+  const bump = (map: Map<string, number>, key: string): void => void map.set(key, (map.get(key) ?? 0) + 1);
+  for (const si of f.instances) {
+    if (si.type !== 'managed' || !isProxy(f, si)) continue;
+    const origin = originOf(si);
+    if (!origin) continue;
+    const { offering, plan } = offeringAndPlan(f, si)!;
+    const space = f.spaceByGuid.get(si.spaceGuid)!;
+    const remote = origin.landscape !== null && origin.landscape !== landscape;
+    const candidate = remote ? undefined : f.instanceByGuid.get(origin.serviceGuid);
+    const original = candidate && isOriginal(f, candidate) ? candidate : undefined;
+    const originalSpace = original ? f.spaceByGuid.get(original.spaceGuid) : undefined;
+    const access = remote || (original?.brokerShare?.access.has(si.guid) ?? false);
+    shares.push({
+      proxy_guid: si.guid,
+      proxy_name: si.name,
+      proxy_space_guid: si.spaceGuid,
+      proxy_org_guid: space.orgGuid,
+      original_guid: origin.serviceGuid,
+      origin_landscape: origin.landscape,
+      original: remote ? 'remote' : original ? 'local' : 'missing',
+      original_space_guid: originalSpace?.guid ?? null,
+      original_org_guid: originalSpace?.orgGuid ?? null,
+      original_plan: original ? offeringAndPlan(f, original)!.plan.name : null,
+      access,
+      offering: offering.name,
+    });
+    if (original) {
+      bump(allProxies, original.guid);
+      if (access) bump(withAccess, original.guid);
+    }
+    if (offering.name !== DEFAULT_PROXY_PLAN.offering || plan.name !== DEFAULT_PROXY_PLAN.plan) continue;
+    const op = si.lastOperation;
+    const readable =
+      offering.instancesRetrievable === true &&
+      op.state !== 'initial' &&
+      op.state !== 'in progress' &&
+      !(op.type === 'create' && op.state === 'failed');
+    if (!readable) {
+      findings.push({ kind: 'broker_share_parameters_unreadable', instance_guid: si.guid });
+      continue;
+    }
+    if (remote) findings.push({ kind: 'broker_share_remote_region', instance_guid: si.guid });
+    else if (!original) findings.push({ kind: 'broker_share_original_missing', instance_guid: si.guid });
+    else {
+      bump(readableProxies, original.guid);
+      if (originalSpace && originalSpace.orgGuid !== space.orgGuid)
+        findings.push({ kind: 'broker_share_cross_org', instance_guid: si.guid });
+    }
+  }
+  for (const si of f.instances) {
+    if (si.type !== 'managed' || !isOriginal(f, si)) continue;
+    const { offering, plan } = offeringAndPlan(f, si)!;
+    const quota = quotaOf(f, si);
+    originals.push({
+      guid: si.guid,
+      name: si.name,
+      offering: offering.name,
+      plan: plan.name,
+      proxies: allProxies.get(si.guid) ?? 0,
+      proxies_with_access: withAccess.get(si.guid) ?? 0,
+      quota,
+    });
+    if ((readableProxies.get(si.guid) ?? 0) > quota)
+      findings.push({ kind: 'broker_share_over_quota', instance_guid: si.guid });
+  }
+  return { shares, originals, findings };
 }
 
 /**

@@ -8,6 +8,7 @@ import { buildReport } from '../../src/features/report/build-report.js';
 import { renderReportFiles } from '../../src/features/report/render-files.js';
 import { brokerSharesHtml } from '../../src/features/report/html/broker-shares-html.js';
 import { namedFindings } from '../../src/features/report/named-findings.js';
+import { checkAgainstTruth, truthCheckPassed } from '../../src/features/report/truth-check.js';
 
 const plan = (guid: string, name: string, offeringGuid: string) => ({
   guid,
@@ -207,5 +208,49 @@ describe('proxy plans and parameters', () => {
       { offering: 'other', plan: 'proxy' },
     ]);
     expect(both.proxies.map((r) => r.guid)).toEqual(['a', 'c']);
+  });
+});
+
+describe('broker-level shares against the truth', () => {
+  const report = buildReport(snapshot, computeFindings(snapshot), 10);
+  const truth = {
+    shares: [],
+    expected_findings: [{ kind: 'broker_share_parameters_unreadable', instance_guid: 'px6', space_guid: 's-b1' }],
+    broker_shares: [
+      { proxy_guid: 'px1', original_guid: 'orig-free', original: 'local' as const },
+      { proxy_guid: 'px2', original_guid: 'orig-free', original: 'local' as const },
+      { proxy_guid: 'px3', original_guid: 'orig-std', original: 'local' as const },
+      { proxy_guid: 'px4', original_guid: 'gone-guid', original: 'missing' as const },
+      { proxy_guid: 'px5', original_guid: 'far-guid', original: 'remote' as const },
+      { proxy_guid: 'px6', original_guid: 'orig-std', original: 'local' as const },
+    ],
+  };
+
+  it('matches every proxy, an unreadable one only where the truth says it is unreadable', () => {
+    const check = checkAgainstTruth(report, truth as never).brokerShares!;
+    expect(check).toEqual({ expected: 6, matched: 6, unknown: 1, mismatches: [] });
+  });
+
+  it('names a proxy with the wrong original, an unreadable one the truth can read, and one the truth lacks', () => {
+    const wrong = {
+      ...truth,
+      expected_findings: [],
+      broker_shares: [
+        { ...truth.broker_shares[0]!, original_guid: 'other' },
+        ...truth.broker_shares.slice(1, 4),
+        { ...truth.broker_shares[4]!, original: 'missing' as const },
+        truth.broker_shares[5]!,
+      ],
+    };
+    const check = checkAgainstTruth(report, wrong as never);
+    expect(check.brokerShares!.mismatches.map((m) => [m.kind, m.instance_guid, m.instance])).toEqual([
+      ['broker_share (local other)', 'px1', 'proxy-px1'],
+      ['broker_share (missing far-guid)', 'px5', 'proxy-px5'],
+      ['broker_share (local orig-std)', 'px6', 'proxy-px6'],
+    ]);
+    expect(truthCheckPassed(check)).toBe(false);
+    const extra = checkAgainstTruth(report, { ...truth, broker_shares: truth.broker_shares.slice(1) } as never);
+    expect(extra.brokerShares!.mismatches.map((m) => m.kind)).toEqual(['broker_share (not in truth)']);
+    expect(checkAgainstTruth(report, { shares: [], expected_findings: [] }).brokerShares).toBeNull();
   });
 });

@@ -231,7 +231,7 @@ describe('one worker for a fleet', () => {
       expect(written.rows.map(withoutAge)).toEqual(rows.map(withoutAge));
       const csv = (await readFile(join(out, 'fleet.csv'), 'utf8')).trim().split('\r\n');
       expect(csv[0]).toBe(
-        'foundation,api,status,report_id,report_at,age_seconds,stale,shares,shared_instances,added,removed,high,medium,low,info',
+        'foundation,api,status,report_id,report_at,age_seconds,stale,shares,shared_instances,added,removed,high,medium,low,info,broker_proxies,broker_originals_elsewhere',
       );
       expect(csv[1]).toContain(`a,${suite.sim.a.api},ok,${rows[0].report_id},`);
 

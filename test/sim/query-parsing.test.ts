@@ -77,7 +77,7 @@ describe('query parameters as CC reads them (cc-api.md §13)', () => {
     // The last real page still counts everything.
     expect(
       (await call(sim, 'GET', '/v3/service_instances?per_page=100&page=2', admin)).body.pagination.total_results,
-    ).toBe(120);
+    ).toBe(t.counts.instances);
   });
 
   it('list values split on a comma plus optional whitespace and are decoded once more; %252C keeps a comma inside a value', async () => {

@@ -164,6 +164,13 @@ export function demoCommand(context: CliContext): CommandModule<object, DemoArgs
                 `${r.check.credentialFindings.right} right, ${r.check.credentialFindings.expected} in the truth ` +
                 `(precision ${r.check.credentialFindings.precision.toFixed(2)}, recall ${r.check.credentialFindings.recall.toFixed(2)})`,
             );
+        if (plain!.check.brokerShares) {
+          const broker = plain!.check.brokerShares;
+          out(
+            `  broker shares    ${broker.matched} of ${broker.expected} proxies found with the original they name and where it is ` +
+              `(${broker.unknown} unreadable, as the truth says); proxies stay in place after unsharing, so CC cannot show access`,
+          );
+        }
         out();
         out(
           "asg_gap findings against the truth, by where the service's address came from (GAPS: in the truth, on the shares checked that way):",
@@ -176,6 +183,7 @@ export function demoCommand(context: CliContext): CommandModule<object, DemoArgs
           ...r.check.unexpectedShares.map((m) => `${r.label}: unexpected share ${describe(m)}`),
           ...r.check.missedFindings.map((m) => `${r.label}: missed ${m.kind} ${describe(m)}`),
           ...r.check.unexpectedFindings.map((m) => `${r.label}: unexpected ${m.kind} ${describe(m)}`),
+          ...(r.check.brokerShares?.mismatches ?? []).map((m) => `${r.label}: ${m.kind} ${describe(m)}`),
         ]);
         if (problems.length > 0) {
           out();

@@ -32,6 +32,55 @@ export interface FleetRow {
   readonly added: number | null;
   readonly removed: number | null;
   readonly findings: Readonly<Record<Severity, number>> | null;
+  /** Broker-level share proxies in the latest report; null without a report or before reports had them. */
+  readonly broker_proxies: number | null;
+  /**
+   * Proxies of this foundation whose original (missing here, or in another region) is an instance of another
+   * foundation of the fleet, by that foundation's latest report.
+   */
+  readonly broker_originals_elsewhere: readonly FleetBrokerLink[];
+}
+
+/** A proxy of one foundation whose original another foundation of the fleet holds. */
+export interface FleetBrokerLink {
+  readonly proxy_guid: string;
+  readonly proxy: string;
+  readonly original_guid: string;
+  readonly original: string;
+  readonly original_foundation: string;
+  /** `org/space` of the original in its foundation. */
+  readonly original_space: string;
+}
+
+/** Links proxies to originals held by another foundation of the fleet (see FleetRow.broker_originals_elsewhere). */
+export function brokerLinks(reports: ReadonlyMap<string, Report>): Map<string, FleetBrokerLink[]> {
+  const holder = new Map<string, { foundation: string; name: string; space: string }>();
+  for (const [foundation, report] of reports)
+    for (const original of report.broker_shares?.originals ?? [])
+      holder.set(original.guid, {
+        foundation,
+        name: original.name,
+        space: `${original.place.org ?? original.place.org_guid}/${original.place.space ?? original.place.space_guid}`,
+      });
+  const links = new Map<string, FleetBrokerLink[]>();
+  for (const [foundation, report] of reports) {
+    const found: FleetBrokerLink[] = [];
+    for (const share of report.broker_shares?.proxies ?? []) {
+      if (share.original_where !== 'missing' && share.original_where !== 'remote_region') continue;
+      const original = share.original_guid === null ? undefined : holder.get(share.original_guid);
+      if (!original || original.foundation === foundation) continue;
+      found.push({
+        proxy_guid: share.proxy.guid,
+        proxy: share.proxy.name,
+        original_guid: share.original_guid!,
+        original: original.name,
+        original_foundation: original.foundation,
+        original_space: original.space,
+      });
+    }
+    links.set(foundation, found);
+  }
+  return links;
 }
 
 /**
@@ -46,6 +95,7 @@ export async function fleetRows(
 ): Promise<FleetRow[]> {
   const store = new ReportStore(redis, prefix);
   const rows: FleetRow[] = [];
+  const reports = new Map<string, Report>();
   for (const { name, api } of foundations) {
     const [latest] = await store.list(1, api);
     const reportText = latest && (await store.latestFile(api, 'report.json'));
@@ -54,6 +104,7 @@ export async function fleetRows(
       continue;
     }
     const report = JSON.parse(reportText) as Report;
+    reports.set(name, report);
     const diffText = await store.latestFile(api, 'diff.json');
     const diff = diffText ? (JSON.parse(diffText) as ShareDiff) : undefined;
     const findings = Object.fromEntries(
@@ -74,9 +125,12 @@ export async function fleetRows(
       added: diff?.added.length ?? null,
       removed: diff?.removed.length ?? null,
       findings,
+      broker_proxies: report.broker_shares?.proxies.length ?? null,
+      broker_originals_elsewhere: [],
     });
   }
-  return rows;
+  const links = brokerLinks(reports);
+  return rows.map((row) => ({ ...row, broker_originals_elsewhere: links.get(row.foundation) ?? [] }));
 }
 
 function emptyRow(foundation: string, api: string): FleetRow {
@@ -93,6 +147,8 @@ function emptyRow(foundation: string, api: string): FleetRow {
     added: null,
     removed: null,
     findings: null,
+    broker_proxies: null,
+    broker_originals_elsewhere: [],
   };
 }
 

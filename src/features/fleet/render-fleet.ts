@@ -29,6 +29,7 @@ export function renderFleetTable(rows: readonly FleetRow[]): string {
       'MEDIUM',
       'LOW',
       'INFO',
+      'PROXIES',
       'STATUS',
       'API',
     ],
@@ -41,10 +42,22 @@ export function renderFleetTable(rows: readonly FleetRow[]): string {
       dash(row.added),
       dash(row.removed),
       ...SEVERITY_ORDER.map((severity) => dash(row.findings?.[severity] ?? null)),
+      dash(row.broker_proxies),
       row.status,
       safeText(row.api),
     ]),
-  )}\n`;
+  )}\n${brokerLinkLines(rows)}`;
+}
+
+/** Under the table: each proxy whose original another foundation of the fleet holds. */
+function brokerLinkLines(rows: readonly FleetRow[]): string {
+  const lines = rows.flatMap((row) =>
+    row.broker_originals_elsewhere.map(
+      (link) =>
+        `${safeText(row.foundation)}: proxy '${safeText(link.proxy)}' uses '${safeText(link.original)}' (${link.original_guid}) of foundation ${safeText(link.original_foundation)}, ${safeText(link.original_space)}\n`,
+    ),
+  );
+  return lines.length === 0 ? '' : `\nbroker-level shares across foundations:\n${lines.join('')}`;
 }
 
 /** fleet.json, and the `--json` line: the same rows. */
@@ -68,6 +81,8 @@ export function renderFleetCsv(rows: readonly FleetRow[]): string {
       'added',
       'removed',
       ...SEVERITY_ORDER,
+      'broker_proxies',
+      'broker_originals_elsewhere',
     ],
     rows.map((row) => [
       row.foundation,
@@ -82,6 +97,8 @@ export function renderFleetCsv(rows: readonly FleetRow[]): string {
       row.added,
       row.removed,
       ...SEVERITY_ORDER.map((severity) => row.findings?.[severity] ?? null),
+      row.broker_proxies,
+      row.broker_originals_elsewhere.length,
     ]),
   );
 }

@@ -50,5 +50,11 @@ export function buildBrokerShares(
     };
   });
   const named = new Set(rows.filter((row) => row.original).map((row) => row.original!.guid));
-  return { proxy_plans: [...shares.proxyPlans], proxies, originals_named: named.size };
+  const originals = shares.originals.map((original) => ({
+    guid: original.guid,
+    name: original.name,
+    plan: planName(original.planGuid) ?? null,
+    place: place(original.spaceGuid),
+  }));
+  return { proxy_plans: [...shares.proxyPlans], proxies, originals_named: named.size, originals };
 }

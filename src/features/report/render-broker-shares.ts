@@ -11,9 +11,9 @@ export function originalText(share: ReportBrokerShare): string {
       return `${original.name} in ${placeText(original.place)} (plan ${original.plan ?? 'unknown'}; ${original.proxies} proxy(ies)${quota})`;
     }
     case 'remote_region':
-      return `${share.original_guid} in region ${share.origin_landscape}${share.original_foundation ? ` (foundation ${share.original_foundation})` : ''}`;
+      return `${share.original_guid} in region ${share.origin_landscape}`;
     case 'missing':
-      return `${share.original_guid}: not found (deleted; the proxy is stale)${share.original_foundation ? `, but found in foundation ${share.original_foundation}` : ''}`;
+      return `${share.original_guid}: not found (deleted; the proxy is stale)`;
     default:
       return share.parameters_error
         ? `unknown: parameters unreadable (${share.parameters_error.status}${share.parameters_error.title ? ` ${share.parameters_error.title}` : ''})`
@@ -46,7 +46,6 @@ export function brokerSharesCsv(report: Report): string {
       'original_plan',
       'original_proxies',
       'original_quota',
-      'original_foundation',
       'parameters_status',
       'parameters_error',
       'bound_app_count',
@@ -71,7 +70,6 @@ export function brokerSharesCsv(report: Report): string {
       share.original?.plan,
       share.original?.proxies,
       share.original?.quota,
-      share.original_foundation,
       share.parameters_error?.status,
       share.parameters_error?.title,
       share.bound_apps.length,

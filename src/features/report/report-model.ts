@@ -59,8 +59,6 @@ export interface ReportBrokerShare {
     /** Proxies its plan allows; null when unknown. */
     quota: number | null;
   } | null;
-  /** With a fleet: the other foundation of the fleet where the original was found. */
-  original_foundation?: string;
   /** CC's answer when the parameters could not be read. */
   parameters_error: { status: number; code: number | null; title: string | null; detail: string | null } | null;
   bound_apps: { guid: string; name: string }[];
@@ -102,6 +100,11 @@ export interface Report {
     proxies: ReportBrokerShare[];
     /** Instances of the proxy plans' offerings that at least one proxy here names. */
     originals_named: number;
+    /**
+     * Every instance of the proxy plans' offerings that is not a proxy: the originals proxies may name, here or in
+     * another foundation of a fleet (`cf-shares fleet` names those).
+     */
+    originals: { guid: string; name: string; plan: string | null; place: ReportPlace }[];
   };
   findings: Finding[];
 }

@@ -8,6 +8,7 @@ const STEP_LABELS: Record<string, string> = {
   shared_spaces: 'shared spaces of shared instances',
   bindings: 'bindings and keys',
   credentials: 'credentials of bindings and keys',
+  proxies: 'parameters of broker-share proxies',
 };
 
 /** `bindings and keys 3/7`: a report job's progress as words, or undefined when it is not `{step, done, total}`. */

@@ -5,6 +5,23 @@ import type { Report } from './report-model.js';
 export interface TruthToCheck {
   readonly shares: ReadonlyArray<{ readonly instance_guid: string; readonly target_space_guid: string }>;
   readonly expected_findings: readonly ScoredFinding[];
+  /** Broker-level shares: each proxy and the original it names, and where that is (absent from older simulators). */
+  readonly broker_shares?: ReadonlyArray<{
+    readonly proxy_guid: string;
+    readonly original_guid: string;
+    readonly original: 'local' | 'remote' | 'missing';
+  }>;
+}
+
+/** How the report's broker-level shares compare with the truth's. */
+export interface BrokerShareCheck {
+  /** Proxies in the truth. */
+  readonly expected: number;
+  /** Proxies the report has with the truth's original and place (or unknown where the truth says unreadable). */
+  readonly matched: number;
+  /** Of the matched: proxies whose parameters were unreadable, as the truth says they are. */
+  readonly unknown: number;
+  readonly mismatches: readonly NamedMismatch[];
 }
 
 /** A finding (or share) that is not where it should be, named for a person: kind, instance and space. */
@@ -31,6 +48,8 @@ export interface TruthCheck {
   readonly asgGaps: AsgGapAccuracy;
   /** The credential findings (issue 13) against the truth; null when the report did not compare credentials. */
   readonly credentialFindings: CredentialFindingScore | null;
+  /** Null when the truth has no broker-level shares to compare. */
+  readonly brokerShares: BrokerShareCheck | null;
 }
 
 /** credentials_not_unique and key_credentials_in_binding found, right, and in the truth. */
@@ -62,6 +81,10 @@ export function checkAgainstTruth(report: Report, truth: TruthToCheck): TruthChe
     instanceName.set(share.instance.guid, share.instance.name);
     for (const place of [share.source, share.target])
       placeName.set(place.space_guid, `${place.org ?? '?'}/${place.space ?? '?'}`);
+  }
+  for (const share of report.broker_shares?.proxies ?? []) {
+    instanceName.set(share.proxy.guid, share.proxy.name);
+    placeName.set(share.place.space_guid, `${share.place.org ?? '?'}/${share.place.space ?? '?'}`);
   }
   const named = (
     kind: string,
@@ -153,7 +176,44 @@ export function checkAgainstTruth(report: Report, truth: TruthToCheck): TruthChe
           recall: credentialTruth.size === 0 ? 1 : credentialRight / credentialTruth.size,
         }
       : null,
+    brokerShares: truth.broker_shares ? checkBrokerShares(report, truth, named) : null,
   };
+}
+
+const WHERE: Readonly<Record<string, string>> = { local: 'local', remote: 'remote_region', missing: 'missing' };
+
+/** Each proxy of the truth must be in the report with its original and where that is, and no other proxy. */
+function checkBrokerShares(
+  report: Report,
+  truth: TruthToCheck,
+  named: (kind: string, instance: string | null, space: string | null) => NamedMismatch,
+): BrokerShareCheck {
+  const unreadable = new Set(
+    truth.expected_findings.filter((f) => f.kind === 'broker_share_parameters_unreadable').map((f) => f.instance_guid),
+  );
+  const rows = new Map((report.broker_shares?.proxies ?? []).map((row) => [row.proxy.guid, row]));
+  const mismatches: NamedMismatch[] = [];
+  let matched = 0;
+  let unknown = 0;
+  for (const expected of truth.broker_shares ?? []) {
+    const row = rows.get(expected.proxy_guid);
+    rows.delete(expected.proxy_guid);
+    const right =
+      row !== undefined &&
+      (row.original_where === 'unknown'
+        ? unreadable.has(expected.proxy_guid)
+        : row.original_guid === expected.original_guid && row.original_where === WHERE[expected.original]);
+    if (!right) {
+      mismatches.push(
+        named(`broker_share (${expected.original} ${expected.original_guid})`, expected.proxy_guid, null),
+      );
+      continue;
+    }
+    matched += 1;
+    if (row.original_where === 'unknown') unknown += 1;
+  }
+  for (const row of rows.values()) mismatches.push(named('broker_share (not in truth)', row.proxy.guid, null));
+  return { expected: truth.broker_shares?.length ?? 0, matched, unknown, mismatches };
 }
 
 /** Whether the report holds exactly what the truth says, for everything it claims with confidence. */
@@ -162,7 +222,8 @@ export function truthCheckPassed(check: TruthCheck): boolean {
     check.missingShares.length +
       check.unexpectedShares.length +
       check.unexpectedFindings.length +
-      check.missedFindings.length ===
+      check.missedFindings.length +
+      (check.brokerShares?.mismatches.length ?? 0) ===
     0
   );
 }

@@ -93,7 +93,9 @@ export function presentEvent(e: AuditEvent, base: string): Record<string, unknow
 /** `GET /v3/jobs/:guid` (fixtures v3_job_{complete,failed}.json); the resource link only while it exists. */
 export function presentJob(job: Job, base: string, resourceExists: boolean): Record<string, unknown> {
   const links: Record<string, unknown> = { self: { href: `${base}/v3/jobs/${job.guid}` } };
-  if (resourceExists) links[job.resourceType] = { href: `${base}/v3/${job.resourceType}s/${job.resourceGuid}` };
+  // The link is named by the job's resource_type and its path pluralises it (`JobPresenter#build_links`).
+  const plural = job.resourceType.endsWith('s') ? job.resourceType : `${job.resourceType}s`;
+  if (resourceExists) links[job.resourceType] = { href: `${base}/v3/${plural}/${job.resourceGuid}` };
   return {
     guid: job.guid,
     created_at: job.createdAt,

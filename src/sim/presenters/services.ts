@@ -4,9 +4,10 @@ import type { Instance, Offering, Plan } from '../model.js';
 // Labels are shared frozen objects (generate-labels.ts); presenting them uncopied is safe because bodies are only serialised.
 const meta = (
   labels: Readonly<Record<string, string>> = {},
-): { labels: Readonly<Record<string, string>>; annotations: Record<string, string> } => ({
+  annotations: Readonly<Record<string, string>> = {},
+): { labels: Readonly<Record<string, string>>; annotations: Readonly<Record<string, string>> } => ({
   labels,
-  annotations: {},
+  annotations,
 });
 
 /** `GET /v3/service_offerings/:guid` (fixture v3_service_offering_get.json); `shareable` mirrors the catalog metadata. */
@@ -28,7 +29,7 @@ export function presentOffering(o: Offering, base: string): Record<string, unkno
       features: {
         plan_updateable: true,
         bindable: true,
-        instances_retrievable: true,
+        instances_retrievable: o.instancesRetrievable === true,
         bindings_retrievable: true,
         allow_context_updates: false,
       },
@@ -110,7 +111,7 @@ export function presentInstance(si: Instance, base: string): Record<string, unkn
       syslog_drain_url: si.syslogDrainUrl,
       route_service_url: si.routeServiceUrl,
       relationships: { space: { data: { guid: si.spaceGuid } } },
-      metadata: meta(si.labels),
+      metadata: meta(si.labels, si.annotations),
       links: {
         self: { href: self },
         space: { href: `${base}/v3/spaces/${si.spaceGuid}` },
@@ -127,7 +128,7 @@ export function presentInstance(si: Instance, base: string): Record<string, unkn
     broker_provided_metadata: { labels: {}, attributes: {} },
     last_operation: lastOperation,
     relationships: { service_plan: { data: { guid: si.planGuid } }, space: { data: { guid: si.spaceGuid } } },
-    metadata: meta(si.labels),
+    metadata: meta(si.labels, si.annotations),
     links: {
       self: { href: self },
       service_plan: { href: `${base}/v3/service_plans/${si.planGuid}` },

@@ -11,7 +11,11 @@ export const jobRoutes: RouteDef[] = [
       const f = ctx.state.foundation;
       const job = f.jobs.get(ctx.params.guid!);
       if (!job) throw resourceNotFound('Job');
-      return ok(presentJob(job, ctx.baseUrl, f.bindingByGuid.has(job.resourceGuid)));
+      const exists =
+        job.resourceType === 'service_instances'
+          ? f.instanceByGuid.has(job.resourceGuid)
+          : f.bindingByGuid.has(job.resourceGuid);
+      return ok(presentJob(job, ctx.baseUrl, exists));
     },
   },
 ];

@@ -10,7 +10,7 @@ import { parseQuery, type ListSpec, type ParsedQuery } from '../query.js';
 import { inList, labelMatch, listBody, NO_LABELS } from './list-body.js';
 
 /** Whether a caller may see a plan at all: admins see everything, others public plans and plans their orgs/spaces get. */
-function planVisibleTo(f: Foundation, plan: Plan, actor: Actor): boolean {
+export function planVisibleTo(f: Foundation, plan: Plan, actor: Actor): boolean {
   if (actor.readsAll) return true;
   if (plan.visibilityType === 'public') return true;
   if (plan.visibilityType === 'organization') return [...plan.visibleOrgGuids].some((o) => actor.canReadOrg(o));

@@ -1,5 +1,12 @@
 import type { Actor } from '../actor.js';
-import { resourceNotFound } from '../errors.js';
+import { offeringAndPlan } from '../broker-share.js';
+import {
+  fetchParametersNotSupported,
+  instanceOperationInProgress,
+  notAuthorized,
+  resourceNotFound,
+} from '../errors.js';
+import { createInstance, operationInProgress, updateInstance } from '../instance-writes.js';
 import type { Foundation } from '../foundation.js';
 import { actorOf, ok, type RouteContext, type RouteDef } from '../http-types.js';
 import type { Instance } from '../model.js';
@@ -114,7 +121,27 @@ function included(ctx: RouteContext, q: ParsedQuery, page: Instance[]): Record<s
   };
 }
 
-/** `GET /v3/service_instances` and `GET /v3/service_instances/:guid`. */
+/**
+ * `GET /v3/service_instances/:guid/parameters` (`ServiceInstancesV3Controller#parameters`, `ServiceInstanceRead`):
+ * 404 unless readable (a reader through a shared space only gets 403), 404 for a managed instance whose create
+ * failed, 400 for user-provided instances and brokers without `instances_retrievable`, 409 while an operation is in
+ * progress, else the broker's parameters object itself.
+ */
+function instanceParameters(ctx: RouteContext): Record<string, unknown> {
+  const f = ctx.state.foundation;
+  const actor = actorOf(ctx);
+  const si = f.instanceByGuid.get(ctx.params.guid!);
+  if (!si || !canReadInstance(actor, si)) throw resourceNotFound('Service instance');
+  if (!actor.canReadSpace(si.spaceGuid)) throw notAuthorized();
+  if (si.type === 'managed' && si.lastOperation.type === 'create' && si.lastOperation.state === 'failed')
+    throw resourceNotFound('Service instance');
+  if (si.type === 'user-provided' || offeringAndPlan(f, si)?.offering.instancesRetrievable !== true)
+    throw fetchParametersNotSupported();
+  if (operationInProgress(si)) throw instanceOperationInProgress(si.name);
+  return { ...si.parameters };
+}
+
+/** Service instances: list, get, parameters, create and update. */
 export const serviceInstanceRoutes: RouteDef[] = [
   {
     method: 'GET',
@@ -146,5 +173,20 @@ export const serviceInstanceRoutes: RouteDef[] = [
       if (Object.keys(extra).length > 0) body.included = extra;
       return ok(body);
     },
+  },
+  {
+    method: 'GET',
+    pattern: '/v3/service_instances/:guid/parameters',
+    handler: (ctx) => ok(instanceParameters(ctx)),
+  },
+  {
+    method: 'POST',
+    pattern: '/v3/service_instances',
+    handler: (ctx) => createInstance(ctx.state, actorOf(ctx), ctx.body, ctx.baseUrl),
+  },
+  {
+    method: 'PATCH',
+    pattern: '/v3/service_instances/:guid',
+    handler: (ctx) => updateInstance(ctx.state, actorOf(ctx), ctx.params.guid!, ctx.body, ctx.baseUrl),
   },
 ];

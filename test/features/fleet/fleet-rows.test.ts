@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { fleetRows } from '../../../src/features/fleet/fleet-rows.js';
+import { brokerLinks, fleetRows } from '../../../src/features/fleet/fleet-rows.js';
+import type { Report } from '../../../src/features/report/report-model.js';
 import { ReportStore } from '../../../src/features/report/report-store.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../../helpers/redis-prefix.js';
 
@@ -56,6 +57,8 @@ describe('fleetRows', () => {
       added: 1,
       removed: 1,
       findings: { high: 1, medium: 0, low: 1, info: 2 },
+      broker_proxies: null,
+      broker_originals_elsewhere: [],
     });
     expect(b).toMatchObject({
       foundation: 'b',
@@ -66,5 +69,56 @@ describe('fleetRows', () => {
     });
     const [fresh] = await fleetRows(redis, prefix, foundations.slice(0, 1), { now, maxAgeMs: 36 * 3_600_000 });
     expect(fresh).toMatchObject({ status: 'ok', stale: false });
+  });
+});
+
+describe('brokerLinks', () => {
+  const place = (org: string, space: string) => ({ org_guid: `${org}-g`, org, space_guid: `${space}-g`, space });
+  const proxy = (guid: string, originalGuid: string, where: 'missing' | 'remote_region' | 'local') => ({
+    proxy: { guid, name: `proxy-${guid}`, offering: 'credstore', plan: 'proxy' },
+    place: place('o', 's'),
+    original_guid: originalGuid,
+    origin_landscape: where === 'remote_region' ? 'cf-us20' : null,
+    original_where: where,
+    original: null,
+    parameters_error: null,
+    bound_apps: [],
+    binding_count: 0,
+    key_count: 0,
+  });
+  const report = (proxies: unknown[], originals: unknown[]) =>
+    ({
+      broker_shares: { proxy_plans: ['credstore:proxy'], proxies, originals_named: 0, originals },
+    }) as unknown as Report;
+
+  it('names the foundation that holds an original a proxy elsewhere names, and nothing else', () => {
+    const links = brokerLinks(
+      new Map([
+        ['eu', report([proxy('p1', 'us-orig', 'remote_region'), proxy('p2', 'nowhere', 'missing')], [])],
+        [
+          'us',
+          report(
+            [proxy('p3', 'local-orig', 'local')],
+            [
+              { guid: 'us-orig', name: 'vault', plan: 'standard', place: place('acme', 'prod') },
+              { guid: 'local-orig', name: 'l', plan: 'free', place: place('acme', 'dev') },
+            ],
+          ),
+        ],
+        ['old', {} as Report],
+      ]),
+    );
+    expect(links.get('eu')).toEqual([
+      {
+        proxy_guid: 'p1',
+        proxy: 'proxy-p1',
+        original_guid: 'us-orig',
+        original: 'vault',
+        original_foundation: 'us',
+        original_space: 'acme/prod',
+      },
+    ]);
+    expect(links.get('us')).toEqual([]);
+    expect(links.get('old')).toEqual([]);
   });
 });

@@ -18,6 +18,8 @@ const row = (over: Partial<FleetRow>): FleetRow => ({
   added: 1,
   removed: 2,
   findings: { high: 0, medium: 3, low: 1, info: 5 },
+  broker_proxies: 2,
+  broker_originals_elsewhere: [],
   ...over,
 });
 
@@ -56,12 +58,13 @@ describe('fleet view', () => {
         added: null,
         removed: null,
         findings: null,
+        broker_proxies: null,
       }),
     ]).split('\r\n');
     expect(csv[1]).toBe(
-      'a,https://api.a.example,ok,20261203T020000Z-0123abcd-1,2026-12-03T02:00:00.000Z,3600,false,10,4,1,2,0,3,1,5',
+      'a,https://api.a.example,ok,20261203T020000Z-0123abcd-1,2026-12-03T02:00:00.000Z,3600,false,10,4,1,2,0,3,1,5,2,0',
     );
-    expect(csv[2]).toBe('b,https://api.a.example,no report yet,,,,false,,,,,,,,');
+    expect(csv[2]).toBe('b,https://api.a.example,no report yet,,,,false,,,,,,,,,,0');
     expect([formatAge(null), formatAge(120), formatAge(7200), formatAge(4 * 86_400)]).toEqual(['-', '2m', '2h', '4d']);
   });
 
