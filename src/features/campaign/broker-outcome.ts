@@ -41,7 +41,7 @@ export function classifyBrokerUpdate(answer: unknown): BrokerUpdateVerdict {
   if (answer instanceof RateLimitWaitError || isRateLimited(answer)) return { kind: 'rate_limited' };
   if (answer instanceof CfApiError) {
     if (answer.status === 409)
-      return { kind: 'blocked', reason: answer.detail ?? answer.title ?? 'an operation is in progress' };
+      return { kind: 'blocked', reason: answer.detail || answer.title || 'an operation is in progress' };
     if (answer.status === 404 && answer.code !== undefined && NOT_FOUND_CODES.includes(answer.code))
       return { kind: 'confirm_original_gone' };
     if (answer.status >= 500) return { kind: 'retry' };
