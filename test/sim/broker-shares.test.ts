@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSim, type RunningSim } from '../../src/sim/index.js';
+import { BROKER_FINDINGS_IN_EXPECTED } from '../../src/sim/truth.js';
 import { call, listAll, login, truth, type Json } from './helpers/sim-client.js';
 
 // Broker-level sharing (cc-api.md §14, issue 10): the credstore/vault-share offerings, parameters, updates with
@@ -499,15 +500,20 @@ describe('the truth', () => {
     expect(findings('broker_share_remote_region')).toEqual([byName('remote-secrets').proxy_guid]);
     expect(findings('broker_share_parameters_unreadable')).toEqual([byName('busy-secrets').proxy_guid]);
     expect(findings('broker_share_over_quota')).toEqual([original('credstore-drift').guid]);
-    // Kept out of expected_findings until the report produces them, and said so.
-    expect(t.expected_findings.some((f: Json) => f.kind.startsWith('broker_share_'))).toBe(false);
-    expect(t.unreported_finding_kinds).toEqual([
-      'broker_share_cross_org',
-      'broker_share_original_missing',
-      'broker_share_remote_region',
-      'broker_share_parameters_unreadable',
-      'broker_share_over_quota',
-    ]);
+    // In expected_findings once the report produces them (BROKER_FINDINGS_IN_EXPECTED); listed as unreported before.
+    const inExpected = t.expected_findings.filter((f: Json) => f.kind.startsWith('broker_share_'));
+    expect(inExpected).toEqual(BROKER_FINDINGS_IN_EXPECTED ? t.broker_expected_findings : []);
+    expect(t.unreported_finding_kinds).toEqual(
+      BROKER_FINDINGS_IN_EXPECTED
+        ? []
+        : [
+            'broker_share_cross_org',
+            'broker_share_original_missing',
+            'broker_share_remote_region',
+            'broker_share_parameters_unreadable',
+            'broker_share_over_quota',
+          ],
+    );
     // Proxies carry app bindings and keys.
     const proxyGuids = new Set(t.broker_shares.map((s: Json) => s.proxy_guid));
     const bindings = await listAll(
