@@ -66,6 +66,8 @@ export interface BrokerShareTruth {
 export interface BrokerOriginalTruth {
   guid: string;
   name: string;
+  space_guid: string;
+  org_guid: string;
   offering: string;
   plan: string;
   /** Proxy instances in this foundation whose parameters name it (with access or not). */
@@ -343,6 +345,8 @@ function brokerShareTruth(
     originals.push({
       guid: si.guid,
       name: si.name,
+      space_guid: si.spaceGuid,
+      org_guid: f.spaceByGuid.get(si.spaceGuid)?.orgGuid ?? '',
       offering: offering.name,
       plan: plan.name,
       proxies: allProxies.get(si.guid) ?? 0,
