@@ -25,7 +25,7 @@ export function brokerShareFindings(snapshot: FoundationSnapshot, where: (spaceG
   for (const row of rows) {
     const { proxy, original } = row;
     const label = `proxy '${proxy.name}' (${where(proxy.spaceGuid)})`;
-    const about = { instance_guid: proxy.guid, space_guid: proxy.spaceGuid };
+    const about = { instance_guid: proxy.guid };
     if (row.where === 'local' && original) {
       if (orgOf.get(original.spaceGuid) !== orgOf.get(proxy.spaceGuid))
         findings.push({
@@ -70,7 +70,6 @@ export function brokerShareFindings(snapshot: FoundationSnapshot, where: (spaceG
       kind: 'broker_share_over_quota',
       severity: 'low',
       instance_guid: original.guid,
-      space_guid: original.spaceGuid,
       message: `'${original.name}' (${where(original.spaceGuid)}) is named by ${row.proxiesOfOriginal} proxies, more than the ${row.quota} its plan '${plan}' allows: a sign of drift between the broker and CC.`,
     });
   }

@@ -87,6 +87,6 @@ export async function readProxies(
     ),
   );
   const unreadable = read.filter((proxy) => proxy.parametersError !== null).length;
-  if (unreadable > 0) options.log.warn({ proxies: read.length, unreadable }, 'some proxy parameters could not be read');
+  if (unreadable > 0) options.log.info({ proxies: read.length, unreadable }, 'some proxy parameters could not be read');
   return read;
 }

@@ -38,7 +38,7 @@ export type BrokerShareFindingKind = keyof typeof BROKER_SHARE_FINDING_SEVERITY;
  * in `broker_expected_findings` only and their kinds listed in `unreported_finding_kinds`. Turn this on (and nothing
  * else) once the report makes them.
  */
-export const BROKER_FINDINGS_IN_EXPECTED = false;
+export const BROKER_FINDINGS_IN_EXPECTED = true;
 
 /** The offering and plan whose proxies the report recognises by default (`--proxy-plan credstore:proxy`). */
 export const DEFAULT_PROXY_PLAN = { offering: 'credstore', plan: 'proxy' } as const;
@@ -66,6 +66,8 @@ export interface BrokerShareTruth {
 export interface BrokerOriginalTruth {
   guid: string;
   name: string;
+  space_guid: string;
+  org_guid: string;
   offering: string;
   plan: string;
   /** Proxy instances in this foundation whose parameters name it (with access or not). */
@@ -139,7 +141,8 @@ const PAGE = 5000;
  * lower_bound_requests = one page (per_page=5000) of each collection an auditor must list — organizations, spaces,
  * service_offerings, service_plans, service_instances, service_credential_bindings, security_groups — plus 1 for the
  * sharing feature flag, plus one `relationships/shared_spaces` call per shared instance, plus one
- * `service_plans/:guid/visibility` call per org-restricted plan used by a shared instance.
+ * `service_plans/:guid/visibility` call per org-restricted plan used by a shared instance, plus one
+ * `service_instances/:guid/parameters` call per proxy of the default proxy plan (broker-level shares).
  */
 export function computeTruth(f: Foundation, developerSpaces: Iterable<string>, landscape = 'cf-eu10'): Truth {
   const shares: Truth['shares'] = [];
@@ -217,6 +220,10 @@ export function computeTruth(f: Foundation, developerSpaces: Iterable<string>, l
     'GET /v3/feature_flags/:name': 1,
     'GET /v3/service_instances/:guid/relationships/shared_spaces': sharedInstances.length,
     'GET /v3/service_plans/:guid/visibility': restrictedPlans.size,
+    // One parameters read per proxy of the default proxy plan (the original it names is only there).
+    'GET /v3/service_instances/:guid/parameters': broker.shares.filter(
+      (share) => share.offering === DEFAULT_PROXY_PLAN.offering,
+    ).length,
   };
   const appBindings = f.bindings.filter((b) => b.type === 'app').length;
   return {
@@ -338,6 +345,8 @@ function brokerShareTruth(
     originals.push({
       guid: si.guid,
       name: si.name,
+      space_guid: si.spaceGuid,
+      org_guid: f.spaceByGuid.get(si.spaceGuid)?.orgGuid ?? '',
       offering: offering.name,
       plan: plan.name,
       proxies: allProxies.get(si.guid) ?? 0,

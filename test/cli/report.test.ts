@@ -78,8 +78,14 @@ describe('cf-shares report', () => {
       expect(gap).toMatchObject({ severity: 'info', confidence: 'inferred' });
       expect(gap).not.toHaveProperty('endpoint_source');
     }
-    // Only inferred gaps are at info, so `--fail-on low` and above see none of them.
-    expect(JSON.parse(result.stdout).severities.info).toBe(gaps.length);
+    // Inferred gaps are at info (as are broker shares in another region or with unreadable parameters), so
+    // `--fail-on low` and above see none of them.
+    const brokerInfo = report.findings.filter((f) => f.kind.startsWith('broker_share_') && f.severity === 'info');
+    expect(brokerInfo.map((f) => f.kind).sort()).toEqual([
+      'broker_share_parameters_unreadable',
+      'broker_share_remote_region',
+    ]);
+    expect(JSON.parse(result.stdout).severities.info).toBe(gaps.length + brokerInfo.length);
     expect(report.summary.shares_with_known_endpoint).toBe(0);
     expect(report.shares.every((share) => share.endpoint_source === null)).toBe(true);
 

@@ -88,6 +88,7 @@ export function buildReport(
       shares_with_known_endpoint: bySource.endpoints_file + bySource.credentials,
       shares_with_known_endpoint_by_source: bySource,
       findings: findingCounts,
+      ...(brokerShares && { broker_share_proxies: brokerShares.proxies.length }),
       ...(snapshot.credentials && {
         credential_comparison: {
           compared: snapshot.credentials.compared,

@@ -138,8 +138,11 @@ export function renderReportSummary(result: ReportJobResult, out: string): strin
     `  endpoints        ${endpoints}`,
     `  findings         high ${result.severities.high}, medium ${result.severities.medium}, low ${result.severities.low}, info ${result.severities.info}${findings ? ` (${findings})` : ''}`,
     ...(credentialComparisonLine(s) ? [`  credentials      ${credentialComparisonLine(s)}`] : []),
+    ...(s.broker_share_proxies !== undefined
+      ? [`  broker shares    ${s.broker_share_proxies} proxy instance(s) (broker-shares.csv)`]
+      : []),
     `  requests         ${s.requests}`,
-    `  files            ${safeText(out)}/ (report.json, report.md, shares.csv, findings.csv, keys.csv, diff.json)`,
+    `  files            ${safeText(out)}/ (report.json, report.md, shares.csv, findings.csv, keys.csv, broker-shares.csv, diff.json, report.html)`,
     '',
   ].join('\n');
 }

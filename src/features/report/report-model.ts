@@ -89,6 +89,8 @@ export interface Report {
      * compared (counts only; no credential or hash is kept anywhere).
      */
     credential_comparison?: ReportCredentialComparison;
+    /** Broker-level share proxies found (see `broker_shares`); absent when there are none. */
+    broker_share_proxies?: number;
   };
   shares: ReportShare[];
   /**

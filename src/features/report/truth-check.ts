@@ -10,6 +10,8 @@ export interface TruthToCheck {
     readonly proxy_guid: string;
     readonly original_guid: string;
     readonly original: 'local' | 'remote' | 'missing';
+    /** The proxy's offering: only proxies of the report's proxy plans are compared. */
+    readonly offering?: string;
   }>;
 }
 
@@ -195,7 +197,11 @@ function checkBrokerShares(
   const mismatches: NamedMismatch[] = [];
   let matched = 0;
   let unknown = 0;
-  for (const expected of truth.broker_shares ?? []) {
+  const offerings = new Set(
+    (report.broker_shares?.proxy_plans ?? ['credstore:proxy']).map((p) => p.slice(0, p.lastIndexOf(':'))),
+  );
+  const truthShares = (truth.broker_shares ?? []).filter((s) => s.offering === undefined || offerings.has(s.offering));
+  for (const expected of truthShares) {
     const row = rows.get(expected.proxy_guid);
     rows.delete(expected.proxy_guid);
     const right =
@@ -213,7 +219,7 @@ function checkBrokerShares(
     if (row.original_where === 'unknown') unknown += 1;
   }
   for (const row of rows.values()) mismatches.push(named('broker_share (not in truth)', row.proxy.guid, null));
-  return { expected: truth.broker_shares?.length ?? 0, matched, unknown, mismatches };
+  return { expected: truthShares.length, matched, unknown, mismatches };
 }
 
 /** Whether the report holds exactly what the truth says, for everything it claims with confidence. */
