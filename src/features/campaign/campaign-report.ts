@@ -122,12 +122,12 @@ export function renderCampaignReport(input: {
       'error_title',
       'error_detail',
       'blocking',
-      'destroyed_bindings',
-      'note',
-      'plan_hash',
       'kind',
       'proxies',
       'verified',
+      'destroyed_bindings',
+      'note',
+      'plan_hash',
     ],
     rows.map((row) => [
       row.item,
@@ -146,14 +146,14 @@ export function renderCampaignReport(input: {
       row.decided_by?.title,
       row.decided_by?.detail ?? row.decided_by?.error,
       row.blocking.join(' | '),
-      row.destroyed_bindings.map((b) => `${b.app} (${b.app_guid}) binding ${b.guid}`).join(' | '),
-      row.note,
-      input.meta.planHash,
       row.kind,
       row.proxies
         ?.map((proxy) => `${proxy.name} (${proxy.guid}) in ${proxy.org ?? '?'}/${proxy.space ?? '?'}`)
         .join(' | '),
       row.verified,
+      row.destroyed_bindings.map((b) => `${b.app} (${b.app_guid}) binding ${b.guid}`).join(' | '),
+      row.note,
+      input.meta.planHash,
     ]),
   );
   const audit = toCsv(

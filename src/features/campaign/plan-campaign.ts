@@ -168,22 +168,17 @@ export async function planCampaign(client: CfClient, api: string, options: PlanC
 
 /** Why a plan has no item, in one line. */
 function emptyPlanText(report: Report, ccShares: boolean, broker: BrokerPlan | undefined): string {
-  const parts: string[] = [];
-  if (ccShares)
-    parts.push(
-      report.shares.length === 0
-        ? 'there are no shares on this foundation'
-        : `the selectors match none of the ${report.shares.length} shares on this foundation`,
-    );
-  if (broker) {
-    const proxies = report.broker_shares?.proxies.length ?? 0;
-    parts.push(
-      proxies === 0
-        ? 'there are no broker-level share proxies on this foundation'
-        : broker.skipped.length === proxies
-          ? `none of the ${proxies} proxies names an original of this foundation (${broker.skipped.length} skipped: remote, stale or unknown)`
-          : `the selectors match none of the ${proxies} proxies' originals`,
-    );
-  }
-  return `${parts.join('; ')}: nothing to do`;
+  const cc =
+    report.shares.length === 0
+      ? 'there are no shares on this foundation'
+      : `the selectors match none of the ${report.shares.length} shares on this foundation`;
+  if (!broker) return report.shares.length === 0 ? `${cc}: nothing to do` : cc;
+  const proxies = report.broker_shares?.proxies.length ?? 0;
+  const brokerText =
+    proxies === 0
+      ? 'there are no broker-level share proxies on this foundation'
+      : broker.skipped.length === proxies
+        ? `none of the ${proxies} proxies names an original of this foundation (${broker.skipped.length} skipped: remote, stale or unknown)`
+        : `the selectors match none of the ${proxies} proxies' originals`;
+  return `${ccShares ? `${cc}; ` : ''}${brokerText}: nothing to do`;
 }

@@ -334,7 +334,7 @@ describe('broker-level items in status and the campaign report', () => {
       destroyed_bindings: [],
     });
     const [header, line] = files['items.csv']!.trim().split(/\r?\n/);
-    expect(header!.endsWith('plan_hash,kind,proxies,verified')).toBe(true);
+    expect(header!.endsWith(',blocking,kind,proxies,verified,destroyed_bindings,note,plan_hash')).toBe(true);
     expect(line).toContain(',broker,p1-name (p1) in org-b/space-b | p2-name (p2) in org-c/space-c,');
   });
 });
