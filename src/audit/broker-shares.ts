@@ -1,4 +1,4 @@
-import type { SnapshotInstance } from './snapshot.js';
+import type { SnapshotAppBinding, SnapshotInstance, SnapshotKey } from './snapshot.js';
 
 /**
  * Broker-level shares (cc-api.md §14): a broker such as SAP Credential Store shares an instance itself. The consumer
@@ -78,16 +78,9 @@ export interface BrokerShareSnapshot {
    */
   readonly originals: readonly SnapshotInstance[];
   /** App bindings of the proxies. */
-  readonly appBindings: readonly {
-    guid: string;
-    instanceGuid: string;
-    appGuid: string;
-    appName: string;
-    appSpaceGuid: string;
-    name?: string | null;
-  }[];
+  readonly appBindings: readonly SnapshotAppBinding[];
   /** Service keys of the proxies. */
-  readonly keys: readonly { guid: string; name: string | null; instanceGuid: string }[];
+  readonly keys: readonly SnapshotKey[];
 }
 
 /**
