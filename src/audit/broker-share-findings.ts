@@ -50,7 +50,11 @@ export function brokerShareFindings(snapshot: FoundationSnapshot, where: (spaceG
         severity: 'info',
         ...about,
         original_guid: proxy.origin!.serviceGuid,
-        message: `${label} names original ${proxy.origin!.serviceGuid} in region ${proxy.origin!.landscape}: audit and unshare it there.`,
+        message:
+          `${label} names original ${proxy.origin!.serviceGuid} in region ${proxy.origin!.landscape}: audit and unshare it there.` +
+          (shares.landscape === undefined
+            ? ` This foundation's region was not given (--landscape): if it is ${proxy.origin!.landscape}, the original is gone and the proxy is stale.`
+            : ''),
       });
     } else if (proxy.parametersError) {
       const answer = proxy.parametersError;

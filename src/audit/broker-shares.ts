@@ -1,4 +1,4 @@
-import type { SnapshotInstance } from './snapshot.js';
+import type { SnapshotAppBinding, SnapshotInstance, SnapshotKey } from './snapshot.js';
 
 /**
  * Broker-level shares (cc-api.md §14): a broker such as SAP Credential Store shares an instance itself. The consumer
@@ -69,6 +69,8 @@ export interface BrokerProxy extends SnapshotInstance {
 export interface BrokerShareSnapshot {
   /** The proxy plans the crawl looked for, as `offering:plan`. */
   readonly proxyPlans: readonly string[];
+  /** This foundation's region (`--landscape`), when the operator gave it. */
+  readonly landscape?: string;
   readonly proxies: readonly BrokerProxy[];
   /**
    * Every instance of a proxy plan's offering that is not itself a proxy: the originals proxies may name, here or
@@ -76,16 +78,9 @@ export interface BrokerShareSnapshot {
    */
   readonly originals: readonly SnapshotInstance[];
   /** App bindings of the proxies. */
-  readonly appBindings: readonly {
-    guid: string;
-    instanceGuid: string;
-    appGuid: string;
-    appName: string;
-    appSpaceGuid: string;
-    name?: string | null;
-  }[];
+  readonly appBindings: readonly SnapshotAppBinding[];
   /** Service keys of the proxies. */
-  readonly keys: readonly { guid: string; name: string | null; instanceGuid: string }[];
+  readonly keys: readonly SnapshotKey[];
 }
 
 /**
@@ -108,10 +103,15 @@ export function originOf(parameters: unknown): ProxyOrigin | null {
  */
 export type OriginalWhere = 'local' | 'remote_region' | 'missing' | 'unknown';
 
-export function originalWhere(proxy: BrokerProxy, localOriginals: ReadonlySet<string>): OriginalWhere {
+export function originalWhere(
+  proxy: BrokerProxy,
+  localOriginals: ReadonlySet<string>,
+  ownLandscape?: string,
+): OriginalWhere {
   if (!proxy.origin) return 'unknown';
   if (localOriginals.has(proxy.origin.serviceGuid)) return 'local';
-  return proxy.origin.landscape === null ? 'missing' : 'remote_region';
+  const { landscape } = proxy.origin;
+  return landscape === null || landscape === ownLandscape ? 'missing' : 'remote_region';
 }
 
 /** One proxy with what is known about its original. */
@@ -139,7 +139,7 @@ export function brokerShareRows(
   return [...shares.proxies]
     .sort((a, b) => a.guid.localeCompare(b.guid))
     .map((proxy) => {
-      const where = originalWhere(proxy, local);
+      const where = originalWhere(proxy, local, shares.landscape);
       const original = where === 'local' ? originals.get(proxy.origin!.serviceGuid)! : null;
       const plan = original ? planName(original.planGuid) : undefined;
       return {

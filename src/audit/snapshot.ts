@@ -19,17 +19,9 @@ export interface FoundationSnapshot {
   readonly sharedInstances: readonly SnapshotInstance[];
   readonly shares: readonly { instanceGuid: string; targetSpaceGuid: string }[];
   /** App bindings of shared instances, in any space. */
-  readonly appBindings: readonly {
-    guid: string;
-    instanceGuid: string;
-    appGuid: string;
-    appName: string;
-    appSpaceGuid: string;
-    /** The binding's own name (bindings may have none). */
-    name?: string | null;
-  }[];
+  readonly appBindings: readonly SnapshotAppBinding[];
   /** Service keys of shared instances. */
-  readonly keys: readonly { guid: string; name: string | null; instanceGuid: string }[];
+  readonly keys: readonly SnapshotKey[];
   readonly securityGroups: readonly AsgGroup[];
   /** Which bindings and keys share credentials; only when credentials were inspected. */
   readonly credentials?: CredentialComparison;
@@ -59,6 +51,24 @@ export interface CredentialComparison {
   readonly detailsRequests: number;
   /** Groups of two or more binding and key guids whose credentials are the same, each sorted. */
   readonly sameCredentials: readonly (readonly string[])[];
+}
+
+/** An app binding, with its app's name and space. */
+export interface SnapshotAppBinding {
+  readonly guid: string;
+  readonly instanceGuid: string;
+  readonly appGuid: string;
+  readonly appName: string;
+  readonly appSpaceGuid: string;
+  /** The binding's own name (bindings may have none). */
+  readonly name?: string | null;
+}
+
+/** A service key. */
+export interface SnapshotKey {
+  readonly guid: string;
+  readonly name: string | null;
+  readonly instanceGuid: string;
 }
 
 export interface SnapshotPlan {

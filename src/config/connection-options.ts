@@ -12,6 +12,8 @@ export interface ConnectionOptions {
   readonly skipSslValidation: boolean;
   readonly redisUrl: string;
   readonly prefix: string;
+  /** The foundation's region, from its fleet file entry (`landscape`), for broker-level shares. */
+  readonly landscape?: string;
 }
 
 /** The flags every connected command accepts; each falls back to an environment variable. */
@@ -74,7 +76,14 @@ export function resolveConnectionOptions(
 
   const skipSslValidation = flags.skipSslValidation ?? entry?.skip_ssl_validation ?? isTrue(env.CF_SKIP_SSL_VALIDATION);
 
-  return Object.freeze({ api: normaliseApi(apiUrl.href), auth, skipSslValidation, redisUrl, prefix });
+  return Object.freeze({
+    api: normaliseApi(apiUrl.href),
+    auth,
+    skipSslValidation,
+    redisUrl,
+    prefix,
+    ...(entry?.landscape !== undefined && { landscape: entry.landscape }),
+  });
 }
 
 /** Credentials from flags, then the CF_* environment, as before fleet files. */

@@ -20,6 +20,8 @@ export interface FleetEntry {
   readonly password_file?: string;
   /** @defaultValue false */
   readonly skip_ssl_validation?: boolean;
+  /** The foundation's region (e.g. `cf-eu10`), for broker-level shares whose proxies name one. */
+  readonly landscape?: string;
 }
 
 /** A loaded fleet file: its path (for messages) and its foundations in file order. */
@@ -37,7 +39,10 @@ const SOURCE_KEYS = [
   'password_env',
   'password_file',
 ] as const;
-const ALLOWED_KEYS = new Set<string>(['name', 'api', 'skip_ssl_validation', ...SOURCE_KEYS]);
+/** A region technical key: letters, digits and dashes (cf-eu10, cf-us20, ...). */
+export const LANDSCAPE = /^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/;
+
+const ALLOWED_KEYS = new Set<string>(['name', 'api', 'skip_ssl_validation', 'landscape', ...SOURCE_KEYS]);
 /**
  * Keys that would hold a credential inline. Named apart from unknown keys so the refusal says why: a fleet file is
  * checked in and copied around, so a secret in it would leak wherever it goes.
@@ -114,6 +119,8 @@ function parseEntry(raw: unknown, where: string): FleetEntry {
   }
   if (raw.skip_ssl_validation !== undefined && typeof raw.skip_ssl_validation !== 'boolean')
     throw new UsageError(`${at}: skip_ssl_validation must be true or false`);
+  if (raw.landscape !== undefined && (typeof raw.landscape !== 'string' || !LANDSCAPE.test(raw.landscape)))
+    throw new UsageError(`${at}: landscape must be a region key like cf-eu10`);
   const client =
     raw.client_id_env !== undefined || raw.client_secret_env !== undefined || raw.client_secret_file !== undefined;
   const user = raw.username_env !== undefined || raw.password_env !== undefined || raw.password_file !== undefined;
@@ -130,7 +137,8 @@ function parseEntry(raw: unknown, where: string): FleetEntry {
   if (user && raw.password_env === undefined && raw.password_file === undefined)
     throw new UsageError(`${at}: password_env or password_file is missing`);
   const entry: Record<string, unknown> = { name, api };
-  for (const key of [...SOURCE_KEYS, 'skip_ssl_validation'] as const) if (raw[key] !== undefined) entry[key] = raw[key];
+  for (const key of [...SOURCE_KEYS, 'skip_ssl_validation', 'landscape'] as const)
+    if (raw[key] !== undefined) entry[key] = raw[key];
   return Object.freeze(entry) as unknown as FleetEntry;
 }
 

@@ -19,6 +19,8 @@ export interface CrawlFoundationOptions {
   inspectCredentials?: boolean;
   /** Plans whose instances are broker-level share proxies (`--proxy-plan`). @defaultValue credstore:proxy */
   proxyPlans?: readonly ProxyPlan[];
+  /** This foundation's region (`--landscape`): a proxy naming it and no local original is stale, not remote. */
+  landscape?: string;
   /** Spaces per `space_guids` filter. @defaultValue 200 */
   spaceBatchSize?: number;
   /** Guids per `service_instance_guids` filter. @defaultValue 200 */
@@ -155,6 +157,7 @@ export async function crawlFoundation(
     progress('proxies', 0, 1);
     brokerShares = {
       proxyPlans: candidates.proxyPlans,
+      ...(options.landscape !== undefined && { landscape: options.landscape }),
       proxies: await readProxies(client, candidates.proxies, { limit, log }),
       originals: candidates.originals.map(snapshotInstance),
       appBindings: everyBinding.appBindings.filter(ofProxy),

@@ -116,6 +116,27 @@ describe('broker-level shares in a report', () => {
     expect(after.broker_shares.find((s) => s.proxy_guid === local.proxy_guid)!.original).toBe('missing');
   });
 
+  it('with --landscape, a proxy naming this region with no original here is stale, not remote', async () => {
+    const t = await truth();
+    const remote = t.broker_shares.find((s) => s.offering === 'credstore' && s.original === 'remote')!;
+    const unsaid = await report(suite.prefix('no-landscape'), join(suite.dir, 'no-landscape'));
+    const finding = unsaid.findings.find((f) => f.instance_guid === remote.proxy_guid)!;
+    expect(finding.kind).toBe('broker_share_remote_region');
+    expect(finding.message).toContain("This foundation's region was not given (--landscape)");
+    // Pretend this foundation is the region the proxy names: its original should be here, and is not.
+    const said = await report(suite.prefix('landscape'), join(suite.dir, 'landscape'), ['--landscape', 'cf-us20']);
+    expect(said.broker_shares!.landscape).toBe('cf-us20');
+    expect(said.broker_shares!.proxies.find((p) => p.proxy.guid === remote.proxy_guid)!.original_where).toBe('missing');
+    expect(brokerKinds(said)).toContain(`broker_share_original_missing ${remote.proxy_guid}`);
+    const bad = await runCli(['report', '--landscape', 'eu 10', '--out', join(suite.dir, 'bad-landscape')], {
+      env: env(suite.prefix('bad-landscape')),
+    });
+    expect([bad.code, bad.stderr.trim()]).toEqual([
+      2,
+      "cf-shares: --landscape must be a region key like cf-eu10 (got 'eu 10')",
+    ]);
+  });
+
   it('refuses a --proxy-plan that is not OFFERING:PLAN with one line, before any request', async () => {
     const result = await runCli(['report', '--proxy-plan', 'credstore', '--out', join(suite.dir, 'bad')], {
       env: env(suite.prefix('bad')),

@@ -59,6 +59,11 @@ describe('parseFleetFile', () => {
     expect(json.foundations).toEqual([{ name: 'a', api: 'http://h:1' }]);
   });
 
+  it("keeps a foundation's landscape for its broker-level shares", () => {
+    const fleet = parseFleetFile(yaml(`  - name: a\n    api: http://h:1\n    landscape: cf-us20\n`), 'f.yaml');
+    expect(fleet.foundations[0]!.landscape).toBe('cf-us20');
+  });
+
   it.each([
     ['client_secret', 'client_secret_env or client_secret_file'],
     ['password', 'password_env or password_file'],
@@ -96,6 +101,11 @@ describe('parseFleetFile', () => {
     ],
     ['a variable name that is none', yaml(`  - name: a\n    api: http://h:1\n    client_id_env: "x-y"\n`), 'must name'],
     ['broken YAML', 'foundations: [\n', 'is not valid YAML'],
+    [
+      'a landscape that is no region key',
+      yaml(`  - name: a\n    api: http://h:1\n    landscape: "eu 10"\n`),
+      'landscape must be a region key',
+    ],
   ])('refuses %s', (_, text, expected) => {
     expect(refusal(text)).toContain(expected);
   });

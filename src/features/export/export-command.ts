@@ -8,6 +8,7 @@ import { knownEndpoints } from '../report/render-files.js';
 import { DEFAULTS } from '../../core/defaults.js';
 import {
   checkKeep,
+  checkLandscape,
   checkProxyPlans,
   runReportJob,
   withReportJobFlags,
@@ -58,6 +59,10 @@ export function exportCommand(context: CliContext): CommandModule<object, Export
     handler: async (args) => {
       checkKeep(args.keep);
       const proxyPlans = checkProxyPlans(args['proxy-plan']);
+      if (checkLandscape(args.landscape) !== undefined && fanOutEntries(args, context.env) !== undefined)
+        throw new UsageError(
+          "--landscape names one foundation's region: with --foundation all, give each its landscape in the fleet file",
+        );
       const since = parseSince(args.since, new Date());
       const entries = fanOutEntries(args, context.env);
       if (entries !== undefined) {

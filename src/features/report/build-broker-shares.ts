@@ -56,5 +56,11 @@ export function buildBrokerShares(
     plan: planName(original.planGuid) ?? null,
     place: place(original.spaceGuid),
   }));
-  return { proxy_plans: [...shares.proxyPlans], proxies, originals_named: named.size, originals };
+  return {
+    proxy_plans: [...shares.proxyPlans],
+    landscape: shares.landscape ?? null,
+    proxies,
+    originals_named: named.size,
+    originals,
+  };
 }

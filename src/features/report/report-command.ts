@@ -11,6 +11,7 @@ import { safeJson, safeText } from '../../terminal/safe-text.js';
 import { DEFAULTS } from '../../core/defaults.js';
 import {
   checkKeep,
+  checkLandscape,
   checkProxyPlans,
   runReportJob,
   withReportJobFlags,
@@ -61,6 +62,10 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
     handler: async (args) => {
       checkKeep(args.keep);
       const proxyPlans = checkProxyPlans(args['proxy-plan']);
+      if (checkLandscape(args.landscape) !== undefined && fanOutEntries(args, context.env) !== undefined)
+        throw new UsageError(
+          "--landscape names one foundation's region: with --foundation all, give each its landscape in the fleet file",
+        );
       if (args.detach && args['fail-on'])
         throw new UsageError('--fail-on needs the result: it cannot go with --detach');
       const notifyUrls = resolveNotifyUrls(args.notify, context.env);

@@ -44,6 +44,8 @@ export async function runFleetReports(
       ...(options.notify !== undefined && { notify: options.notify }),
       inspectCredentials: options.inspectCredentials,
       ...(options.proxyPlans !== undefined && { proxyPlans: options.proxyPlans }),
+      // Each foundation's own region, from its fleet file entry: one --landscape cannot be every foundation's.
+      ...(connection.landscape !== undefined && { landscape: connection.landscape }),
       keep: options.keep,
       detach: options.detach,
       stop: context.stopSignal,

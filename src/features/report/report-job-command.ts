@@ -4,6 +4,7 @@ import type { ConnectionOptions } from '../../config/connection-options.js';
 import { DEFAULTS } from '../../core/defaults.js';
 import { UsageError } from '../../usage-error.js';
 import { parseProxyPlan } from '../../audit/broker-shares.js';
+import { LANDSCAPE } from '../../config/fleet-file.js';
 import { detachedHint } from './detached-hint.js';
 import { reportProgressView } from './report-progress.js';
 import type { RunReportOptions, RunReportOutcome } from './run-report.js';
@@ -13,6 +14,7 @@ export interface ReportJobFlags {
   endpoints?: string;
   'inspect-credentials': boolean;
   'proxy-plan'?: string[];
+  landscape?: string;
   detach: boolean;
   keep: number;
   json: boolean;
@@ -37,6 +39,11 @@ export function withReportJobFlags<T>(y: Argv<T>, detached: string): Argv<T & Re
       describe:
         'OFFERING:PLAN whose instances are broker-level share proxies, read for the original they name (repeatable; default credstore:proxy)',
     })
+    .option('landscape', {
+      type: 'string',
+      describe:
+        "This foundation's region (e.g. cf-eu10; a fleet file's entries may say it): a broker-share proxy naming it with no original here is stale, not remote",
+    })
     .option('detach', { type: 'boolean', default: false, describe: `Only enqueue the job; ${detached}` })
     .option('keep', { type: 'number', default: DEFAULTS.keptReports, describe: 'Reports to keep in Redis' })
     .option('json', {
@@ -54,6 +61,13 @@ export function checkProxyPlans(texts: readonly string[] | undefined): string[] 
     if (typeof plan === 'string') throw new UsageError(plan);
   }
   return [...texts];
+}
+
+/** Refuses a --landscape that is not a region key. */
+export function checkLandscape(landscape: string | undefined): string | undefined {
+  if (landscape !== undefined && !LANDSCAPE.test(landscape))
+    throw new UsageError(`--landscape must be a region key like cf-eu10 (got '${landscape}')`);
+  return landscape;
 }
 
 /** Refuses a --keep that is not a whole number of at least one. */
@@ -75,6 +89,7 @@ export async function runReportJob(
     RunReportOptions,
     | 'inspectCredentials'
     | 'proxyPlans'
+    | 'landscape'
     | 'keep'
     | 'detach'
     | 'endpointsPath'
@@ -86,12 +101,14 @@ export async function runReportJob(
 ): Promise<RunReportOutcome | undefined> {
   const { runReport } = await import('./run-report.js');
   const proxyPlans = checkProxyPlans(args['proxy-plan']);
+  const landscape = checkLandscape(args.landscape) ?? connection.landscape;
   const view = args.json ? undefined : reportProgressView(context.stderr);
   const outcome = await runReport(connection, {
     ...options,
     ...(args.endpoints !== undefined && { endpointsPath: args.endpoints }),
     inspectCredentials: args['inspect-credentials'],
     ...(proxyPlans !== undefined && { proxyPlans }),
+    ...(landscape !== undefined && { landscape }),
     keep: args.keep,
     detach: args.detach,
     stop: context.stopSignal,

@@ -99,6 +99,8 @@ export interface Report {
    */
   broker_shares?: {
     proxy_plans: string[];
+    /** This foundation's region as the operator gave it (`--landscape`, or the fleet file); null when not given. */
+    landscape: string | null;
     proxies: ReportBrokerShare[];
     /** Instances of the proxy plans' offerings that at least one proxy here names. */
     originals_named: number;

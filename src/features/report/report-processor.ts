@@ -26,6 +26,8 @@ export interface ReportJobData {
   readonly inspectCredentials: boolean;
   /** Broker-level share proxy plans (`OFFERING:PLAN`); absent means the default, credstore:proxy. */
   readonly proxyPlans?: readonly string[];
+  /** This foundation's region, for broker-level shares (`--landscape`). */
+  readonly landscape?: string;
   readonly endpoints?: string;
   /** Reports to keep in Redis. */
   readonly keep: number;
@@ -160,6 +162,7 @@ export function reportProcessor(options: ReportProcessorOptions) {
         ...(endpointsFile && { endpointsFile }),
         inspectCredentials: job.data.inspectCredentials,
         ...(job.data.proxyPlans && { proxyPlans: proxyPlansOf(job.data.proxyPlans) }),
+        ...(job.data.landscape !== undefined && { landscape: job.data.landscape }),
         log: jobLog,
         onProgress: (step, done, total) => void job.updateProgress({ step, done, total }).catch(() => undefined),
         ...(signal && { signal }),

@@ -46,6 +46,8 @@ export interface RunReportOptions {
   inspectCredentials: boolean;
   /** `--proxy-plan` values (`OFFERING:PLAN`), already checked; undefined means the default. */
   proxyPlans?: readonly string[];
+  /** `--landscape` (or the fleet file's), already checked. */
+  landscape?: string;
   keep: number;
   /** Folder for the files; undefined means cf-shares-reports/<report time>[/<subfolder>]. */
   out?: string;
@@ -104,6 +106,7 @@ export async function runReport(connection: ConnectionOptions, options: RunRepor
         api: connection.api,
         inspectCredentials: options.inspectCredentials,
         ...(options.proxyPlans !== undefined && { proxyPlans: options.proxyPlans }),
+        ...(options.landscape !== undefined && { landscape: options.landscape }),
         keep: options.keep,
         ...(endpoints !== undefined && { endpoints }),
         ...(options.exportSince !== undefined && { export: { since: options.exportSince } }),

@@ -7,7 +7,7 @@ import { UsageError } from '../../usage-error.js';
 import { loadEndpointsFile } from '../../config/load-endpoints-file.js';
 import { textTable } from '../../terminal/text-table.js';
 import type { ReportJobData } from '../report/report-processor.js';
-import { checkProxyPlans } from '../report/report-job-command.js';
+import { checkLandscape, checkProxyPlans } from '../report/report-job-command.js';
 import { DEFAULTS } from '../../core/defaults.js';
 import { redactNotifyWords, resolveNotifyUrls } from '../../config/notify-urls.js';
 import { SEVERITY_ORDER, type Severity } from '../../audit/findings.js';
@@ -33,7 +33,7 @@ export async function scheduledJobData(rest: readonly string[], env: NodeJS.Proc
   if (kind !== 'report' && kind !== 'export')
     throw new UsageError("after '--' name what to run: report or export, with their options");
   const parsed = Parser(options, {
-    string: ['endpoints', 'since', 'notify', 'notify-on', 'proxy-plan'],
+    string: ['endpoints', 'since', 'notify', 'notify-on', 'proxy-plan', 'landscape'],
     array: ['proxy-plan'],
     boolean: ['inspect-credentials'],
     number: ['keep'],
@@ -46,13 +46,14 @@ export async function scheduledJobData(rest: readonly string[], env: NodeJS.Proc
     'inspectCredentials',
     'proxy-plan',
     'proxyPlan',
+    'landscape',
     'keep',
     ...(kind === 'export' ? ['since'] : ['notify', 'notify-on', 'notifyOn']),
   ]);
   const unknown = [...Object.keys(parsed).filter((key) => !allowed.has(key)), ...parsed._.map(String)];
   if (unknown.length > 0) {
     throw new UsageError(
-      `a scheduled ${kind} takes --endpoints, --inspect-credentials, --proxy-plan, --keep${kind === 'export' ? ', --since' : ', --notify, --notify-on'} (not ${redactNotifyWords(unknown).join(' ')}): files go to Redis and the worker's --reports-dir`,
+      `a scheduled ${kind} takes --endpoints, --inspect-credentials, --proxy-plan, --landscape, --keep${kind === 'export' ? ', --since' : ', --notify, --notify-on'} (not ${redactNotifyWords(unknown).join(' ')}): files go to Redis and the worker's --reports-dir`,
     );
   }
   const keep = parsed.keep === undefined ? DEFAULTS.keptReports : Number(parsed.keep);
@@ -61,6 +62,7 @@ export async function scheduledJobData(rest: readonly string[], env: NodeJS.Proc
   const proxyPlans = checkProxyPlans(
     parsed['proxy-plan'] === undefined ? undefined : [parsed['proxy-plan']].flat().map(String),
   );
+  const landscape = checkLandscape(parsed.landscape === undefined ? undefined : String(parsed.landscape));
   const endpoints = parsed.endpoints === undefined ? undefined : await loadEndpointsFile(String(parsed.endpoints));
   const notifyOn = parsed['notify-on'] === undefined ? (DEFAULTS.notifyOn as Severity) : String(parsed['notify-on']);
   if (!SEVERITY_ORDER.includes(notifyOn as Severity))
@@ -80,6 +82,7 @@ export async function scheduledJobData(rest: readonly string[], env: NodeJS.Proc
     requestedAt: 'schedule',
     inspectCredentials: Boolean(parsed['inspect-credentials']),
     ...(proxyPlans !== undefined && { proxyPlans }),
+    ...(landscape !== undefined && { landscape }),
     keep,
     ...(endpoints !== undefined && { endpoints }),
     ...(exportWindowMs !== undefined && { exportWindowMs }),
