@@ -64,6 +64,7 @@ const report = {
   broker_shares: {
     proxy_plans: ['credstore:proxy'],
     originals_named: 2,
+    landscape: null,
     originals: [],
     proxies: [
       row('p1', 'local'),
