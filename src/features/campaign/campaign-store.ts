@@ -253,6 +253,27 @@ export class CampaignStore {
     await this.redis.hset(await this.key(id, 'broker-jobs'), itemId, JSON.stringify(job));
   }
 
+  /**
+   * Takes an original's turn for a broker-level item, for `ttlMs` (a dead worker's turn lapses): one update of an
+   * original at a time, since CC answers any other 409 while one runs. True when this item holds the turn (again).
+   */
+  async takeOriginalTurn(id: string, originalGuid: string, itemId: string, ttlMs: number): Promise<boolean> {
+    const key = await this.key(id, `original-turn:${originalGuid}`);
+    if ((await this.redis.set(key, itemId, 'PX', ttlMs, 'NX')) === 'OK') return true;
+    return (await this.redis.get(key)) === itemId;
+  }
+
+  /** Gives an original's turn back, if this item still holds it. */
+  async releaseOriginalTurn(id: string, originalGuid: string, itemId: string): Promise<void> {
+    const key = await this.key(id, `original-turn:${originalGuid}`);
+    await this.redis.eval(
+      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
+      1,
+      key,
+      itemId,
+    );
+  }
+
   /** The last update job recorded for a broker-level item, if any. */
   async brokerJob(id: string, itemId: string): Promise<{ guid: string; at: string } | undefined> {
     const text = await this.redis.hget(await this.key(id, 'broker-jobs'), itemId);

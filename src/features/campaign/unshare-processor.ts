@@ -19,6 +19,9 @@ import { auditedWrite } from './audited-write.js';
 import { DEFAULT_HOLD_MS, rateGate } from './rate-gate.js';
 import { isRedisConnectionError, waitForRedis } from '../../core/redis-connection.js';
 
+/** How long a broker-level item waits for another item's turn on the same original before it looks again. */
+const ORIGINAL_TURN_WAIT_MS = 1000;
+
 /** Job data of one item: ids only (design.md: job data holds guids and ids, never credentials). */
 export interface UnshareJobData {
   readonly campaignId: string;
@@ -303,6 +306,20 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
      * (`already_unshared`), still running means it is polled again, FAILED (or expired) means this attempt sends again.
      */
     async function brokerWork(item: BrokerItem, gate: ReturnType<typeof rateGate>): Promise<string> {
+      // With --per-proxy, several items update one original: taking turns spares them CC's 409 and its backoff.
+      const turnMs = (deps.brokerJobWaitMs ?? 60_000) + 60_000;
+      if (!(await store.takeOriginalTurn(campaignId, item.instance.guid, itemId, turnMs)) && token !== undefined) {
+        await job.moveToDelayed(Date.now() + ORIGINAL_TURN_WAIT_MS + Math.floor(Math.random() * 500), token);
+        throw new DelayedError();
+      }
+      try {
+        return await brokerUpdate(item, gate);
+      } finally {
+        await store.releaseOriginalTurn(campaignId, item.instance.guid, itemId).catch(() => undefined);
+      }
+    }
+
+    async function brokerUpdate(item: BrokerItem, gate: ReturnType<typeof rateGate>): Promise<string> {
       const originalPath = `/v3/service_instances/${item.instance.guid}`;
       const earlier = await store.brokerJob(campaignId, itemId);
       if (earlier) {
