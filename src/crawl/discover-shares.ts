@@ -1,5 +1,5 @@
 import type pLimit from 'p-limit';
-import type { CfClient } from '../client/index.js';
+import type { CfClient, ServiceInstance } from '../client/index.js';
 import { splittingBatchings } from '../audit/space-batches.js';
 import { sharedInstanceGuids, type BatchListing } from '../audit/shared-instances.js';
 import type { Logger } from '../log.js';
@@ -43,32 +43,48 @@ export async function discoverShares(
   let listed = 0;
   const listings = byRun.length + byRemainder.length;
   const instances = new Map<string, InstanceRecord>();
-  const listBatch = async (batch: string[], type?: 'managed'): Promise<BatchListing> => {
-    const found: Array<{ guid: string; ownerSpaceGuid: string }> = [];
-    for await (const instance of client.serviceInstances.list({ space_guids: batch, ...(type && { type }) })) {
-      const ownerSpaceGuid = instance.relationships.space.data?.guid ?? '';
-      found.push({ guid: instance.guid, ownerSpaceGuid });
-      if (!instances.has(instance.guid)) {
-        instances.set(instance.guid, {
-          guid: instance.guid,
-          name: instance.name,
-          managed: instance.type === 'managed',
-          spaceGuid: ownerSpaceGuid,
-          planGuid: instance.relationships.service_plan?.data?.guid ?? null,
-          dashboardUrl: instance.dashboard_url ?? null,
-        });
-      }
+  // One string per space and per plan, shared by every record that names it (100k records would otherwise hold a
+  // copy each, as each page's JSON.parse makes its own).
+  const spaceGuidOf = new Map(spaceGuids.map((guid) => [guid, guid]));
+  const planGuidOf = new Map<string, string>();
+  const interned = (known: Map<string, string>, guid: string): string => {
+    const kept = known.get(guid);
+    if (kept !== undefined) return kept;
+    known.set(guid, guid);
+    return guid;
+  };
+  // Each listing is reduced to its shared guids as soon as it ends: only the records outlive it.
+  const shared = new Set<string>();
+  // A row becomes its record as its page is parsed: a page's full rows (kilobytes each) never exist at once.
+  const toRecord = (instance: ServiceInstance): InstanceRecord => {
+    const planGuid = instance.relationships.service_plan?.data?.guid;
+    return {
+      guid: instance.guid,
+      name: instance.name,
+      managed: instance.type === 'managed',
+      spaceGuid: interned(spaceGuidOf, instance.relationships.space.data?.guid ?? ''),
+      planGuid: planGuid === undefined ? null : interned(planGuidOf, planGuid),
+      dashboardUrl: instance.dashboard_url ?? null,
+    };
+  };
+  const listBatch = async (batch: string[], type?: 'managed'): Promise<void> => {
+    const found: BatchListing['instances'][number][] = [];
+    const rows = client.serviceInstances.list({ space_guids: batch, ...(type && { type }) }).map(toRecord);
+    for await (const row of rows) {
+      const record = instances.get(row.guid) ?? row;
+      if (record === row) instances.set(row.guid, row);
+      found.push({ guid: record.guid, ownerSpaceGuid: record.spaceGuid });
     }
+    for (const guid of sharedInstanceGuids([{ spaceGuids: batch, instances: found }])) shared.add(guid);
     options.onProgress?.('listings', ++listed, listings);
-    return { spaceGuids: batch, instances: found };
   };
   // The first batching lists every instance (each shows up with its owner's batch), so it also gives the totals;
   // the second needs only managed ones, since user-provided instances cannot be shared (cc-api.md §1.1).
-  const results = await Promise.all([
+  await Promise.all([
     ...byRun.map((batch) => limit(() => listBatch(batch))),
     ...byRemainder.map((batch) => limit(() => listBatch(batch, 'managed'))),
   ]);
-  const sharedGuids = [...sharedInstanceGuids(results)].sort();
+  const sharedGuids = [...shared].sort();
   log.info({ instances: instances.size, sharedInstances: sharedGuids.length }, 'found shared instances');
   let read = 0;
 
