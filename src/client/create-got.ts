@@ -21,11 +21,6 @@ const RETRY_ERROR_CODES: readonly string[] = [
   'ERR_STREAM_PREMATURE_CLOSE',
 ];
 
-/** An empty body (204, 202) is no body rather than a parse failure, whatever parses the others. */
-export function emptyOr(parse: (text: string) => unknown): (text: string) => unknown {
-  return (text) => (text.trim() === '' ? undefined : parse(text));
-}
-
 /**
  * The one got instance of a client (style.md trait 3). got runs the retry loop and its hooks; our `calculateDelay`
  * refines got's rules with what got cannot know (CC codes such as 390001, POSTs that may have been applied, a write
@@ -37,7 +32,8 @@ export function createGot(settings: GotSettings, hooks: Partial<Hooks>, calculat
   return got.extend({
     headers: { 'user-agent': `cf-shares/${settings.version}`, accept: 'application/json' },
     responseType: 'json',
-    parseJson: emptyOr((text) => JSON.parse(text)),
+    // An empty body (204, 202) is no body rather than a parse failure.
+    parseJson: (text: string) => (text.trim() === '' ? undefined : JSON.parse(text)),
     throwHttpErrors: false,
     followRedirect: false,
     retry: {

@@ -112,7 +112,7 @@ export function paginate<T>(
         method: 'GET',
         path: nextPath,
         ...(nextQuery === undefined ? {} : { query: nextQuery }),
-        ...(mappers === undefined ? {} : { parseJson: (text: string) => parsePage(text, mappers) }),
+        ...(mappers === undefined ? {} : { parseBody: (body: Uint8Array) => parsePage(body, mappers) }),
       });
       const page = checkPage(response.body, redactUrl(url)) as Page<T>;
       yield page;

@@ -12,7 +12,7 @@ import {
 } from 'got';
 import { silentLogger, type Logger } from '../log.js';
 import { ccCodeOf, errorItems, header, pickHeaders, shortMessage, statusText, type Headers } from './answer.js';
-import { createGot, emptyOr } from './create-got.js';
+import { createGot } from './create-got.js';
 import { encodeQuery, type Query } from './encode-query.js';
 import { CfApiError, MalformedResponseError, NetworkError, RateLimitWaitError } from './errors.js';
 import { createPacer, type Pacer, type RequestGroup } from './pacing.js';
@@ -127,10 +127,10 @@ export interface TransportRequest {
   /** Retries after faults for this request. @defaultValue the client's `retry.limit` */
   retryLimit?: number;
   /**
-   * Parses a non-empty body instead of `JSON.parse` (a list page parsed row by row, see `parse-page.ts`). A
-   * `SyntaxError` from it makes the answer unreadable, as `JSON.parse`'s does.
+   * Parses a non-blank body from its bytes instead of decoding it and `JSON.parse`-ing the text (a list page parsed
+   * row by row, see `parse-page.ts`). An error from it makes the answer unreadable, as `JSON.parse`'s does.
    */
-  parseJson?: (text: string) => unknown;
+  parseBody?: (body: Uint8Array) => unknown;
 }
 
 /** A parsed response. `body` is `undefined` for an empty body (204, 202). */
@@ -299,8 +299,8 @@ export class Transport {
         ...(req.json === undefined ? {} : { json: req.json }),
         ...(req.form === undefined ? {} : { form: req.form }),
         // Kept as bytes and parsed in afterResponse: got's json decodes the body chunk by chunk into strings that
-        // outlive the download, then joins them; one decode right before the parse leaves only short-lived text.
-        ...(req.parseJson === undefined ? {} : { responseType: 'buffer' as const }),
+        // outlive the download, then joins them into one as large as the body.
+        ...(req.parseBody === undefined ? {} : { responseType: 'buffer' as const }),
         context: { [STATE]: state },
       });
       // A refused wait ends the request on its 429, which got then hands back as the answer.
@@ -347,7 +347,7 @@ export class Transport {
   private readonly afterResponse: AfterResponseHook = async (response, retryWithMergedOptions) => {
     const state = stateOf(response.request.options);
     if (state === undefined) return response;
-    if (state.req.parseJson !== undefined) parseOwnBody(response, state.req.parseJson);
+    if (state.req.parseBody !== undefined) parseOwnBody(response, state.req.parseBody);
     await this.endSend(state, response.statusCode, response.headers as Headers);
     this.logWarnings(response.headers as Headers);
     const { authorization } = state;
@@ -618,24 +618,26 @@ export class Transport {
 }
 
 /**
- * Parses a body got kept as bytes (a request with its own `parseJson`) as got parses a json body: decoded as UTF-8, an
- * empty body is '' and a blank one `undefined`; a 2xx that does not parse throws got's ParseError (so it is retried and
- * reported as got's own would be), and an error status that does not parse keeps its text.
+ * Parses a body got kept as bytes (a request with its own `parseBody`) as got parses a json body: an empty body is ''
+ * and a blank one `undefined`; a 2xx that does not parse throws got's ParseError (so it is retried and reported as got's
+ * own would be), and an error status that does not parse keeps its text.
  */
-function parseOwnBody(response: Response<unknown>, parse: (text: string) => unknown): void {
+function parseOwnBody(response: Response<unknown>, parse: (body: Uint8Array) => unknown): void {
   const raw = response.rawBody;
   if (raw === undefined || raw.length === 0) {
     response.body = '';
     return;
   }
-  const text = new TextDecoder().decode(raw);
   try {
-    response.body = emptyOr(parse)(text);
+    response.body = raw.every((byte) => JSON_SPACE.has(byte)) ? undefined : parse(raw);
   } catch (error) {
-    response.body = text;
+    response.body = new TextDecoder().decode(raw);
     if (response.statusCode < 400) throw new ParseError(error as Error, response);
   }
 }
+
+/** JSON's whitespace: space, tab, line feed, carriage return. */
+const JSON_SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
 /** An error body that is not JSON (got keeps it as text) is no body: its status keeps its meaning. */
 function errorBody(body: unknown): unknown {

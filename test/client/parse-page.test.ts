@@ -3,6 +3,8 @@ import { MalformedResponseError } from '../../src/client/index.js';
 import { parsePage } from '../../src/client/parse-page.js';
 import { startCf, testClient, type FakeCf } from './helpers/test-cf.js';
 
+const parse = (text: string, mappers: Parameters<typeof parsePage>[1]): unknown =>
+  parsePage(Buffer.from(text), mappers);
 const same = { resource: (row: unknown) => row, included: (_name: string, item: unknown) => item };
 
 describe('parsePage', () => {
@@ -18,10 +20,9 @@ describe('parsePage', () => {
     ];
     for (const body of bodies) {
       for (const text of [JSON.stringify(body), JSON.stringify(body, null, 2), ` \n${JSON.stringify(body)}\t\r\n`])
-        expect(parsePage(text, same)).toEqual(JSON.parse(text));
+        expect(parse(text, same)).toEqual(JSON.parse(text));
     }
-    for (const text of ['[1,2]', '"x"', '3', 'null'])
-      expect(parsePage(text, same)).toEqual(JSON.parse(text) as unknown);
+    for (const text of ['[1,2]', '"x"', '3', 'null']) expect(parse(text, same)).toEqual(JSON.parse(text) as unknown);
   });
 
   it('maps every row and every included item as it parses them', () => {
@@ -33,7 +34,7 @@ describe('parsePage', () => {
       ],
       included: { apps: [{ guid: 'app', name: 'n', links: {} }], spaces: [{ guid: 's' }] },
     });
-    const page = parsePage(text, {
+    const page = parse(text, {
       resource: (row) => (row as { guid: string }).guid,
       included: (name, item) => `${name}:${(item as { guid: string }).guid}`,
     });
@@ -44,8 +45,13 @@ describe('parsePage', () => {
     });
   });
 
+  it('reads UTF-8 across rows and drops a byte order mark, as the TextDecoder of other bodies does', () => {
+    const body = { resources: [{ name: 'ünï € 𝄞 "q"' }, { name: '日本' }], included: { apps: [{ name: 'ø' }] } };
+    expect(parse(`\uFEFF${JSON.stringify(body)}`, same)).toEqual(body);
+  });
+
   it('keeps __proto__ an own member, as JSON.parse does', () => {
-    const page = parsePage('{"__proto__":{"polluted":1},"resources":[]}', same) as Record<string, unknown>;
+    const page = parse('{"__proto__":{"polluted":1},"resources":[]}', same) as Record<string, unknown>;
     expect(Object.getPrototypeOf(page)).toBe(Object.prototype);
     expect(Object.keys(page)).toEqual(['__proto__', 'resources']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -65,7 +71,7 @@ describe('parsePage', () => {
     ];
     for (const text of broken) {
       expect(() => JSON.parse(text), text).toThrow(SyntaxError);
-      expect(() => parsePage(text, same), text).toThrow(SyntaxError);
+      expect(() => parse(text, same), text).toThrow(SyntaxError);
     }
   });
 });
