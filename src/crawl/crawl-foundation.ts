@@ -85,6 +85,7 @@ export async function crawlFoundation(
       limit,
       spaceBatchSize: options.spaceBatchSize ?? 200,
       log,
+      ...(options.signal && { signal: options.signal }),
       onProgress: (phase, done, total) => {
         const mark = `${phase} ${Math.floor((done / total) * 20)}`;
         if (mark !== reported || done === total) progress(phase, done, total);
@@ -208,35 +209,37 @@ export async function crawlFoundation(
 }
 
 /**
- * The whole collections, reduced to what the snapshot keeps before the listings start: 10k full space bodies would
- * otherwise stay live through the whole crawl (and a larger live heap lets V8 leave more garbage uncollected).
+ * The whole collections, each row cut to what the snapshot keeps as its page is parsed: 10k full space bodies would
+ * otherwise be built at once (and a larger live heap lets V8 leave more garbage uncollected).
  */
 async function listCollections(client: CfClient) {
   const [flag, orgs, spaces, offerings, plans, groups] = await Promise.all([
     client.featureFlags.get('service_instance_sharing'),
-    client.organizations.listAll(),
-    client.spaces.listAll(),
+    client.organizations
+      .list()
+      .map((org): FoundationSnapshot['orgs'][number] => ({ guid: org.guid, name: org.name }))
+      .all(),
+    client.spaces
+      .list()
+      .map((space): FoundationSnapshot['spaces'][number] => ({
+        guid: space.guid,
+        name: space.name,
+        orgGuid: space.relationships.organization.data?.guid ?? '',
+      }))
+      .all(),
     client.serviceOfferings.listAll(),
     client.servicePlans.listAll(),
-    client.securityGroups.listAll(),
+    client.securityGroups
+      .list()
+      .map((group): FoundationSnapshot['securityGroups'][number] => ({
+        guid: group.guid,
+        globallyRunning: group.globally_enabled.running,
+        rules: group.rules,
+        runningSpaceGuids: group.relationships.running_spaces.data.map((space) => space.guid),
+      }))
+      .all(),
   ]);
-  return {
-    flag,
-    orgs: orgs.map((org): FoundationSnapshot['orgs'][number] => ({ guid: org.guid, name: org.name })),
-    spaces: spaces.map((space): FoundationSnapshot['spaces'][number] => ({
-      guid: space.guid,
-      name: space.name,
-      orgGuid: space.relationships.organization.data?.guid ?? '',
-    })),
-    offerings,
-    plans,
-    groups: groups.map((group): FoundationSnapshot['securityGroups'][number] => ({
-      guid: group.guid,
-      globallyRunning: group.globally_enabled.running,
-      rules: group.rules,
-      runningSpaceGuids: group.relationships.running_spaces.data.map((space) => space.guid),
-    })),
-  };
+  return { flag, orgs, spaces, offerings, plans, groups };
 }
 
 /**
