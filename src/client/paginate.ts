@@ -1,4 +1,5 @@
 import type { Query } from './encode-query.js';
+import { parsePage, type PageMappers } from './parse-page.js';
 import { MalformedResponseError, PaginationError, SingleResultError } from './errors.js';
 import { redactUrl } from './redact-url.js';
 import type { Transport } from './transport.js';
@@ -29,6 +30,8 @@ export interface PaginateOptions {
   perPage?: number;
   /** Throw {@link PaginationError} instead of sending more than this many page requests. */
   requestLimit?: number;
+  /** Map each row as its page is parsed (see {@link Paginator.map}). */
+  mappers?: PageMappers;
 }
 
 /** An async iterable over every resource of a list, with helpers. Each iteration walks the pages again. */
@@ -43,6 +46,12 @@ export interface Paginator<T> extends AsyncIterable<T> {
   first(): Promise<T | undefined>;
   /** The only resource; throws {@link SingleResultError} for zero or several. */
   single(): Promise<T>;
+  /**
+   * The same listing with each resource replaced by `resource(row)`, and each item of an `included` list by
+   * `included(name, item)`, as each page is parsed (`parse-page.ts`): a caller that keeps a little of every row of a
+   * 5000-row page never holds the page's full rows, only one at a time. The same requests are sent.
+   */
+  map<U>(resource: (row: T) => U, included?: (name: string, item: unknown) => unknown): Paginator<U>;
 }
 
 function checkPage(body: unknown, url: string): Page<unknown> {
@@ -84,6 +93,7 @@ export function paginate<T>(
 ): Paginator<T> {
   const perPage = options.perPage ?? 5000;
   const firstQuery: Query = { per_page: perPage, ...query };
+  const { mappers } = options;
 
   async function* pages(): AsyncGenerator<Page<T>> {
     let nextPath: string | undefined = path;
@@ -102,6 +112,7 @@ export function paginate<T>(
         method: 'GET',
         path: nextPath,
         ...(nextQuery === undefined ? {} : { query: nextQuery }),
+        ...(mappers === undefined ? {} : { parseBody: (body: Uint8Array) => parsePage(body, mappers) }),
       });
       const page = checkPage(response.body, redactUrl(url)) as Page<T>;
       yield page;
@@ -162,6 +173,20 @@ export function paginate<T>(
       }
       if (found.length !== 1 || found[0] === undefined) throw new SingleResultError(path, found.length);
       return found[0];
+    },
+    map<U>(resource: (row: T) => U, included?: (name: string, item: unknown) => unknown): Paginator<U> {
+      const mapRow = resource as (row: unknown) => unknown;
+      // Mapping a mapped listing maps what the first mapper made.
+      const composed: PageMappers = {
+        resource: mappers ? (row) => mapRow(mappers.resource(row)) : mapRow,
+        ...((included ?? mappers?.included) && {
+          included: (name, item) => {
+            const first = mappers?.included ? mappers.included(name, item) : item;
+            return included ? included(name, first) : first;
+          },
+        }),
+      };
+      return paginate<U>(transport, path, query, { ...options, mappers: composed });
     },
   };
 }

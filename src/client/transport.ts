@@ -126,6 +126,11 @@ export interface TransportRequest {
   hooks?: WriteHooks;
   /** Retries after faults for this request. @defaultValue the client's `retry.limit` */
   retryLimit?: number;
+  /**
+   * Parses a non-blank body from its bytes instead of decoding it and `JSON.parse`-ing the text (a list page parsed
+   * row by row, see `parse-page.ts`). An error from it makes the answer unreadable, as `JSON.parse`'s does.
+   */
+  parseBody?: (body: Uint8Array) => unknown;
 }
 
 /** A parsed response. `body` is `undefined` for an empty body (204, 202). */
@@ -293,6 +298,9 @@ export class Transport {
         ...(req.headers === undefined ? {} : { headers: req.headers }),
         ...(req.json === undefined ? {} : { json: req.json }),
         ...(req.form === undefined ? {} : { form: req.form }),
+        // Kept as bytes and parsed in afterResponse: got's json decodes the body chunk by chunk into strings that
+        // outlive the download, then joins them into one as large as the body.
+        ...(req.parseBody === undefined ? {} : { responseType: 'buffer' as const }),
         context: { [STATE]: state },
       });
       // A refused wait ends the request on its 429, which got then hands back as the answer.
@@ -339,6 +347,7 @@ export class Transport {
   private readonly afterResponse: AfterResponseHook = async (response, retryWithMergedOptions) => {
     const state = stateOf(response.request.options);
     if (state === undefined) return response;
+    if (state.req.parseBody !== undefined) parseOwnBody(response, state.req.parseBody);
     await this.endSend(state, response.statusCode, response.headers as Headers);
     this.logWarnings(response.headers as Headers);
     const { authorization } = state;
@@ -607,6 +616,28 @@ export class Transport {
     }
   }
 }
+
+/**
+ * Parses a body got kept as bytes (a request with its own `parseBody`) as got parses a json body: an empty body is ''
+ * and a blank one `undefined`; a 2xx that does not parse throws got's ParseError (so it is retried and reported as got's
+ * own would be), and an error status that does not parse keeps its text.
+ */
+function parseOwnBody(response: Response<unknown>, parse: (body: Uint8Array) => unknown): void {
+  const raw = response.rawBody;
+  if (raw === undefined || raw.length === 0) {
+    response.body = '';
+    return;
+  }
+  try {
+    response.body = raw.every((byte) => JSON_SPACE.has(byte)) ? undefined : parse(raw);
+  } catch (error) {
+    response.body = new TextDecoder().decode(raw);
+    if (response.statusCode < 400) throw new ParseError(error as Error, response);
+  }
+}
+
+/** JSON's whitespace: space, tab, line feed, carriage return. */
+const JSON_SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
 /** An error body that is not JSON (got keeps it as text) is no body: its status keeps its meaning. */
 function errorBody(body: unknown): unknown {

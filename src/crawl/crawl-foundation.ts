@@ -1,5 +1,11 @@
 import pLimit from 'p-limit';
-import type { CfClient, ServiceCredentialBinding } from '../client/index.js';
+import type {
+  CfClient,
+  Page,
+  Paginator,
+  ServiceCredentialBinding,
+  ServiceCredentialBindingListQuery,
+} from '../client/index.js';
 import type { CredentialComparison, FoundationSnapshot, ServiceEndpoint, SnapshotPlan } from '../audit/snapshot.js';
 import { endpointFromFile, type EndpointsFile } from '../audit/endpoints-file.js';
 import { endpointFromCredentials } from '../audit/endpoint-from-credentials.js';
@@ -63,14 +69,7 @@ export async function crawlFoundation(
   const requestsBefore = client.requestCount;
 
   progress('collections', 0, 1);
-  const [flag, orgs, spaces, offerings, plans, groups] = await Promise.all([
-    client.featureFlags.get('service_instance_sharing'),
-    client.organizations.listAll(),
-    client.spaces.listAll(),
-    client.serviceOfferings.listAll(),
-    client.servicePlans.listAll(),
-    client.securityGroups.listAll(),
-  ]);
+  const { flag, orgs, spaces, offerings, plans, groups } = await listCollections(client);
   progress('collections', 1, 1);
   log.info(
     {
@@ -92,6 +91,7 @@ export async function crawlFoundation(
       limit,
       spaceBatchSize: options.spaceBatchSize ?? 200,
       log,
+      ...(options.signal && { signal: options.signal }),
       onProgress: (phase, done, total) => {
         const mark = `${phase} ${Math.floor((done / total) * 20)}`;
         if (mark !== reported || done === total) progress(phase, done, total);
@@ -217,12 +217,8 @@ export async function crawlFoundation(
     api,
     generatedAt: (options.now?.() ?? new Date()).toISOString(),
     sharingFlagEnabled: flag.enabled,
-    orgs: orgs.map((org) => ({ guid: org.guid, name: org.name })),
-    spaces: spaces.map((space) => ({
-      guid: space.guid,
-      name: space.name,
-      orgGuid: space.relationships.organization.data?.guid ?? '',
-    })),
+    orgs,
+    spaces,
     offerings: offerings.map((offering) => ({
       guid: offering.guid,
       name: offering.name,
@@ -242,14 +238,43 @@ export async function crawlFoundation(
     keys,
     ...(credentials && { credentials }),
     ...(brokerShares && { brokerShares }),
-    securityGroups: groups.map((group) => ({
-      guid: group.guid,
-      globallyRunning: group.globally_enabled.running,
-      rules: group.rules,
-      runningSpaceGuids: group.relationships.running_spaces.data.map((space) => space.guid),
-    })),
+    securityGroups: groups,
   };
   return { snapshot, endpoints, requests: client.requestCount - requestsBefore };
+}
+
+/**
+ * The whole collections, each row cut to what the snapshot keeps as its page is parsed: 10k full space bodies would
+ * otherwise be built at once (and a larger live heap lets V8 leave more garbage uncollected).
+ */
+async function listCollections(client: CfClient) {
+  const [flag, orgs, spaces, offerings, plans, groups] = await Promise.all([
+    client.featureFlags.get('service_instance_sharing'),
+    client.organizations
+      .list()
+      .map((org): FoundationSnapshot['orgs'][number] => ({ guid: org.guid, name: org.name }))
+      .all(),
+    client.spaces
+      .list()
+      .map((space): FoundationSnapshot['spaces'][number] => ({
+        guid: space.guid,
+        name: space.name,
+        orgGuid: space.relationships.organization.data?.guid ?? '',
+      }))
+      .all(),
+    client.serviceOfferings.listAll(),
+    client.servicePlans.listAll(),
+    client.securityGroups
+      .list()
+      .map((group): FoundationSnapshot['securityGroups'][number] => ({
+        guid: group.guid,
+        globallyRunning: group.globally_enabled.running,
+        rules: group.rules,
+        runningSpaceGuids: group.relationships.running_spaces.data.map((space) => space.guid),
+      }))
+      .all(),
+  ]);
+  return { flag, orgs, spaces, offerings, plans, groups };
 }
 
 /**
@@ -268,6 +293,36 @@ function shareableForCc(offering: {
 type AppBindingRow = FoundationSnapshot['appBindings'][number];
 type KeyRow = FoundationSnapshot['keys'][number];
 
+/** What the crawl reads of a binding or key. */
+interface BindingRow {
+  guid: string;
+  name: string | null;
+  type: 'app' | 'key';
+  instanceGuid: string;
+  appGuid: string;
+  /** Its creation has not succeeded: CC holds no credentials for it yet. */
+  creating: boolean;
+}
+
+/** What the crawl reads of an included app. */
+interface AppRow {
+  guid: string;
+  name: string;
+  spaceGuid: string;
+}
+
+function toBindingRow(binding: ServiceCredentialBinding): BindingRow {
+  const operation = binding.last_operation;
+  return {
+    guid: binding.guid,
+    name: binding.name,
+    type: binding.type,
+    instanceGuid: binding.relationships.service_instance.data?.guid ?? '',
+    appGuid: binding.relationships.app?.data?.guid ?? '',
+    creating: operation?.type === 'create' && operation.state !== 'succeeded',
+  };
+}
+
 /**
  * App bindings (with their app's name and space, from include=app) and keys of the shared instances. One listing
  * without a `type` filter carries both kinds. Lists the whole collection when that takes no more pages than
@@ -285,40 +340,42 @@ async function bindingsOfSharedInstances(
   const notReady = new Set<string>();
   if (sharedGuids.length === 0) return { appBindings, keys, notReady };
   const wanted = new Set(sharedGuids);
-  const take = (page: { resources: ServiceCredentialBinding[]; included: Record<string, unknown[]> }): void => {
-    const apps = new Map(
-      (
-        (page.included.apps ?? []) as Array<{
-          guid: string;
-          name: string;
-          relationships?: { space?: { data?: { guid: string } | null } };
-        }>
-      ).map((app) => [app.guid, app]),
-    );
+  const take = (page: Page<BindingRow>): void => {
+    const apps = new Map((page.included.apps ?? []).map((app) => [(app as AppRow).guid, app as AppRow]));
     for (const binding of page.resources) {
-      const instanceGuid = binding.relationships.service_instance.data?.guid ?? '';
+      const { instanceGuid } = binding;
       if (!wanted.has(instanceGuid)) continue;
-      const operation = binding.last_operation;
-      if (operation?.type === 'create' && operation.state !== 'succeeded') notReady.add(binding.guid);
+      if (binding.creating) notReady.add(binding.guid);
       if (binding.type === 'key') {
         keys.push({ guid: binding.guid, name: binding.name, instanceGuid });
         continue;
       }
-      const appGuid = binding.relationships.app?.data?.guid ?? '';
-      const app = apps.get(appGuid);
+      const app = apps.get(binding.appGuid);
       appBindings.push({
         guid: binding.guid,
         instanceGuid,
-        appGuid,
-        appName: app?.name ?? appGuid,
-        appSpaceGuid: app?.relationships?.space?.data?.guid ?? '',
+        appGuid: binding.appGuid,
+        appName: app?.name ?? binding.appGuid,
+        appSpaceGuid: app?.spaceGuid ?? '',
         name: binding.name,
       });
     }
   };
+  // Rows and included apps are cut down to these as each page is parsed: a 5000-binding page with its apps is
+  // ~13 MB of JSON.
+  const list = (query: ServiceCredentialBindingListQuery): Paginator<BindingRow> =>
+    client.serviceCredentialBindings.list({ ...query, include: ['app'] }).map(toBindingRow, (name, item) => {
+      if (name !== 'apps') return item;
+      const app = item as {
+        guid: string;
+        name: string;
+        relationships?: { space?: { data?: { guid: string } | null } };
+      };
+      return { guid: app.guid, name: app.name, spaceGuid: app.relationships?.space?.data?.guid ?? '' };
+    });
 
   const batches = Math.ceil(sharedGuids.length / batchSize);
-  const whole = client.serviceCredentialBindings.list({ include: ['app'] }).pages();
+  const whole = list({}).pages();
   const first = await whole.next();
   // The first page is paid for already: batching would cost that page plus `batches`.
   if (!first.done && first.value.pagination.total_pages <= batches + 1) {
@@ -332,10 +389,7 @@ async function bindingsOfSharedInstances(
     Array.from({ length: batches }, (_, index) =>
       limit(async () => {
         const batch = guids.slice(index * batchSize, (index + 1) * batchSize);
-        for await (const page of client.serviceCredentialBindings
-          .list({ service_instance_guids: batch, include: ['app'] })
-          .pages())
-          take(page);
+        for await (const page of list({ service_instance_guids: batch }).pages()) take(page);
       }),
     ),
   );

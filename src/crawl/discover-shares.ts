@@ -1,5 +1,5 @@
 import type pLimit from 'p-limit';
-import type { CfClient } from '../client/index.js';
+import type { CfClient, ServiceInstance } from '../client/index.js';
 import { splittingBatchings } from '../audit/space-batches.js';
 import { sharedInstanceGuids, type BatchListing } from '../audit/shared-instances.js';
 import type { Logger } from '../log.js';
@@ -26,7 +26,8 @@ export interface DiscoveredShares {
 /**
  * Finds every share with the fewest requests: two batchings of `space_guids`-filtered instance listings that
  * together reveal every shared instance (see `splittingBatchings`), then one `shared_spaces` read per shared
- * instance only (cc-api.md §1.3, §2).
+ * instance only (cc-api.md §1.3, §2). A shared instance's read is queued as soon as a listing reveals it, ahead of
+ * the next listing: the reads fill the slots the listings leave, and their garbage is collected with the listings'.
  */
 export async function discoverShares(
   client: CfClient,
@@ -36,51 +37,87 @@ export async function discoverShares(
     spaceBatchSize: number;
     log: Logger;
     onProgress?: (phase: 'listings' | 'shared_spaces', done: number, total: number) => void;
+    /** Once aborted, queues no more listings or reads (the caller clears what `limit` has queued). */
+    signal?: AbortSignal;
   },
 ): Promise<DiscoveredShares> {
-  const { limit, log } = options;
+  const { limit, log, signal } = options;
   const [byRun, byRemainder] = splittingBatchings(spaceGuids, options.spaceBatchSize);
   let listed = 0;
   const listings = byRun.length + byRemainder.length;
   const instances = new Map<string, InstanceRecord>();
-  const listBatch = async (batch: string[], type?: 'managed'): Promise<BatchListing> => {
-    const found: Array<{ guid: string; ownerSpaceGuid: string }> = [];
-    for await (const instance of client.serviceInstances.list({ space_guids: batch, ...(type && { type }) })) {
-      const ownerSpaceGuid = instance.relationships.space.data?.guid ?? '';
-      found.push({ guid: instance.guid, ownerSpaceGuid });
-      if (!instances.has(instance.guid)) {
-        instances.set(instance.guid, {
-          guid: instance.guid,
-          name: instance.name,
-          managed: instance.type === 'managed',
-          spaceGuid: ownerSpaceGuid,
-          planGuid: instance.relationships.service_plan?.data?.guid ?? null,
-          dashboardUrl: instance.dashboard_url ?? null,
-        });
-      }
+  // One string per space and per plan, shared by every record that names it (100k records would otherwise hold a
+  // copy each, as each page's JSON.parse makes its own).
+  const spaceGuidOf = new Map(spaceGuids.map((guid) => [guid, guid]));
+  const planGuidOf = new Map<string, string>();
+  const interned = (known: Map<string, string>, guid: string): string => {
+    const kept = known.get(guid);
+    if (kept !== undefined) return kept;
+    known.set(guid, guid);
+    return guid;
+  };
+  // Each listing is reduced to its shared guids as soon as it ends, and each new one's read is queued: only the
+  // records and the reads outlive the listing.
+  const reads = new Map<string, Promise<string[]>>();
+  let read = 0;
+  let listingsDone = false;
+  const readSharedSpaces = (guid: string): Promise<string[]> =>
+    limit(async () => {
+      const spaces = (await client.serviceInstances.listSharedSpaces(guid)).data.map((space) => space.guid);
+      read += 1;
+      if (listingsDone) options.onProgress?.('shared_spaces', read, reads.size);
+      return spaces;
+    });
+  // A row becomes its record as its page is parsed: a page's full rows (kilobytes each) never exist at once.
+  const toRecord = (instance: ServiceInstance): InstanceRecord => {
+    const planGuid = instance.relationships.service_plan?.data?.guid;
+    return {
+      guid: instance.guid,
+      name: instance.name,
+      managed: instance.type === 'managed',
+      spaceGuid: interned(spaceGuidOf, instance.relationships.space.data?.guid ?? ''),
+      planGuid: planGuid === undefined ? null : interned(planGuidOf, planGuid),
+      dashboardUrl: instance.dashboard_url ?? null,
+    };
+  };
+  const listBatch = async (batch: string[], type?: 'managed'): Promise<void> => {
+    const found: BatchListing['instances'][number][] = [];
+    const rows = client.serviceInstances.list({ space_guids: batch, ...(type && { type }) }).map(toRecord);
+    for await (const row of rows) {
+      const record = instances.get(row.guid) ?? row;
+      if (record === row) instances.set(row.guid, row);
+      found.push({ guid: record.guid, ownerSpaceGuid: record.spaceGuid });
+    }
+    for (const guid of sharedInstanceGuids([{ spaceGuids: batch, instances: found }])) {
+      if (reads.has(guid) || signal?.aborted) continue;
+      const reading = readSharedSpaces(guid);
+      // Awaited once the listings end; until then a failed read must not count as unhandled.
+      reading.catch(() => undefined);
+      reads.set(guid, reading);
     }
     options.onProgress?.('listings', ++listed, listings);
-    return { spaceGuids: batch, instances: found };
   };
   // The first batching lists every instance (each shows up with its owner's batch), so it also gives the totals;
   // the second needs only managed ones, since user-provided instances cannot be shared (cc-api.md §1.1).
-  const results = await Promise.all([
-    ...byRun.map((batch) => limit(() => listBatch(batch))),
-    ...byRemainder.map((batch) => limit(() => listBatch(batch, 'managed'))),
-  ]);
-  const sharedGuids = [...sharedInstanceGuids(results)].sort();
+  const queue: Array<[string[], 'managed' | undefined]> = [
+    ...byRun.map((batch): [string[], undefined] => [batch, undefined]),
+    ...byRemainder.map((batch): [string[], 'managed'] => [batch, 'managed']),
+  ];
+  // As many lanes as `limit` has slots, each queueing its next listing when its last one ends (so behind the reads
+  // that listing revealed), instead of every listing queued up front ahead of every read.
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < queue.length && !signal?.aborted) {
+      const [batch, type] = queue[next++]!;
+      await limit(() => listBatch(batch, type));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit.concurrency, queue.length)) }, lane));
+  listingsDone = true;
+  const sharedGuids = [...reads.keys()].sort();
   log.info({ instances: instances.size, sharedInstances: sharedGuids.length }, 'found shared instances');
-  let read = 0;
-
-  const targets = await Promise.all(
-    sharedGuids.map((guid) =>
-      limit(async () => {
-        const spaces = (await client.serviceInstances.listSharedSpaces(guid)).data.map((space) => space.guid);
-        options.onProgress?.('shared_spaces', ++read, sharedGuids.length);
-        return spaces;
-      }),
-    ),
-  );
+  if (sharedGuids.length > 0) options.onProgress?.('shared_spaces', read, sharedGuids.length);
+  const targets = await Promise.all(sharedGuids.map((guid) => reads.get(guid)!));
   const shares = sharedGuids.flatMap((instanceGuid, index) =>
     targets[index]!.map((targetSpaceGuid) => ({ instanceGuid, targetSpaceGuid })),
   );
