@@ -60,7 +60,7 @@ describe('cf-shares report interrupted mid-crawl', () => {
         expect(lines.filter((line) => line.startsWith('cf-shares:'))).toHaveLength(1);
         expect(lines.at(-1)).toMatch(
           new RegExp(
-            `^cf-shares: interrupted report job ${jobId} \\(during instance listings \\d+/\\d+\\): the job was stopped and stored no report \\(see cf-shares reports list\\)$`,
+            `^cf-shares: interrupted report job ${jobId} \\(during (instance listings|shared spaces of shared instances) \\d+/\\d+\\): the job was stopped and stored no report \\(see cf-shares reports list\\)$`,
           ),
         );
         // The job is really stopped (failed, with the reason), not left running or to be taken over as stalled.

@@ -65,8 +65,8 @@ describe('cf-shares worker', () => {
         ['reports', 'get', job!.returnvalue.reportId, '--out', join(suite.dir, 'from-worker')],
         { env: env(prefix) },
       );
-      // Six stored files and report.html, rendered from them as they are written (it is not stored).
-      expect(fetched.stdout).toBe(`7 files written to ${join(suite.dir, 'from-worker')}\n`);
+      // Seven stored files and report.html, rendered from them as they are written (it is not stored).
+      expect(fetched.stdout).toBe(`8 files written to ${join(suite.dir, 'from-worker')}\n`);
       expect(await readFile(join(suite.dir, 'from-worker', 'report.html'), 'utf8')).toContain('<!doctype html>');
 
       const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
