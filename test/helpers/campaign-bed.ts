@@ -78,7 +78,9 @@ export async function expectOneOutcomePerItem(
   expect(new Set(report.items.map((item) => edge(item.instance_guid, item.target_space_guid)))).toEqual(
     new Set(planned.shares.map((share) => edge(share.instance_guid, share.target_space_guid))),
   );
-  for (const item of report.items) expect(['unshared', 'already_unshared', 'blocked']).toContain(item.outcome);
+  // The whole item on failure: its reason and answers say why (a flake under load is otherwise a mystery).
+  for (const item of report.items)
+    expect(['unshared', 'already_unshared', 'blocked'], JSON.stringify(item)).toContain(item.outcome);
   const remaining = new Set((await truthOf(sim)).shares.map((s) => edge(s.instance_guid, s.target_space_guid)));
   expect(
     new Set(
