@@ -9,6 +9,8 @@ import { renderReportFiles } from '../../src/features/report/render-files.js';
 import { brokerSharesHtml } from '../../src/features/report/html/broker-shares-html.js';
 import { namedFindings } from '../../src/features/report/named-findings.js';
 import { checkAgainstTruth, truthCheckPassed } from '../../src/features/report/truth-check.js';
+import { diffShares } from '../../src/features/report/snapshot-diff.js';
+import { buildReportNotification } from '../../src/features/notify/report-notification.js';
 
 const plan = (guid: string, name: string, offeringGuid: string) => ({
   guid,
@@ -252,5 +254,54 @@ describe('broker-level shares against the truth', () => {
     const extra = checkAgainstTruth(report, { ...truth, broker_shares: truth.broker_shares.slice(1) } as never);
     expect(extra.brokerShares!.mismatches.map((m) => m.kind)).toEqual(['broker_share (not in truth)']);
     expect(checkAgainstTruth(report, { shares: [], expected_findings: [] }).brokerShares).toBeNull();
+  });
+});
+
+describe('broker-level shares between two reports', () => {
+  const current = buildReport(snapshot, computeFindings(snapshot), 10);
+  const shares = snapshot.brokerShares!;
+  // Yesterday: px1 named another original, px2 did not exist, and a proxy since deleted was there.
+  const yesterday: FoundationSnapshot = {
+    ...snapshot,
+    brokerShares: {
+      ...shares,
+      proxies: [
+        { ...shares.proxies[0]!, origin: { serviceGuid: 'orig-std', landscape: null } },
+        ...shares.proxies.slice(2),
+        proxy('px0', 's-a2', { serviceGuid: 'orig-std', landscape: null }),
+      ],
+    },
+  };
+  const previous = buildReport(yesterday, computeFindings(yesterday), 10);
+
+  it('names proxies added and removed (a re-pointed proxy is both), and tells the webhook of new ones', () => {
+    const diff = diffShares(previous, current);
+    expect(diff.broker_added!.map((s) => `${s.proxy.guid}>${s.original_guid}`)).toEqual([
+      'px1>orig-free',
+      'px2>orig-free',
+    ]);
+    expect(diff.broker_removed!.map((s) => `${s.proxy.guid}>${s.original_guid}`).sort()).toEqual([
+      'px0>orig-std',
+      'px1>orig-std',
+    ]);
+    const files = renderReportFiles(current, snapshot, diff);
+    expect(files['report.md']).toContain('2 broker-level share proxy(ies) added, 2 removed');
+    const note = buildReportNotification({
+      report: current,
+      previous,
+      diff,
+      notifyOn: 'high',
+      namedLimit: 5,
+      reportId: 'r1',
+      notificationId: 'n1',
+    });
+    expect(note?.new_broker_shares).toBe(2);
+    expect(note?.text).toContain('2 new broker-level share proxy(ies)');
+  });
+
+  it('leaves the diff of reports without broker-level shares as it was', () => {
+    const plain = buildReport({ ...snapshot, brokerShares: undefined }, [], 1);
+    expect(diffShares(plain, plain)).not.toHaveProperty('broker_added');
+    expect(diffShares(null, current).broker_added).toHaveLength(6);
   });
 });

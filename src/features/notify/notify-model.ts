@@ -48,6 +48,8 @@ export interface ReportNotification {
   readonly shares: number;
   readonly new_shares: number;
   readonly removed_shares: number;
+  /** Broker-level share proxies new since the previous report; absent when neither report has any. */
+  readonly new_broker_shares?: number;
   /** The least severity that notifies (`--notify-on`). */
   readonly notify_on: string;
   /** New findings (not in the previous report) by severity, all severities. */

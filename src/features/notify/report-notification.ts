@@ -36,7 +36,8 @@ export function buildReportNotification(input: ReportNotificationInput): ReportN
   const newFindings: SeverityCounts = { high: 0, medium: 0, low: 0, info: 0 };
   for (const finding of fresh) newFindings[finding.severity] += 1;
   const alerting = fresh.filter((finding) => rank(finding.severity) <= rank(notifyOn));
-  if (diff.added.length === 0 && alerting.length === 0) return null;
+  const brokerAdded = diff.broker_added?.length ?? 0;
+  if (diff.added.length === 0 && brokerAdded === 0 && alerting.length === 0) return null;
 
   // Findings carry guids; the report's shares give them names people recognise.
   const instanceNames = new Map(report.shares.map((share) => [share.instance.guid, share.instance.name]));
@@ -58,7 +59,7 @@ export function buildReportNotification(input: ReportNotificationInput): ReportN
   const head = previous === null ? 'first report' : 'report';
   const lines = [
     `cf-shares: ${head} of ${slackText(report.api)}: ${diff.added.length} new share(s), ${diff.removed.length} removed ` +
-      `(${report.summary.shares} in all); new findings ${counts}`,
+      `(${report.summary.shares} in all)${diff.broker_added ? `; ${brokerAdded} new broker-level share proxy(ies)` : ''}; new findings ${counts}`,
     ...named.map(
       (f) =>
         `• ${f.severity} ${f.kind}: ${slackText(f.instance ?? '?')}${f.space === null ? '' : ` → ${slackText(f.space)}`}`,
@@ -78,6 +79,7 @@ export function buildReportNotification(input: ReportNotificationInput): ReportN
     shares: report.summary.shares,
     new_shares: diff.added.length,
     removed_shares: diff.removed.length,
+    ...(diff.broker_added && { new_broker_shares: brokerAdded }),
     notify_on: notifyOn,
     new_findings: newFindings,
     named_findings: named,

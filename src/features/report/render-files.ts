@@ -198,7 +198,7 @@ function renderMarkdown(report: Report, diff: ShareDiff): string {
     ...(credentialComparisonLine(s) ? [`| Credentials of bindings and keys | ${credentialComparisonLine(s)} |`] : []),
     `| API requests made | ${s.requests} |`,
     '',
-    `Since the previous report: ${diff.previous_generated_at ? `${diff.added.length} share(s) added, ${diff.removed.length} removed` : 'no previous report of this foundation'}.`,
+    `Since the previous report: ${diff.previous_generated_at ? `${diff.added.length} share(s) added, ${diff.removed.length} removed${diff.broker_added ? `; ${diff.broker_added.length} broker-level share proxy(ies) added, ${diff.broker_removed?.length ?? 0} removed` : ''}` : 'no previous report of this foundation'}.`,
     '',
     '## Findings',
     '',
