@@ -4,7 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { runCli, type SimProcess } from '../helpers/run-cli.js';
 import { campaignBed } from '../helpers/campaign-bed.js';
-import { startDetached, startWorker, statusJson, waitFor, type CliProcess } from '../helpers/campaign-processes.js';
+import {
+  startDetached,
+  startWorker,
+  statusJson,
+  waitFor,
+  waitForCampaignDone,
+  type CliProcess,
+} from '../helpers/campaign-processes.js';
 import { computePlanHash } from '../../src/features/campaign/plan-file.js';
 import { CampaignStore } from '../../src/features/campaign/campaign-store.js';
 
@@ -294,14 +301,7 @@ describe('unshare-all --broker-shares', () => {
     expect((await statusJson(env, id)).status).toBe('running');
 
     track(startWorker(lockEnv));
-    const done = await waitFor(
-      'the campaign to be done',
-      async () => {
-        const status = await statusJson(env, id).catch(() => undefined);
-        return status?.status === 'done' ? status : undefined;
-      },
-      90_000,
-    );
+    const done = await waitForCampaignDone(env, id);
     expect(done).toMatchObject({ finished: originals.length, total: originals.length });
     const report = await campaignReport(env, dir, id);
     expect(report.items.map((item) => item.instance_guid).sort()).toEqual([...originals].sort());

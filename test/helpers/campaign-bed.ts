@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, expect } from 'vitest';
 import { runCli, startSimProcess, type SimProcess } from './run-cli.js';
-import { statusJson, waitFor } from './campaign-processes.js';
+import { waitForCampaignDone } from './campaign-processes.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from './redis-prefix.js';
 
 /** The simulator's ground truth, as far as campaign tests read it. */
@@ -59,14 +59,7 @@ export async function expectOneOutcomePerItem(
   dir: string,
   planned: Truth,
 ): Promise<void> {
-  const done = await waitFor(
-    'the campaign to be done',
-    async () => {
-      const status = await statusJson(env, id).catch(() => undefined);
-      return status?.status === 'done' ? status : undefined;
-    },
-    90_000,
-  );
+  const done = await waitForCampaignDone(env, id);
   expect(done).toMatchObject({ finished: planned.shares.length, total: planned.shares.length, pausedAt: null });
   const out = join(dir, `report-${id}`);
   const reported = await runCli(['campaign', 'report', id, '--out', out], { env });

@@ -92,6 +92,18 @@ export async function startDetached(env: Record<string, string>, extra: string[]
 }
 
 /** `campaign status ID --json`, parsed. */
+/** Waits (up to 90 s) until `campaign status` says the campaign is done, and answers that status. */
+export function waitForCampaignDone(env: Record<string, string>, id: string): ReturnType<typeof statusJson> {
+  return waitFor(
+    'the campaign to be done',
+    async () => {
+      const status = await statusJson(env, id).catch(() => undefined);
+      return status?.status === 'done' ? status : undefined;
+    },
+    90_000,
+  );
+}
+
 export async function statusJson(
   env: Record<string, string>,
   id: string,

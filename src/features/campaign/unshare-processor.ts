@@ -1,6 +1,6 @@
 import { DelayedError, RateLimitError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { RedisClient } from '../../core/redis-connection.js';
-import type { CfClient } from '../../client/index.js';
+import type { CfClient, WriteHooks } from '../../client/index.js';
 import { CfApiError, JobFailedError, JobTimeoutError, isNotFound } from '../../client/index.js';
 import type { Logger } from '../../log.js';
 import type { CampaignStore } from './campaign-store.js';
@@ -191,22 +191,9 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
       await parkIfPaused();
       // The ledger first: if this process dies after CC deleted the bindings, the report still names them.
       await store.ledger(campaignId, { itemId, at: new Date().toISOString(), bindings: item.bindings });
-      let result: unknown;
-      try {
-        result = await client.serviceInstances.unshareFromSpace(item.instance.guid, item.target.space_guid, {
-          hooks: auditedWrite(store, campaignId, {
-            identity: identity(),
-            method: 'DELETE',
-            path: unsharePath,
-            itemId,
-            gate,
-            unshare: true,
-          }),
-        });
-      } catch (error) {
-        if (isRedisConnectionError(error)) throw error;
-        result = error;
-      }
+      const result = await sendUnshare('DELETE', unsharePath, gate, (hooks) =>
+        client.serviceInstances.unshareFromSpace(item.instance.guid, item.target.space_guid, { hooks }),
+      );
       const answer = answerOf(`DELETE ${unsharePath}`, result);
       const extra = bindingDeletes ? { bindingDeletes } : {};
       const verdict = classifyUnshare(result);
@@ -301,6 +288,27 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
     }
 
     /**
+     * Sends the item's unshare write (a CC unshare's DELETE, a broker-level item's PATCH) with its audit record written
+     * ahead of every send. What CC answered, or the error it failed with, comes back as the result to classify; only
+     * a lost Redis is thrown, since the record of the write could not be kept.
+     */
+    async function sendUnshare(
+      method: 'DELETE' | 'PATCH',
+      path: string,
+      gate: ReturnType<typeof rateGate>,
+      send: (hooks: WriteHooks) => Promise<unknown>,
+    ): Promise<unknown> {
+      try {
+        return await send(
+          auditedWrite(store, campaignId, { identity: identity(), method, path, itemId, gate, unshare: true }),
+        );
+      } catch (error) {
+        if (isRedisConnectionError(error)) throw error;
+        return error;
+      }
+    }
+
+    /**
      * A broker-level item (cc-api.md §14): updates the original with the `unshare` parameters and follows the job CC
      * gives it. A job recorded by an earlier attempt is followed first: COMPLETE means that attempt unshared it
      * (`already_unshared`), still running means it is polled again, FAILED (or expired) means this attempt sends again.
@@ -339,26 +347,9 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
 
       // Paused while this item looked at its earlier job: it has sent nothing yet.
       await parkIfPaused();
-      let result: unknown;
-      try {
-        result = await client.serviceInstances.update(
-          item.instance.guid,
-          { parameters: unshareParameters(item.unshare) },
-          {
-            hooks: auditedWrite(store, campaignId, {
-              identity: identity(),
-              method: 'PATCH',
-              path: originalPath,
-              itemId,
-              gate,
-              unshare: true,
-            }),
-          },
-        );
-      } catch (error) {
-        if (isRedisConnectionError(error)) throw error;
-        result = error;
-      }
+      const result = await sendUnshare('PATCH', originalPath, gate, (hooks) =>
+        client.serviceInstances.update(item.instance.guid, { parameters: unshareParameters(item.unshare) }, { hooks }),
+      );
       const answer = answerOf(`PATCH ${originalPath}`, result);
       const verdict = classifyBrokerUpdate(result);
       switch (verdict.kind) {
