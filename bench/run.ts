@@ -2,8 +2,10 @@
  * `npm run bench`: speed and request-count figures, printed with ratios. Goals live here, never in timed tests.
  *   BENCH_SCALE=small npm run bench    for a quick run (10k instances)
  *   BENCH_ONLY=crawl npm run bench     only the report crawl against its floor: wall time ratio and peak RSS
+ *   BENCH_COMPILED=1 npm run bench     crawl and floor processes run compiled JavaScript (tsc), without tsx, as the
+ *                                      installed tool runs dist/
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,10 +37,26 @@ const PEAK_RSS_GOAL_MB = 300;
 /** Crawl and floor runs, alternated; the ratio is of their medians. */
 const FLOOR_ROUNDS = Number(process.env.BENCH_FLOOR_ROUNDS) || 3;
 const crawlOnly = process.env.BENCH_ONLY === 'crawl';
+/** The crawl and floor processes from tsc's output (bench/out/compiled) instead of through tsx. */
+const compiled = Boolean(process.env.BENCH_COMPILED);
+if (compiled)
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'bench/tsconfig.compiled.json'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
 
 function run(args: string[], nodeFlags: string[] = []): Promise<string> {
+  const [script, ...rest] = args;
+  const compiledScript = compiled && /^bench\/(crawl|replay)-once\.ts$/.test(script!);
+  const argv = compiledScript
+    ? [...nodeFlags, join('bench/out/compiled', script!.replace(/\.ts$/, '.js')), ...rest]
+    : [...nodeFlags, '--import', 'tsx', ...args];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', ...args], {
+    const child = spawn(process.execPath, argv, {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -51,7 +69,7 @@ function run(args: string[], nodeFlags: string[] = []): Promise<string> {
 const pad = (label: string): string => label.padEnd(34);
 
 console.log(
-  `cf-shares benchmark (${small ? 'small' : 'full'} scale: ${size.instances} instances, ${size.spaces} spaces, ${size.bindings} bindings; ${latencyMs} ms added latency)\n`,
+  `cf-shares benchmark (${small ? 'small' : 'full'} scale: ${size.instances} instances, ${size.spaces} spaces, ${size.bindings} bindings; ${latencyMs} ms added latency${compiled ? '; crawl and floor compiled, without tsx' : ''})\n`,
 );
 
 const gen = await benchGenerate({
