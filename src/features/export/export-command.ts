@@ -7,9 +7,7 @@ import { safeJson, safeText } from '../../terminal/safe-text.js';
 import { knownEndpoints } from '../report/render-files.js';
 import { DEFAULTS } from '../../core/defaults.js';
 import {
-  checkKeep,
-  checkLandscape,
-  checkProxyPlans,
+  checkReportJobFlags,
   runReportJob,
   withReportJobFlags,
   type ReportJobFlags,
@@ -57,14 +55,9 @@ export function exportCommand(context: CliContext): CommandModule<object, Export
           group: 'Fleet:',
         }),
     handler: async (args) => {
-      checkKeep(args.keep);
-      const proxyPlans = checkProxyPlans(args['proxy-plan']);
-      if (checkLandscape(args.landscape) !== undefined && fanOutEntries(args, context.env) !== undefined)
-        throw new UsageError(
-          "--landscape names one foundation's region: with --foundation all, give each its landscape in the fleet file",
-        );
-      const since = parseSince(args.since, new Date());
       const entries = fanOutEntries(args, context.env);
+      const { proxyPlans } = checkReportJobFlags(args, entries !== undefined);
+      const since = parseSince(args.since, new Date());
       if (entries !== undefined) {
         const { runFleetReports } = await import('../report/report-fleet.js');
         return runFleetReports(

@@ -9,14 +9,7 @@ import type { ReportJobResult } from './report-processor.js';
 import { credentialComparisonLine, knownEndpoints } from './render-files.js';
 import { safeJson, safeText } from '../../terminal/safe-text.js';
 import { DEFAULTS } from '../../core/defaults.js';
-import {
-  checkKeep,
-  checkLandscape,
-  checkProxyPlans,
-  runReportJob,
-  withReportJobFlags,
-  type ReportJobFlags,
-} from './report-job-command.js';
+import { checkReportJobFlags, runReportJob, withReportJobFlags, type ReportJobFlags } from './report-job-command.js';
 import { resolveNotifyUrls } from '../../config/notify-urls.js';
 
 interface ReportArgs extends ConnectionFlags, ReportJobFlags {
@@ -60,17 +53,12 @@ export function reportCommand(context: CliContext): CommandModule<object, Report
           group: 'Fleet:',
         }),
     handler: async (args) => {
-      checkKeep(args.keep);
-      const proxyPlans = checkProxyPlans(args['proxy-plan']);
-      if (checkLandscape(args.landscape) !== undefined && fanOutEntries(args, context.env) !== undefined)
-        throw new UsageError(
-          "--landscape names one foundation's region: with --foundation all, give each its landscape in the fleet file",
-        );
+      const entries = fanOutEntries(args, context.env);
+      const { proxyPlans } = checkReportJobFlags(args, entries !== undefined);
       if (args.detach && args['fail-on'])
         throw new UsageError('--fail-on needs the result: it cannot go with --detach');
       const notifyUrls = resolveNotifyUrls(args.notify, context.env);
       const notify = notifyUrls.length > 0 ? { urls: notifyUrls, on: args['notify-on'] } : undefined;
-      const entries = fanOutEntries(args, context.env);
       if (entries !== undefined) {
         const { runFleetReports } = await import('./report-fleet.js');
         return runFleetReports(

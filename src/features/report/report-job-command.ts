@@ -70,6 +70,20 @@ export function checkLandscape(landscape: string | undefined): string | undefine
   return landscape;
 }
 
+/**
+ * Checks the job flags `report` and `export` share before any work: --keep, --proxy-plan, and --landscape, which
+ * names one foundation's region and so cannot go with a fan-out over the fleet. Answers the proxy plans.
+ */
+export function checkReportJobFlags(args: ReportJobFlags, fanOut: boolean): { proxyPlans: string[] | undefined } {
+  checkKeep(args.keep);
+  const proxyPlans = checkProxyPlans(args['proxy-plan']);
+  if (checkLandscape(args.landscape) !== undefined && fanOut)
+    throw new UsageError(
+      "--landscape names one foundation's region: with --foundation all, give each its landscape in the fleet file",
+    );
+  return { proxyPlans };
+}
+
 /** Refuses a --keep that is not a whole number of at least one. */
 export function checkKeep(keep: number): void {
   if (!Number.isInteger(keep) || keep < 1)
