@@ -15,7 +15,7 @@ export default defineConfig({
       reporter: ['text-summary', 'json-summary'],
       // Measured over the in-process tests only: commands run in child processes (as a person runs them) are not
       // counted, so these floors sit below what the whole suite exercises. They only ever go up.
-      thresholds: { lines: 60, statements: 60, functions: 60, branches: 55 },
+      thresholds: { lines: 63, statements: 62, functions: 62, branches: 57 },
     },
   },
 });
