@@ -22,7 +22,7 @@ import {
  * unshare 1.5 s late, so items are in flight when the pause comes; its write log is what CC received.
  */
 
-const { cleanups, fresh } = campaignBed();
+const { redis, cleanups, fresh } = campaignBed();
 
 /** Pauses once unshares are in flight; returns the unshares CC received once those in flight were answered. */
 async function pauseMidCampaign(sim: SimProcess, env: Record<string, string>, id: string): Promise<number> {
@@ -116,6 +116,38 @@ describe('campaign pause', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toMatch(/^pause lifted/m);
     await slowUnshares(sim, 0);
+    await expectOneOutcomePerItem(sim, env, id, dir, planned);
+  }, 150_000);
+
+  it("a worker that loses an item's job lock (a Redis restart, a lapsed lock) records nothing for it; the item runs again", async () => {
+    const { sim, env, dir, prefix } = await fresh('pause-lock');
+    const planned = await truthOf(sim);
+    const id = await startDetached(env, ['--rate', '50']);
+    const paused = await runCli(['campaign', 'pause', id], { env });
+    expect(paused.code, paused.stderr).toBe(0);
+    // Every job lock of this prefix is taken away as soon as it appears: a paused item's move back to the delayed set
+    // then meets BullMQ's "Missing lock", as after a Redis restart that outlasted the lock.
+    let stealing = true;
+    let stolen = 0;
+    const thief = (async () => {
+      while (stealing) {
+        const locks = await redis.keys(`{${prefix}}:*:lock`);
+        if (locks.length > 0) stolen += await redis.del(...locks);
+        await sleep(1);
+      }
+    })();
+    const worker = startWorker({ ...env, CF_SHARES_LOCK_MS: '1500' });
+    cleanups.push(() => worker.stop('SIGKILL'));
+    await sleep(5000);
+    stealing = false;
+    await thief;
+    expect(stolen, 'locks taken away').toBeGreaterThan(0);
+    const status = await statusJson(env, id);
+    expect(status.finished, 'no item recorded while paused, whatever BullMQ said about its job').toBe(0);
+    expect((await unshareWrites(sim)).received).toBe(0);
+
+    const resumed = await runCli(['campaign', 'resume', id, '--detach'], { env });
+    expect(resumed.code, resumed.stderr).toBe(0);
     await expectOneOutcomePerItem(sim, env, id, dir, planned);
   }, 150_000);
 });

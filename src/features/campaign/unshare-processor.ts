@@ -18,6 +18,7 @@ import { answerOf, classifyUnshare, CcCode, type Answer } from './unshare-outcom
 import { auditedWrite } from './audited-write.js';
 import { DEFAULT_HOLD_MS, rateGate } from './rate-gate.js';
 import { isRedisConnectionError, waitForRedis } from '../../core/redis-connection.js';
+import { isJobLockLost } from '../../core/job-lock.js';
 
 /** How long a broker-level item waits for another item's turn on the same original before it looks again. */
 const ORIGINAL_TURN_WAIT_MS = 1000;
@@ -95,6 +96,14 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
     try {
       return await work();
     } catch (error) {
+      if (isJobLockLost(error)) {
+        // Recording an outcome here would claim what this run never decided: the job is another run's now.
+        log.warn(
+          { err: { message: (error as Error).message } },
+          'this worker lost the job lock: the item goes back to the queue through the stalled-job check',
+        );
+        throw new DelayedError();
+      }
       if (
         error instanceof PlannedRetry ||
         error instanceof DelayedError ||
@@ -117,7 +126,11 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
           'redis connection lost: the item goes back to the queue',
         );
         await waitForRedis(deps.redis);
-        if (token !== undefined) await job.moveToDelayed(Date.now() + 1000, token);
+        // After a restart the job's lock may be gone: the stalled-job check then hands the job back instead.
+        if (token !== undefined)
+          await job.moveToDelayed(Date.now() + 1000, token).catch((lost: unknown) => {
+            if (!isJobLockLost(lost)) throw lost;
+          });
         throw new DelayedError();
       }
       // A bug or an answer nothing above expected: the item ends with the reason rather than in BullMQ's failed set.
