@@ -15,8 +15,13 @@ export function sharedInstanceGuids(listings: Iterable<BatchListing>): Set<strin
   for (const listing of listings) {
     const inBatch = new Set(listing.spaceGuids);
     for (const instance of listing.instances) {
-      if (!inBatch.has(instance.ownerSpaceGuid)) shared.add(instance.guid);
+      if (sharedIntoBatch(inBatch, instance.ownerSpaceGuid)) shared.add(instance.guid);
     }
   }
   return shared;
+}
+
+/** Whether an instance a batch's listing returned is there because it is shared into the batch. */
+export function sharedIntoBatch(batch: ReadonlySet<string>, ownerSpaceGuid: string): boolean {
+  return !batch.has(ownerSpaceGuid);
 }

@@ -29,6 +29,7 @@ export {
   isUnshareFailed,
   type CfErrorItem,
 } from './errors.js';
+export type { FieldSelection } from './parse-page.js';
 export { identityKind, type Identity, type IdentityKind } from './auth.js';
 export {
   paginate,
@@ -36,6 +37,7 @@ export {
   batchedPages,
   type Page,
   type Paginator,
+  type Selected,
   type Included,
   type Pagination,
 } from './paginate.js';

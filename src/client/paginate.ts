@@ -1,5 +1,5 @@
 import type { Query } from './encode-query.js';
-import { parsePage, type PageMappers } from './parse-page.js';
+import { parsePage, type FieldSelection, type PageMappers } from './parse-page.js';
 import { MalformedResponseError, PaginationError, SingleResultError } from './errors.js';
 import { redactUrl } from './redact-url.js';
 import type { Transport } from './transport.js';
@@ -52,7 +52,20 @@ export interface Paginator<T> extends AsyncIterable<T> {
    * 5000-row page never holds the page's full rows, only one at a time. The same requests are sent.
    */
   map<U>(resource: (row: T) => U, included?: (name: string, item: unknown) => unknown): Paginator<U>;
+  /**
+   * The same listing with only the selected members of each resource (and of each item of the named `included`
+   * lists) parsed; the rest of each row is skipped in the body's bytes, never decoded (`parse-page.ts`). Comes before
+   * any `map`, whose mappers then see the selected members only. The same requests are sent.
+   */
+  select(resource: FieldSelection, included?: Readonly<Record<string, FieldSelection>>): Paginator<Selected<T>>;
 }
+
+/** What a selection leaves of a resource: any member may be absent, at any depth. */
+export type Selected<T> = T extends readonly (infer E)[]
+  ? Selected<E>[]
+  : T extends object
+    ? { [K in keyof T]?: Selected<T[K]> }
+    : T;
 
 function checkPage(body: unknown, url: string): Page<unknown> {
   const record = body as Record<string, unknown> | undefined;
@@ -178,6 +191,8 @@ export function paginate<T>(
       const mapRow = resource as (row: unknown) => unknown;
       // Mapping a mapped listing maps what the first mapper made.
       const composed: PageMappers = {
+        ...(mappers?.select && { select: mappers.select }),
+        ...(mappers?.selectIncluded && { selectIncluded: mappers.selectIncluded }),
         resource: mappers ? (row) => mapRow(mappers.resource(row)) : mapRow,
         ...((included ?? mappers?.included) && {
           included: (name, item) => {
@@ -187,6 +202,14 @@ export function paginate<T>(
         }),
       };
       return paginate<U>(transport, path, query, { ...options, mappers: composed });
+    },
+    select(resource: FieldSelection, included?: Readonly<Record<string, FieldSelection>>) {
+      // A mapper made for whole rows would read members the selection leaves out.
+      if (mappers) throw new Error(`select() must come before map() (listing ${path})`);
+      return paginate<Selected<T>>(transport, path, query, {
+        ...options,
+        mappers: { resource: (row) => row, select: resource, ...(included && { selectIncluded: included }) },
+      });
     },
   };
 }

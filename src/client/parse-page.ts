@@ -7,12 +7,25 @@
  * multi-byte UTF-8 character is, so the bytes can be scanned without decoding them.
  */
 
+/**
+ * The members of an object to parse, by name: `true` parses the member's value whole, a nested selection parses those
+ * members of an object value. Every other member is skipped where it lies in the body: not decoded, not parsed, never
+ * allocated. A value that is not an object where a nested selection expects one is parsed whole.
+ */
+export interface FieldSelection {
+  readonly [member: string]: true | FieldSelection;
+}
+
 /** How to map a page's rows as they are parsed. */
 export interface PageMappers {
   /** Each element of `resources`. */
   resource: (resource: unknown) => unknown;
   /** Each element of an `included` list, by the list's name (`apps`, `spaces`...). Kept whole when absent. */
   included?: (name: string, item: unknown) => unknown;
+  /** Only these members of each element of `resources` are parsed (see {@link FieldSelection}). */
+  select?: FieldSelection;
+  /** Only these members of each item of an `included` list are parsed, by the list's name. */
+  selectIncluded?: Readonly<Record<string, FieldSelection>>;
 }
 
 const QUOTE = 0x22;
@@ -46,7 +59,8 @@ export function parsePage(body: Uint8Array, mappers: PageMappers): unknown {
     let valueEnd: number;
     if (key === 'resources' && bytes[i] === OPEN_BRACKET) {
       const rows: unknown[] = [];
-      valueEnd = eachElement(bytes, i, (element) => rows.push(mappers.resource(element)));
+      const select = mappers.select && compileSelection(mappers.select);
+      valueEnd = eachElement(bytes, i, select, (element) => rows.push(mappers.resource(element)));
       setMember(page, key, rows);
     } else if (key === 'included' && mappers.included && bytes[i] === OPEN_BRACE) {
       const included: Record<string, unknown> = {};
@@ -59,7 +73,8 @@ export function parsePage(body: Uint8Array, mappers: PageMappers): unknown {
         }
         const items: unknown[] = [];
         setMember(included, name, items);
-        return eachElement(bytes, at, (item) => items.push(map(name, item)));
+        const selection = mappers.selectIncluded?.[name];
+        return eachElement(bytes, at, selection && compileSelection(selection), (item) => items.push(map(name, item)));
       });
       setMember(page, key, included);
     } else {
@@ -76,17 +91,111 @@ function parseSlice(bytes: Buffer, start: number, end: number): unknown {
   return JSON.parse(bytes.toString('utf8', start, end));
 }
 
-/** Calls `each` with every element of the array opening at `at`, parsed; returns the index after its `]`. */
-function eachElement(bytes: Buffer, at: number, each: (element: unknown) => void): number {
+/**
+ * Calls `each` with every element of the array opening at `at`, parsed (only the selected members of an object, with
+ * a selection); returns the index after its `]`.
+ */
+function eachElement(
+  bytes: Buffer,
+  at: number,
+  select: CompiledSelection | undefined,
+  each: (element: unknown) => void,
+): number {
   let i = skipSpace(bytes, at + 1);
   if (bytes[i] === CLOSE_BRACKET) return i + 1;
   for (;;) {
     const end = valueEndAt(bytes, i);
-    each(parseSlice(bytes, i, end));
+    each(select === undefined ? parseSlice(bytes, i, end) : parseSelected(bytes, i, end, select));
     i = skipSpace(bytes, end);
     if (bytes[i] === CLOSE_BRACKET) return i + 1;
     i = skipSpace(bytes, expect(bytes, i, COMMA));
   }
+}
+
+/** A selection's members with their names as UTF-8 bytes, to be compared with a body's keys in place. */
+type CompiledSelection = ReadonlyArray<{ name: string; bytes: Buffer; nested: CompiledSelection | undefined }>;
+
+const compiled = new WeakMap<FieldSelection, CompiledSelection>();
+
+function compileSelection(selection: FieldSelection): CompiledSelection {
+  let done = compiled.get(selection);
+  if (done === undefined) {
+    done = Object.entries(selection).map(([name, value]) => ({
+      name,
+      bytes: Buffer.from(name),
+      nested: value === true ? undefined : compileSelection(value),
+    }));
+    compiled.set(selection, done);
+  }
+  return done;
+}
+
+/**
+ * The selected members of the JSON value between `at` and `end`, when it is an object (anything else is parsed
+ * whole). Skipped members are only walked over, so their syntax is not checked beyond where they end; the selected
+ * ones are parsed by `JSON.parse`, as the rest of the page is.
+ */
+function parseSelected(bytes: Buffer, at: number, end: number, select: CompiledSelection): unknown {
+  if (bytes[at] !== OPEN_BRACE) return parseSlice(bytes, at, end);
+  const picked: Record<string, unknown> = {};
+  let i = skipSpace(bytes, at + 1);
+  if (bytes[i] === CLOSE_BRACE) return picked;
+  for (;;) {
+    const keyEnd = stringEnd(bytes, i);
+    const member = selectedMember(bytes, i, keyEnd, select);
+    i = skipSpace(bytes, expect(bytes, skipSpace(bytes, keyEnd), COLON));
+    const valueEnd = valueEndAt(bytes, i);
+    if (member !== undefined) {
+      const value =
+        member.nested === undefined ? parseValue(bytes, i, valueEnd) : parseSelected(bytes, i, valueEnd, member.nested);
+      // A plain store keeps the object's fast shape; only `__proto__` needs defining as an own member.
+      if (member.name === '__proto__') setMember(picked, member.name, value);
+      else picked[member.name] = value;
+    }
+    i = skipSpace(bytes, valueEnd);
+    if (bytes[i] === CLOSE_BRACE) {
+      if (i + 1 !== end) throw new SyntaxError(`Unexpected data after JSON at position ${i + 1}`);
+      return picked;
+    }
+    i = skipSpace(bytes, expect(bytes, i, COMMA));
+  }
+}
+
+/** The selection's member named by the key between the quotes at `at` and `keyEnd - 1`, compared without decoding. */
+function selectedMember(
+  bytes: Buffer,
+  at: number,
+  keyEnd: number,
+  select: CompiledSelection,
+): CompiledSelection[number] | undefined {
+  const length = keyEnd - at - 2;
+  for (const member of select) {
+    if (member.bytes.length === length && bytes.compare(member.bytes, 0, length, at + 1, keyEnd - 1) === 0)
+      return member;
+  }
+  // A key written with escapes (`"gu\u0069d"`) names the same member as its plain form.
+  for (let i = at + 1; i < keyEnd - 1; i++) {
+    if (bytes[i] !== BACKSLASH) continue;
+    const key = parseSlice(bytes, at, keyEnd) as string;
+    return select.find((member) => member.name === key);
+  }
+  return undefined;
+}
+
+/** One value, as `JSON.parse` gives it; a plain string (no escape, no control character) without the slice's copy. */
+function parseValue(bytes: Buffer, at: number, end: number): unknown {
+  if (bytes[at] === QUOTE) {
+    let plain = true;
+    for (let i = at + 1; i < end - 1; i++) {
+      const c = bytes[i]!;
+      if (c === BACKSLASH || c < 0x20) {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) return bytes.toString('utf8', at + 1, end - 1);
+  }
+  return parseSlice(bytes, at, end);
 }
 
 /** Calls `each` with every member of the object opening at `at` (its value's start); each returns its value's end. */

@@ -2,7 +2,9 @@ import pLimit from 'p-limit';
 import type {
   CfClient,
   Page,
+  FieldSelection,
   Paginator,
+  Selected,
   ServiceCredentialBinding,
   ServiceCredentialBindingListQuery,
 } from '../client/index.js';
@@ -12,7 +14,7 @@ import { endpointFromCredentials } from '../audit/endpoint-from-credentials.js';
 import { silentLogger, type Logger } from '../log.js';
 import { discoverShares } from './discover-shares.js';
 import { compareCredentials } from './compare-credentials.js';
-import { brokerShareCandidates, readProxies, snapshotInstance } from './discover-broker-shares.js';
+import { brokerShareCandidates, brokerSharePlans, readProxies, snapshotInstance } from './discover-broker-shares.js';
 import { DEFAULT_PROXY_PLANS, type BrokerShareSnapshot, type ProxyPlan } from '../audit/broker-shares.js';
 
 export interface CrawlFoundationOptions {
@@ -82,26 +84,6 @@ export async function crawlFoundation(
     'listed collections',
   );
 
-  // Job progress is a Redis write: report every few percent, not every request.
-  let reported = '';
-  const discovered = await discoverShares(
-    client,
-    spaces.map((space) => space.guid),
-    {
-      limit,
-      spaceBatchSize: options.spaceBatchSize ?? 200,
-      log,
-      ...(options.signal && { signal: options.signal }),
-      onProgress: (phase, done, total) => {
-        const mark = `${phase} ${Math.floor((done / total) * 20)}`;
-        if (mark !== reported || done === total) progress(phase, done, total);
-        reported = mark;
-      },
-    },
-  );
-  const shared = discovered.sharedGuids.map((guid) => discovered.instances.get(guid)!);
-
-  // Visibility is only worth a request for org-restricted plans that shared instances use (cc-api.md §6).
   const planRecords = new Map<string, SnapshotPlan>(
     plans.map((plan) => [
       plan.guid,
@@ -116,6 +98,32 @@ export async function crawlFoundation(
       },
     ]),
   );
+  const proxyPlans = options.proxyPlans ?? DEFAULT_PROXY_PLANS;
+  const plansOfBrokerShares = brokerSharePlans([...planRecords.values()], offerings, proxyPlans);
+  // Job progress is a Redis write: report every few percent, not every request.
+  let reported = '';
+  const discovered = await discoverShares(
+    client,
+    spaces.map((space) => space.guid),
+    {
+      limit,
+      spaceBatchSize: options.spaceBatchSize ?? 200,
+      log,
+      ...(options.signal && { signal: options.signal }),
+      // Broker-level share candidates: the only records kept of instances that are not shared.
+      keep: ({ planGuid }) =>
+        planGuid !== null &&
+        (plansOfBrokerShares.proxyPlanGuids.has(planGuid) || plansOfBrokerShares.originPlanGuids.has(planGuid)),
+      onProgress: (phase, done, total) => {
+        const mark = `${phase} ${Math.floor((done / total) * 20)}`;
+        if (mark !== reported || done === total) progress(phase, done, total);
+        reported = mark;
+      },
+    },
+  );
+  const shared = discovered.sharedGuids.map((guid) => discovered.instances.get(guid)!);
+
+  // Visibility is only worth a request for org-restricted plans that shared instances use (cc-api.md §6).
   const restricted = [...new Set(shared.map((instance) => instance.planGuid))].filter(
     (guid): guid is string => guid !== null && planRecords.get(guid)?.visibilityType === 'organization',
   );
@@ -133,7 +141,7 @@ export async function crawlFoundation(
     discovered.instances.values(),
     [...planRecords.values()],
     offerings,
-    options.proxyPlans ?? DEFAULT_PROXY_PLANS,
+    proxyPlans,
   );
   const proxyGuids = new Set(candidates.proxies.map((proxy) => proxy.guid));
 
@@ -211,8 +219,6 @@ export async function crawlFoundation(
       );
   }
 
-  let managed = 0;
-  for (const instance of discovered.instances.values()) if (instance.managed) managed += 1;
   const snapshot: FoundationSnapshot = {
     api,
     generatedAt: (options.now?.() ?? new Date()).toISOString(),
@@ -225,7 +231,7 @@ export async function crawlFoundation(
       shareable: shareableForCc(offering),
     })),
     plans: [...planRecords.values()],
-    instanceCounts: { all: discovered.instances.size, managed },
+    instanceCounts: discovered.counts,
     sharedInstances: shared.map(({ guid, name, spaceGuid, planGuid, dashboardUrl }) => ({
       guid,
       name,
@@ -311,14 +317,24 @@ interface AppRow {
   spaceGuid: string;
 }
 
-function toBindingRow(binding: ServiceCredentialBinding): BindingRow {
+/** The members of a binding and of an included app that the crawl reads. */
+const BINDING_MEMBERS: FieldSelection = {
+  guid: true,
+  name: true,
+  type: true,
+  last_operation: { type: true, state: true },
+  relationships: { service_instance: { data: { guid: true } }, app: { data: { guid: true } } },
+};
+const APP_MEMBERS: FieldSelection = { guid: true, name: true, relationships: { space: { data: { guid: true } } } };
+
+function toBindingRow(binding: Selected<ServiceCredentialBinding>): BindingRow {
   const operation = binding.last_operation;
   return {
-    guid: binding.guid,
-    name: binding.name,
-    type: binding.type,
-    instanceGuid: binding.relationships.service_instance.data?.guid ?? '',
-    appGuid: binding.relationships.app?.data?.guid ?? '',
+    guid: binding.guid ?? '',
+    name: binding.name ?? null,
+    type: binding.type === 'key' ? 'key' : 'app',
+    instanceGuid: binding.relationships?.service_instance?.data?.guid ?? '',
+    appGuid: binding.relationships?.app?.data?.guid ?? '',
     creating: operation?.type === 'create' && operation.state !== 'succeeded',
   };
 }
@@ -364,15 +380,18 @@ async function bindingsOfSharedInstances(
   // Rows and included apps are cut down to these as each page is parsed: a 5000-binding page with its apps is
   // ~13 MB of JSON.
   const list = (query: ServiceCredentialBindingListQuery): Paginator<BindingRow> =>
-    client.serviceCredentialBindings.list({ ...query, include: ['app'] }).map(toBindingRow, (name, item) => {
-      if (name !== 'apps') return item;
-      const app = item as {
-        guid: string;
-        name: string;
-        relationships?: { space?: { data?: { guid: string } | null } };
-      };
-      return { guid: app.guid, name: app.name, spaceGuid: app.relationships?.space?.data?.guid ?? '' };
-    });
+    client.serviceCredentialBindings
+      .list({ ...query, include: ['app'] })
+      .select(BINDING_MEMBERS, { apps: APP_MEMBERS })
+      .map(toBindingRow, (name, item) => {
+        if (name !== 'apps') return item;
+        const app = item as {
+          guid: string;
+          name: string;
+          relationships?: { space?: { data?: { guid: string } | null } };
+        };
+        return { guid: app.guid, name: app.name, spaceGuid: app.relationships?.space?.data?.guid ?? '' };
+      });
 
   const batches = Math.ceil(sharedGuids.length / batchSize);
   const whole = list({}).pages();

@@ -28,16 +28,7 @@ export function brokerShareCandidates(
   offerings: readonly { guid: string; name: string }[],
   proxyPlans: readonly ProxyPlan[],
 ): BrokerShareCandidates {
-  const offeringName = new Map(offerings.map((offering) => [offering.guid, offering.name]));
-  const proxyPlanGuids = new Set<string>();
-  const originPlanGuids = new Set<string>();
-  for (const plan of plans) {
-    const offering = offeringName.get(plan.offeringGuid);
-    const proxyOfferings = proxyPlans.filter((proxyPlan) => proxyPlan.offering === offering);
-    if (proxyOfferings.length === 0) continue;
-    if (proxyOfferings.some((proxyPlan) => proxyPlan.plan === plan.name)) proxyPlanGuids.add(plan.guid);
-    else originPlanGuids.add(plan.guid);
-  }
+  const { proxyPlanGuids, originPlanGuids } = brokerSharePlans(plans, offerings, proxyPlans);
   const proxies: InstanceRecord[] = [];
   const originals: InstanceRecord[] = [];
   for (const instance of instances) {
@@ -51,6 +42,28 @@ export function brokerShareCandidates(
     proxies: proxies.sort(byGuid),
     originals: originals.sort(byGuid),
   };
+}
+
+/**
+ * The plans whose instances are proxies (matched by offering and plan name) and the other plans of the same offerings
+ * (whose instances are the originals a proxy may name): the crawl keeps the records of both kinds of instance.
+ */
+export function brokerSharePlans(
+  plans: readonly { guid: string; name: string; offeringGuid: string }[],
+  offerings: readonly { guid: string; name: string }[],
+  proxyPlans: readonly ProxyPlan[],
+): { proxyPlanGuids: Set<string>; originPlanGuids: Set<string> } {
+  const offeringName = new Map(offerings.map((offering) => [offering.guid, offering.name]));
+  const proxyPlanGuids = new Set<string>();
+  const originPlanGuids = new Set<string>();
+  for (const plan of plans) {
+    const offering = offeringName.get(plan.offeringGuid);
+    const proxyOfferings = proxyPlans.filter((proxyPlan) => proxyPlan.offering === offering);
+    if (proxyOfferings.length === 0) continue;
+    if (proxyOfferings.some((proxyPlan) => proxyPlan.plan === plan.name)) proxyPlanGuids.add(plan.guid);
+    else originPlanGuids.add(plan.guid);
+  }
+  return { proxyPlanGuids, originPlanGuids };
 }
 
 /** What the report keeps of an instance. */

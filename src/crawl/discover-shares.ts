@@ -1,7 +1,7 @@
 import type pLimit from 'p-limit';
-import type { CfClient, ServiceInstance } from '../client/index.js';
+import type { CfClient, FieldSelection, Selected, ServiceInstance } from '../client/index.js';
 import { splittingBatchings } from '../audit/space-batches.js';
-import { sharedInstanceGuids, type BatchListing } from '../audit/shared-instances.js';
+import { sharedIntoBatch } from '../audit/shared-instances.js';
 import type { Logger } from '../log.js';
 
 /** What the crawl keeps of an instance: a full body is kilobytes, and a foundation holds 100k of them. */
@@ -14,9 +14,24 @@ export interface InstanceRecord {
   readonly dashboardUrl: string | null;
 }
 
+/** The members of an instance that its record is made of. */
+const RECORD_MEMBERS: FieldSelection = {
+  guid: true,
+  name: true,
+  type: true,
+  dashboard_url: true,
+  relationships: { space: { data: { guid: true } }, service_plan: { data: { guid: true } } },
+};
+
 export interface DiscoveredShares {
-  /** Every instance of the foundation, by guid. */
+  /**
+   * The records the report needs, by guid: every shared instance, and every instance `keep` asked for. The other
+   * instances of the foundation are only counted: 100k records held through the listings were half the live heap,
+   * and everything that survives that long also makes V8 grow its young generation.
+   */
   readonly instances: ReadonlyMap<string, InstanceRecord>;
+  /** Instances of the foundation, each counted once (see `discoverShares`). */
+  readonly counts: { readonly all: number; readonly managed: number };
   /** Guids of shared instances, sorted. */
   readonly sharedGuids: readonly string[];
   /** Every share edge, by instance then in CC's order of target spaces. */
@@ -39,6 +54,8 @@ export async function discoverShares(
     onProgress?: (phase: 'listings' | 'shared_spaces', done: number, total: number) => void;
     /** Once aborted, queues no more listings or reads (the caller clears what `limit` has queued). */
     signal?: AbortSignal;
+    /** Instances whose records are kept although they are not shared (broker-level share candidates). */
+    keep?: (record: InstanceRecord) => boolean;
   },
 ): Promise<DiscoveredShares> {
   const { limit, log, signal } = options;
@@ -50,13 +67,15 @@ export async function discoverShares(
   // copy each, as each page's JSON.parse makes its own).
   const spaceGuidOf = new Map(spaceGuids.map((guid) => [guid, guid]));
   const planGuidOf = new Map<string, string>();
+  // A space not listed (created during the crawl) is not added: the count below tells listed spaces by this map.
+  const ownerGuid = (guid: string): string => spaceGuidOf.get(guid) ?? guid;
   const interned = (known: Map<string, string>, guid: string): string => {
     const kept = known.get(guid);
     if (kept !== undefined) return kept;
     known.set(guid, guid);
     return guid;
   };
-  // Each listing is reduced to its shared guids as soon as it ends, and each new one's read is queued: only the
+  // Each row is decided as it is parsed, and a newly revealed shared instance's read is queued then: only the kept
   // records and the reads outlive the listing.
   const reads = new Map<string, Promise<string[]>>();
   let read = 0;
@@ -68,33 +87,59 @@ export async function discoverShares(
       if (listingsDone) options.onProgress?.('shared_spaces', read, reads.size);
       return spaces;
     });
-  // A row becomes its record as its page is parsed: a page's full rows (kilobytes each) never exist at once.
-  const toRecord = (instance: ServiceInstance): InstanceRecord => {
-    const planGuid = instance.relationships.service_plan?.data?.guid;
+  // A row becomes its record as its page is parsed, from its few selected members: the rest of the row (kilobytes)
+  // is never decoded.
+  const toRecord = (instance: Selected<ServiceInstance>): InstanceRecord => {
+    const planGuid = instance.relationships?.service_plan?.data?.guid;
     return {
-      guid: instance.guid,
-      name: instance.name,
+      guid: instance.guid ?? '',
+      name: instance.name ?? '',
       managed: instance.type === 'managed',
-      spaceGuid: interned(spaceGuidOf, instance.relationships.space.data?.guid ?? ''),
+      spaceGuid: ownerGuid(instance.relationships?.space?.data?.guid ?? ''),
       planGuid: planGuid === undefined ? null : interned(planGuidOf, planGuid),
       dashboardUrl: instance.dashboard_url ?? null,
     };
   };
+  // Counted from the first batching, which partitions the spaces: each instance is one of its owner batch's rows
+  // there, whatever else it shows up in. An instance whose owner space was not listed (one created during the crawl)
+  // is counted when a listing reveals it shared into a listed space.
+  const counts = { all: 0, managed: 0 };
+  const count = (managed: boolean): void => {
+    counts.all += 1;
+    if (managed) counts.managed += 1;
+  };
   const listBatch = async (batch: string[], type?: 'managed'): Promise<void> => {
-    const found: BatchListing['instances'][number][] = [];
-    const rows = client.serviceInstances.list({ space_guids: batch, ...(type && { type }) }).map(toRecord);
-    for await (const row of rows) {
-      const record = instances.get(row.guid) ?? row;
-      if (record === row) instances.set(row.guid, row);
-      found.push({ guid: record.guid, ownerSpaceGuid: record.spaceGuid });
-    }
-    for (const guid of sharedInstanceGuids([{ spaceGuids: batch, instances: found }])) {
-      if (reads.has(guid) || signal?.aborted) continue;
-      const reading = readSharedSpaces(guid);
-      // Awaited once the listings end; until then a failed read must not count as unhandled.
-      reading.catch(() => undefined);
-      reads.set(guid, reading);
-    }
+    const inBatch = new Set(batch);
+    // Decided as its page is parsed: a row of an instance this batch owns and the report does not keep is only
+    // counted, and becomes a constant. Only kept records outlive the parse (rows that live that long are what makes
+    // V8 grow its young generation).
+    const seen = (row: Selected<ServiceInstance>): 'managed' | 'other' | { record: InstanceRecord; owned: boolean } => {
+      const record = toRecord(row);
+      const owned = !sharedIntoBatch(inBatch, record.spaceGuid);
+      if (owned && !options.keep?.(record)) return record.managed ? 'managed' : 'other';
+      return { record, owned };
+    };
+    const rows = client.serviceInstances
+      .list({ space_guids: batch, ...(type && { type }) })
+      .select(RECORD_MEMBERS)
+      .map(seen);
+    // Page by page, each page's rows in a plain loop: an async iteration per row costs a promise and a result each.
+    for await (const page of rows.pages())
+      for (const row of page.resources) {
+        if (typeof row === 'string') {
+          if (type === undefined) count(row === 'managed');
+          continue;
+        }
+        const { record, owned } = row;
+        if (owned && type === undefined) count(record.managed);
+        if (!owned && !spaceGuidOf.has(record.spaceGuid) && !instances.has(record.guid)) count(record.managed);
+        if (!instances.has(record.guid)) instances.set(record.guid, record);
+        if (owned || reads.has(record.guid) || signal?.aborted) continue;
+        const reading = readSharedSpaces(record.guid);
+        // Awaited once the listings end; until then a failed read must not count as unhandled.
+        reading.catch(() => undefined);
+        reads.set(record.guid, reading);
+      }
     options.onProgress?.('listings', ++listed, listings);
   };
   // The first batching lists every instance (each shows up with its owner's batch), so it also gives the totals;
@@ -115,11 +160,11 @@ export async function discoverShares(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit.concurrency, queue.length)) }, lane));
   listingsDone = true;
   const sharedGuids = [...reads.keys()].sort();
-  log.info({ instances: instances.size, sharedInstances: sharedGuids.length }, 'found shared instances');
+  log.info({ instances: counts.all, sharedInstances: sharedGuids.length }, 'found shared instances');
   if (sharedGuids.length > 0) options.onProgress?.('shared_spaces', read, sharedGuids.length);
   const targets = await Promise.all(sharedGuids.map((guid) => reads.get(guid)!));
   const shares = sharedGuids.flatMap((instanceGuid, index) =>
     targets[index]!.map((targetSpaceGuid) => ({ instanceGuid, targetSpaceGuid })),
   );
-  return { instances, sharedGuids, shares };
+  return { instances, counts, sharedGuids, shares };
 }

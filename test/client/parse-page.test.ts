@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MalformedResponseError } from '../../src/client/index.js';
-import { parsePage } from '../../src/client/parse-page.js';
+import { parsePage, type FieldSelection } from '../../src/client/parse-page.js';
 import { startCf, testClient, type FakeCf } from './helpers/test-cf.js';
 
 const parse = (text: string, mappers: Parameters<typeof parsePage>[1]): unknown =>
@@ -76,6 +76,95 @@ describe('parsePage', () => {
   });
 });
 
+describe('parsePage with a selection', () => {
+  /** What the selection should give: JSON.parse, then only the selected members, at every depth. */
+  const pick = (value: unknown, selection: FieldSelection): unknown => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+    const out: Record<string, unknown> = {};
+    for (const [name, nested] of Object.entries(selection)) {
+      if (!Object.hasOwn(value, name)) continue;
+      const member = (value as Record<string, unknown>)[name];
+      out[name] = nested === true ? member : pick(member, nested);
+    }
+    return out;
+  };
+  const selection: FieldSelection = {
+    guid: true,
+    name: true,
+    tags: true,
+    relationships: { space: { data: { guid: true } }, plan: { data: { guid: true } } },
+  };
+
+  it('parses only the selected members of each row, as JSON.parse and a pick would give them', () => {
+    const rows = [
+      {
+        guid: 'g1',
+        name: 'ünï "quoted" \\ back\nslash\t€ 𝄞',
+        skipped: { deep: [1, { name: 'not me', guid: 'nor me' }], text: '} ] " {' },
+        tags: ['a', 'b'],
+        relationships: { space: { data: { guid: 's1' }, links: {} }, plan: { data: null } },
+      },
+      { guid: 'g2', relationships: 'not an object', name: null, extra: 1e21 },
+      { relationships: { space: { data: { guid: 's3', other: 1 } } }, guid: 'g3', name: 'x', guid2: 'y' },
+      {},
+      'a string row',
+      42,
+      [1, 2],
+    ];
+    const text = JSON.stringify({ pagination: { next: null }, resources: rows, included: { apps: [] } }, null, 1);
+    const page = parsePage(Buffer.from(text), { resource: (row) => row, select: selection }) as {
+      resources: unknown[];
+    };
+    expect(page.resources).toEqual(rows.map((row) => pick(row, selection)));
+    expect(page.resources[0]).not.toHaveProperty('skipped');
+  });
+
+  it('matches a key written with escapes, and keeps a selected __proto__ an own member', () => {
+    const text = '{"resources":[{"gu\\u0069d":"escaped","__proto__":{"polluted":1},"name":"n"}]}';
+    const page = parsePage(Buffer.from(text), {
+      resource: (row) => row,
+      // An object literal's __proto__ would set the prototype: JSON.parse makes it a member.
+      select: JSON.parse('{"guid":true,"__proto__":true,"name":true}') as FieldSelection,
+    }) as { resources: Array<Record<string, unknown>> };
+    expect(page.resources[0]!.guid).toBe('escaped');
+    expect(Object.keys(page.resources[0]!)).toEqual(['guid', '__proto__', 'name']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('selects the members of included items by list name, and leaves other lists whole', () => {
+    const body = {
+      resources: [{ guid: 'b', big: 'x'.repeat(50) }],
+      included: {
+        apps: [{ guid: 'a', name: 'app', links: { self: 'u' } }],
+        spaces: [{ guid: 's', name: 'sp' }],
+      },
+    };
+    const page = parsePage(Buffer.from(JSON.stringify(body)), {
+      resource: (row) => row,
+      included: (_name, item) => item,
+      select: { guid: true },
+      selectIncluded: { apps: { guid: true, name: true } },
+    });
+    expect(page).toEqual({
+      resources: [{ guid: 'b' }],
+      included: { apps: [{ guid: 'a', name: 'app' }], spaces: [{ guid: 's', name: 'sp' }] },
+    });
+  });
+
+  it('still refuses a page whose structure is broken', () => {
+    for (const text of [
+      '{"resources":[{"guid":"a",}]}',
+      '{"resources":[{"guid" "a"}]}',
+      '{"resources":[{"guid":"a"}',
+      '{"resources":[{"guid":"unterminated}]}',
+      '{"resources":[{"guid":nope}]}',
+    ])
+      expect(() => parsePage(Buffer.from(text), { resource: (row) => row, select: { guid: true } }), text).toThrow(
+        SyntaxError,
+      );
+  });
+});
+
 describe('Paginator.map', () => {
   let cf: FakeCf | undefined;
   afterEach(async () => {
@@ -119,6 +208,37 @@ describe('Paginator.map', () => {
       '/v3/service_credential_bindings?per_page=5000&include=app',
       '/v3/service_credential_bindings?page=2&per_page=1',
     ]);
+  });
+
+  it('select parses only the selected members of every page, with the same requests; it must come before map', async () => {
+    cf = await startCf((req) =>
+      req.path === '/v3/spaces'
+        ? {
+            status: 200,
+            body: {
+              pagination: { total_results: 1, total_pages: 1, next: null },
+              resources: [
+                { guid: 's1', name: 'dev', created_at: 'x', relationships: { organization: { data: { guid: 'o1' } } } },
+              ],
+            },
+          }
+        : undefined,
+    );
+    const { client } = testClient(cf);
+    await client.login();
+    const spaces = await client.spaces
+      .list()
+      .select({ guid: true, relationships: { organization: { data: { guid: true } } } })
+      .map((space) => `${space.guid}@${space.relationships?.organization?.data?.guid}`)
+      .all();
+    expect(spaces).toEqual(['s1@o1']);
+    expect(cf.apiRequests().map((r) => r.url)).toEqual(['/v3/spaces?per_page=5000']);
+    expect(() =>
+      client.spaces
+        .list()
+        .map((space) => space.guid)
+        .select({ guid: true }),
+    ).toThrow(/select\(\) must come before map\(\)/);
   });
 
   it('retries a page that is not JSON, then gives up with MalformedResponseError as an unmapped list does', async () => {
