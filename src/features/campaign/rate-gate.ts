@@ -65,11 +65,11 @@ end
 
 if mode == 'commit' then
   local reserved = tonumber(redis.call('ZSCORE', KEYS[1], member) or '-1')
-  if reserved > now + 1 then return fmt(reserved - now) end
+  if reserved > now + 1 then return { fmt(reserved - now), '' } end
   -- A little late (a timer, a busy moment) is what the margin is for: go.
   if reserved >= 0 and now - reserved <= tonumber(ARGV[8]) then
     redis.call('ZADD', KEYS[1], fmt(now), member)
-    return '0'
+    return { '0', fmt(now) }
   end
   -- Much later: going now must keep every run of rate + 1 sends at least a window long (0.1 ms for rounding).
   local others = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. fmt(now - window), '(' .. fmt(now + window), 'WITHSCORES')
@@ -81,11 +81,11 @@ if mode == 'commit' then
   for k = 1, #points - rate do
     if points[k] <= now and now <= points[k + rate] and points[k + rate] - points[k] < window - 0.1 then
       redis.call('ZREM', KEYS[1], member)
-      return fmt(math.max(reserve(), 0.001))
+      return { fmt(math.max(reserve(), 0.001)), '' }
     end
   end
   redis.call('ZADD', KEYS[1], fmt(now), member)
-  return '0'
+  return { '0', fmt(now) }
 end
 
 -- peek: every caller already told to hold goes first.
@@ -119,8 +119,12 @@ export const DEFAULT_HOLD_MS = 250;
 const INTENT_MS = 1000;
 
 export interface RateGate {
-  /** Reserves the next free moment of the schedule, waits until it and confirms it: then one more write may leave. */
-  acquire(): Promise<void>;
+  /**
+   * Reserves the next free moment of the schedule, waits until it and confirms it: then one more write may leave.
+   * Answers the moment the schedule recorded for this send (Redis' clock, ms since the epoch); undefined when five
+   * rounds went by without a confirmed moment (a starved event loop) and the send goes anyway.
+   */
+  acquire(): Promise<number | undefined>;
   /**
    * How long this caller should expect to wait for a write slot (0: now), without taking one. Up to `holdMs`, the
    * caller is counted as about to send until its `acquire` (or for a second); beyond, the answer is its own place
@@ -145,27 +149,32 @@ export function rateGate(
   // Keys of their own (all under the campaign's key, so one Redis Cluster slot), not the sorted set the unpaced
   // window of earlier versions kept at `key`: a worker of either version meeting the other's key would get WRONGTYPE.
   const keys = [`${key}:sent`, `${key}:tat`, `${key}:intents`, `${key}:line`];
-  const call = async (mode: 'take' | 'commit' | 'peek', member = ''): Promise<number> => {
+  /** The gate's answer: how long to wait (0: go), and for a `commit` that goes, the moment it recorded. */
+  const call = async (mode: 'take' | 'commit' | 'peek', member = ''): Promise<[number, number | undefined]> => {
     const args = [...keys, rate, window, mode, intent, options.holdMs ?? DEFAULT_HOLD_MS, INTENT_MS, member, lateMs];
+    let answer: unknown;
     try {
-      return Number(await redis.evalsha(GATE_SHA, keys.length, ...args));
+      answer = await redis.evalsha(GATE_SHA, keys.length, ...args);
     } catch (error) {
       // Not loaded yet, or Redis restarted and forgot it: EVAL loads it again.
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return Number(await redis.eval(GATE, keys.length, ...args));
+      answer = await redis.eval(GATE, keys.length, ...args);
     }
+    const [wait, at] = Array.isArray(answer) ? (answer as string[]) : [String(answer), ''];
+    return [Number(wait), at ? Number(at) : undefined];
   };
   return {
     async acquire() {
       const member = randomUUID();
-      let wait = await call('take', member);
+      let [wait] = await call('take', member);
       // Each round either goes or is handed a later moment; a few rounds at most, even on a starved event loop.
-      for (let round = 0; round < 5; round++) {
+      for (let round = 0; ; round++) {
         if (wait > 0) await sleep(wait);
-        wait = await call('commit', member);
-        if (wait === 0) return;
+        const [next, at] = await call('commit', member);
+        if (next === 0 || round >= 4) return next === 0 ? at : undefined;
+        wait = next;
       }
     },
-    waitMs: () => call('peek'),
+    waitMs: async () => (await call('peek'))[0],
   };
 }
