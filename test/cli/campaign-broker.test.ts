@@ -4,14 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { runCli, type SimProcess } from '../helpers/run-cli.js';
 import { campaignBed } from '../helpers/campaign-bed.js';
-import {
-  startDetached,
-  startWorker,
-  statusJson,
-  waitFor,
-  waitForCampaignDone,
-  type CliProcess,
-} from '../helpers/campaign-processes.js';
+import { startDetached, startWorker, statusJson, waitFor, waitForCampaignDone } from '../helpers/campaign-processes.js';
 import { computePlanHash } from '../../src/features/campaign/plan-file.js';
 import { CampaignStore } from '../../src/features/campaign/campaign-store.js';
 
@@ -22,12 +15,7 @@ import { CampaignStore } from '../../src/features/campaign/campaign-store.js';
  * still have access afterwards.
  */
 
-const { redis, cleanups, fresh } = campaignBed();
-
-const track = (process: CliProcess): CliProcess => {
-  cleanups.push(() => process.stop('SIGKILL'));
-  return process;
-};
+const { redis, fresh, track } = campaignBed();
 
 const PATCH_ROUTE = 'PATCH /v3/service_instances/:guid';
 /** The seed's proxy whose parameters answer 409 (an update stuck in progress): its original is unknown to a campaign. */

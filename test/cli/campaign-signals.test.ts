@@ -9,7 +9,6 @@ import {
   statusJson,
   unshareWrites,
   waitFor,
-  type CliProcess,
 } from '../helpers/campaign-processes.js';
 
 /**
@@ -18,12 +17,7 @@ import {
  * SIGKILL is told apart from a working one by `campaign status`, and `campaign resume` says what waits on its lock.
  */
 
-const { redis, cleanups, fresh } = campaignBed();
-
-const track = (process: CliProcess): CliProcess => {
-  cleanups.push(() => process.stop('SIGKILL'));
-  return process;
-};
+const { redis, fresh, track } = campaignBed();
 
 /** Lines of a process's stderr that cf-shares itself wrote as a message (not progress lines). */
 const messages = (stderr: string): string[] => stderr.split('\n').filter((line) => line.startsWith('cf-shares:'));

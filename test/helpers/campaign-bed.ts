@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, expect } from 'vitest';
 import { runCli, startSimProcess, type SimProcess } from './run-cli.js';
-import { waitForCampaignDone } from './campaign-processes.js';
+import { waitForCampaignDone, type CliProcess } from './campaign-processes.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from './redis-prefix.js';
 
 /** The simulator's ground truth, as far as campaign tests read it. */
@@ -20,8 +20,8 @@ export const truthOf = async (sim: SimProcess): Promise<Truth> =>
 export const edge = (instance: string, space: string): string => `${instance} ${space}`;
 
 /**
- * What a campaign test file shares: a Redis connection, a list of cleanups run after all its tests (last first), and
- * `fresh`, which starts a simulator process with its own prefix, scratch folder and CLI environment.
+ * What a campaign test file shares: a Redis connection, a list of cleanups run after all its tests (last first),
+ * `track` for processes to kill after them, and `fresh`, which starts a simulator process with its own prefix, scratch folder and CLI environment.
  */
 export function campaignBed(simArgs: readonly string[] = ['--seed', '21', '--spaces', '16', '--instances', '90']) {
   const redis = new Redis(REDIS_URL);
@@ -48,7 +48,12 @@ export function campaignBed(simArgs: readonly string[] = ['--seed', '21', '--spa
     };
     return { sim, prefix, dir, env };
   }
-  return { redis, cleanups, fresh };
+  /** A process stopped with SIGKILL after the file's tests, if it is still running. */
+  const track = (process: CliProcess): CliProcess => {
+    cleanups.push(() => process.stop('SIGKILL'));
+    return process;
+  };
+  return { redis, cleanups, fresh, track };
 }
 
 /** The campaign ends done and not paused, with exactly one outcome per planned share, and CC agrees on what is left. */
