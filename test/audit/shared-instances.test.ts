@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sharedInstanceGuids } from '../../src/audit/shared-instances.js';
+import { sharedIntoBatch } from '../../src/audit/shared-instances.js';
 import { splittingBatchings } from '../../src/audit/space-batches.js';
 
 /** What CC returns for `space_guids=<batch>`: owned instances plus instances shared into the batch (cc-api.md §2). */
@@ -13,7 +13,18 @@ function listBatch(batch: string[], instances: Array<{ guid: string; owner: stri
   };
 }
 
-describe('sharedInstanceGuids', () => {
+/** The shared instances that a set of listings reveal, by the crawl's rule. */
+function sharedInstanceGuids(listings: Iterable<ReturnType<typeof listBatch>>): Set<string> {
+  const shared = new Set<string>();
+  for (const listing of listings) {
+    const inBatch = new Set(listing.spaceGuids);
+    for (const instance of listing.instances)
+      if (sharedIntoBatch(inBatch, instance.ownerSpaceGuid)) shared.add(instance.guid);
+  }
+  return shared;
+}
+
+describe('sharedIntoBatch over two batchings', () => {
   const spaces = Array.from({ length: 30 }, (_, i) => `space-${i}`);
   const instances = [
     { guid: 'unshared', owner: 'space-0', targets: [] },
