@@ -26,8 +26,8 @@ const RECORD_MEMBERS: FieldSelection = {
 export interface DiscoveredShares {
   /**
    * The records the report needs, by guid: every shared instance, and every instance `keep` asked for. The other
-   * instances of the foundation are only counted: 100k records held through the listings were half the live heap,
-   * and everything that survives that long also makes V8 grow its young generation.
+   * instances of the foundation are only counted: a record of each of 100k instances, held through the listings, was
+   * half the crawl's live heap.
    */
   readonly instances: ReadonlyMap<string, InstanceRecord>;
   /** Instances of the foundation, each counted once (see `discoverShares`). */
@@ -110,31 +110,22 @@ export async function discoverShares(
   };
   const listBatch = async (batch: string[], type?: 'managed'): Promise<void> => {
     const inBatch = new Set(batch);
-    // Decided as its page is parsed: a row of an instance this batch owns and the report does not keep is only
-    // counted, and becomes a constant. Only kept records outlive the parse (rows that live that long are what makes
-    // V8 grow its young generation).
-    const seen = (row: Selected<ServiceInstance>): 'managed' | 'other' | { record: InstanceRecord; owned: boolean } => {
-      const record = toRecord(row);
-      const owned = !sharedIntoBatch(inBatch, record.spaceGuid);
-      if (owned && !options.keep?.(record)) return record.managed ? 'managed' : 'other';
-      return { record, owned };
-    };
     const rows = client.serviceInstances
       .list({ space_guids: batch, ...(type && { type }) })
       .select(RECORD_MEMBERS)
-      .map(seen);
+      .map(toRecord);
     // Page by page, each page's rows in a plain loop: an async iteration per row costs a promise and a result each.
     for await (const page of rows.pages())
-      for (const row of page.resources) {
-        if (typeof row === 'string') {
-          if (type === undefined) count(row === 'managed');
+      for (const record of page.resources) {
+        const owned = !sharedIntoBatch(inBatch, record.spaceGuid);
+        if (owned) {
+          if (type === undefined) count(record.managed);
+          if (options.keep?.(record) && !instances.has(record.guid)) instances.set(record.guid, record);
           continue;
         }
-        const { record, owned } = row;
-        if (owned && type === undefined) count(record.managed);
-        if (!owned && !spaceGuidOf.has(record.spaceGuid) && !instances.has(record.guid)) count(record.managed);
+        if (!spaceGuidOf.has(record.spaceGuid) && !instances.has(record.guid)) count(record.managed);
         if (!instances.has(record.guid)) instances.set(record.guid, record);
-        if (owned || reads.has(record.guid) || signal?.aborted) continue;
+        if (reads.has(record.guid) || signal?.aborted) continue;
         const reading = readSharedSpaces(record.guid);
         // Awaited once the listings end; until then a failed read must not count as unhandled.
         reading.catch(() => undefined);

@@ -12,6 +12,7 @@ interface Truth {
   shares: Array<{ instance_guid: string; target_space_guid: string }>;
   expected_findings: Array<{ kind: string; instance_guid?: string; space_guid?: string }>;
   lower_bound_requests: number;
+  counts: { instances: number; managed_instances: number; shared_instances: number };
 }
 
 const suite = cliSuite('report', () => startSimProcess(['--seed', '11', '--spaces', '30', '--instances', '250']));
@@ -45,6 +46,12 @@ describe('cf-shares report', () => {
         .sort(),
     ).toEqual(expected.shares.map((s) => `${s.instance_guid} ${s.target_space_guid}`).sort());
     expect(report.findings.map(findingKey).sort()).toEqual(expected.expected_findings.map(findingKey).sort());
+    // Only shared instances and broker-share candidates are kept as records; every instance is still counted once.
+    expect(report.summary).toMatchObject({
+      instances: expected.counts.instances,
+      managed_instances: expected.counts.managed_instances,
+      shared_instances: expected.counts.shared_instances,
+    });
     expect((await readdir(out)).sort()).toEqual([
       'broker-shares.csv',
       'diff.json',
