@@ -235,9 +235,15 @@ describe('unshare-all --broker-shares', () => {
     const out = join(dir, 'plan');
     const dry = await runCli(['unshare-all', '--broker-shares', '--dry-run', '--out', out], { env });
     expect(dry.code, dry.stderr).toBe(0);
-    // The simulator deletes no instance: the plan names an original that no longer exists, as after a deletion.
     const path = join(out, 'plan.json');
     const plan = JSON.parse(await readFile(path, 'utf8'));
+    // The plan for people, beside plan.json: a row for every planned proxy (or app of it) and every proxy left out.
+    const csv = await readFile(join(out, 'plan-broker-shares.csv'), 'utf8');
+    for (const item of plan.broker_shares.items as Array<{ proxies: Array<{ guid: string }> }>)
+      for (const proxy of item.proxies) expect(csv).toMatch(new RegExp(`^planned,.*,${proxy.guid},`, 'm'));
+    for (const left of plan.broker_shares.skipped as Array<{ proxy: { guid: string } }>)
+      expect(csv).toMatch(new RegExp(`^skipped,.*,${left.proxy.guid},`, 'm'));
+    // The simulator deletes no instance: the plan names an original that no longer exists, as after a deletion.
     const goneGuid = randomUUID();
     plan.broker_shares.items[0].instance.guid = goneGuid;
     plan.plan_hash = computePlanHash(plan);

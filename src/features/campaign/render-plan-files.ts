@@ -3,14 +3,90 @@ import { toCsv } from '../report/csv.js';
 import type { PlanFile, PlanFileBroker, PlanFileShare } from './plan-file.js';
 import { credentialsNote } from './campaign-model.js';
 
-/** The files `unshare-all --dry-run --out DIR` writes: plan.json (exact), plan.csv and plan.md (for people). */
+/**
+ * The files `unshare-all --dry-run --out DIR` writes: plan.json (exact), plan.csv and plan.md (for people), and with
+ * broker-level shares plan-broker-shares.csv.
+ */
 export function renderPlanFiles(plan: PlanFile): Record<string, string> {
   return {
     // safeJson: the same values (the hash still verifies), with bidi and C1 controls escaped for whoever cats it.
     'plan.json': `${safeJson(JSON.stringify(plan, null, 2))}\n`,
     'plan.csv': planCsv(plan),
     'plan.md': planMarkdown(plan),
+    ...(plan.broker_shares && { 'plan-broker-shares.csv': brokerPlanCsv(plan.broker_shares, plan.plan_hash) }),
   };
+}
+
+/**
+ * One row per app binding that loses access through a planned broker-level unshare, one per planned proxy without
+ * bindings, and one per proxy left out with its reason; toCsv escapes names.
+ */
+function brokerPlanCsv(broker: PlanFileBroker, planHash: string): string {
+  const planned = broker.items.flatMap((item) =>
+    item.proxies.flatMap((proxy) => {
+      const common = [
+        'planned',
+        item.instance.guid,
+        item.instance.name,
+        item.instance.offering,
+        item.instance.plan,
+        item.source.org,
+        item.source.space,
+        proxy.guid,
+        proxy.name,
+        proxy.org,
+        proxy.space,
+        proxy.space_guid,
+      ];
+      const tail = [JSON.stringify({ unshare: item.unshare }), '', planHash];
+      return proxy.bindings.length === 0
+        ? [[...common, '', '', '', ...tail]]
+        : proxy.bindings.map((binding) => [...common, binding.guid, binding.app_guid, binding.app, ...tail]);
+    }),
+  );
+  const skipped = broker.skipped.map((left) => [
+    'skipped',
+    left.original_guid ?? '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    left.proxy.guid,
+    left.proxy.name,
+    left.place.org,
+    left.place.space,
+    left.place.space_guid,
+    '',
+    '',
+    '',
+    '',
+    left.reason,
+    planHash,
+  ]);
+  return toCsv(
+    [
+      'status',
+      'original_guid',
+      'original',
+      'offering',
+      'plan',
+      'original_org',
+      'original_space',
+      'proxy_guid',
+      'proxy',
+      'proxy_org',
+      'proxy_space',
+      'proxy_space_guid',
+      'binding_guid_losing_access',
+      'app_guid',
+      'app',
+      'parameters',
+      'reason',
+      'plan_hash',
+    ],
+    [...planned, ...skipped],
+  );
 }
 
 /** A selector as the flag that set it: `targetOrg` is `--target-org`. */

@@ -208,6 +208,29 @@ describe('plan files with broker-level items', () => {
     expect(() => verifyPlanFile(damaged, 'plan.json')).toThrow(/incomplete broker_shares part/);
   });
 
+  it('plan-broker-shares.csv has a row per app losing access, per proxy without one, and per proxy left out', () => {
+    const file = planFileOf(brokerCampaignPlan(), context);
+    const broker = file.broker_shares!;
+    const csv = renderPlanFiles(file)['plan-broker-shares.csv']!;
+    const [header, ...rows] = csv.trimEnd().split('\r\n');
+    expect(header).toBe(
+      'status,original_guid,original,offering,plan,original_org,original_space,proxy_guid,proxy,proxy_org,proxy_space,proxy_space_guid,binding_guid_losing_access,app_guid,app,parameters,reason,plan_hash',
+    );
+    const planned = broker.items.flatMap((item) => item.proxies.map((proxy) => Math.max(1, proxy.bindings.length)));
+    expect(rows.filter((row) => row.startsWith('planned,'))).toHaveLength(planned.reduce((a, b) => a + b, 0));
+    expect(rows.filter((row) => row.startsWith('skipped,'))).toHaveLength(broker.skipped.length);
+    expect(broker.skipped.length).toBeGreaterThan(0);
+    for (const left of broker.skipped) expect(csv).toContain(left.proxy.guid);
+    const bindings = broker.items.flatMap((item) => item.proxies.flatMap((proxy) => proxy.bindings));
+    expect(bindings.length).toBeGreaterThan(0);
+    for (const binding of bindings) expect(csv).toContain(`${binding.guid},${binding.app_guid},${binding.app}`);
+    expect(csv).toContain('"{""unshare"":{""landscape"":""*""}}"');
+    expect(rows.every((row) => row.endsWith(file.plan_hash))).toBe(true);
+    // A plan without broker-level shares writes no such file.
+    const { broker_shares: _omitted, ...plain } = file;
+    expect(renderPlanFiles(plain as typeof file)).not.toHaveProperty('plan-broker-shares.csv');
+  });
+
   it('plan.md has a broker-level section with the proxies, the apps, and the proxies left out', () => {
     const md = renderPlanFiles(planFileOf(brokerCampaignPlan(true), { ...context, ccShares: false }))['plan.md']!;
     expect(md).toContain('No CC share: broker-level shares only.');
