@@ -67,20 +67,21 @@ export type Selected<T> = T extends readonly (infer E)[]
     ? { [K in keyof T]?: Selected<T[K]> }
     : T;
 
-function checkPage(body: unknown, url: string): Page<unknown> {
+/** `url` is called only for an error message: most pages are fine, and redacting a URL of 200 guids is not free. */
+function checkPage(body: unknown, url: () => string): Page<unknown> {
   const record = body as Record<string, unknown> | undefined;
   const pagination = record?.pagination as Record<string, unknown> | undefined;
   if (!record || !Array.isArray(record.resources) || typeof pagination !== 'object' || pagination === null) {
     throw new MalformedResponseError({
       method: 'GET',
-      url,
+      url: url(),
       status: 200,
       reason: 'expected a paginated list {pagination, resources}',
     });
   }
   const next = pagination.next as { href?: unknown } | null | undefined;
   if (next !== null && next !== undefined && typeof next.href !== 'string') {
-    throw new MalformedResponseError({ method: 'GET', url, status: 200, reason: 'pagination.next has no href' });
+    throw new MalformedResponseError({ method: 'GET', url: url(), status: 200, reason: 'pagination.next has no href' });
   }
   const included = typeof record.included === 'object' && record.included !== null ? (record.included as Included) : {};
   return {
@@ -120,14 +121,14 @@ export function paginate<T>(
         );
       }
       requests += 1;
-      const url = transport.resolve(nextPath, nextQuery);
+      const [pagePath, pageQuery] = [nextPath, nextQuery];
       const response = await transport.request<unknown>({
         method: 'GET',
         path: nextPath,
         ...(nextQuery === undefined ? {} : { query: nextQuery }),
         ...(mappers === undefined ? {} : { parseBody: (body: Uint8Array) => parsePage(body, mappers) }),
       });
-      const page = checkPage(response.body, redactUrl(url)) as Page<T>;
+      const page = checkPage(response.body, () => redactUrl(transport.resolve(pagePath, pageQuery))) as Page<T>;
       yield page;
       const href = page.pagination.next?.href;
       if (href === undefined) return;

@@ -12,8 +12,9 @@ export function redactUrl(url: string | URL): string {
   } catch {
     return '[unparseable url]';
   }
-  parsed.username = '';
-  parsed.password = '';
+  // Each setter serialises the whole URL again: only when there is something to remove.
+  if (parsed.username !== '') parsed.username = '';
+  if (parsed.password !== '') parsed.password = '';
   for (const name of [...new Set(parsed.searchParams.keys())]) {
     if (SECRET_PARAM.test(name)) parsed.searchParams.set(name, '[REDACTED]');
   }

@@ -502,7 +502,8 @@ export class Transport {
     state.release = undefined;
     if (state.answered || state.attempt === undefined) return;
     state.answered = true;
-    if (status !== undefined && networkError === undefined) {
+    // Every request passes here: its redacted path (URL parsing, of up to ~8 KB of guids) only when it is logged.
+    if (status !== undefined && networkError === undefined && this.log.isLevelEnabled('debug')) {
       this.log.debug(
         {
           method: state.req.method,
