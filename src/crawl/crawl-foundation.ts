@@ -98,8 +98,11 @@ export async function crawlFoundation(
       },
     ]),
   );
-  const proxyPlans = options.proxyPlans ?? DEFAULT_PROXY_PLANS;
-  const plansOfBrokerShares = brokerSharePlans([...planRecords.values()], offerings, proxyPlans);
+  const plansOfBrokerShares = brokerSharePlans(
+    [...planRecords.values()],
+    offerings,
+    options.proxyPlans ?? DEFAULT_PROXY_PLANS,
+  );
   // Job progress is a Redis write: report every few percent, not every request.
   let reported = '';
   const discovered = await discoverShares(
@@ -111,9 +114,7 @@ export async function crawlFoundation(
       log,
       ...(options.signal && { signal: options.signal }),
       // Broker-level share candidates: the only records kept of instances that are not shared.
-      keep: ({ planGuid }) =>
-        planGuid !== null &&
-        (plansOfBrokerShares.proxyPlanGuids.has(planGuid) || plansOfBrokerShares.originPlanGuids.has(planGuid)),
+      keep: ({ planGuid }) => plansOfBrokerShares.isCandidate(planGuid),
       onProgress: (phase, done, total) => {
         const mark = `${phase} ${Math.floor((done / total) * 20)}`;
         if (mark !== reported || done === total) progress(phase, done, total);
@@ -137,12 +138,7 @@ export async function crawlFoundation(
     ),
   );
 
-  const candidates = brokerShareCandidates(
-    discovered.instances.values(),
-    [...planRecords.values()],
-    offerings,
-    proxyPlans,
-  );
+  const candidates = brokerShareCandidates(discovered.instances.values(), plansOfBrokerShares);
   const proxyGuids = new Set(candidates.proxies.map((proxy) => proxy.guid));
 
   progress('bindings', 0, 1);

@@ -19,40 +19,47 @@ export interface BrokerShareCandidates {
 }
 
 /**
- * Picks the proxies (instances of a proxy plan, matched by offering and plan name) and the instances of the same
- * offerings on other plans (the originals they may name). No request: the crawl listed every instance already.
+ * Picks the proxies (instances of a proxy plan) and the instances of the same offerings on other plans (the originals
+ * they may name), by the plans `brokerSharePlans` found. No request: the crawl listed every instance already.
  */
 export function brokerShareCandidates(
   instances: Iterable<InstanceRecord>,
-  plans: readonly { guid: string; name: string; offeringGuid: string }[],
-  offerings: readonly { guid: string; name: string }[],
-  proxyPlans: readonly ProxyPlan[],
+  plans: BrokerSharePlans,
 ): BrokerShareCandidates {
-  const { proxyPlanGuids, originPlanGuids } = brokerSharePlans(plans, offerings, proxyPlans);
   const proxies: InstanceRecord[] = [];
   const originals: InstanceRecord[] = [];
   for (const instance of instances) {
     if (instance.planGuid === null) continue;
-    if (proxyPlanGuids.has(instance.planGuid)) proxies.push(instance);
-    else if (originPlanGuids.has(instance.planGuid)) originals.push(instance);
+    if (plans.proxyPlanGuids.has(instance.planGuid)) proxies.push(instance);
+    else if (plans.originPlanGuids.has(instance.planGuid)) originals.push(instance);
   }
   const byGuid = (a: InstanceRecord, b: InstanceRecord): number => a.guid.localeCompare(b.guid);
   return {
-    proxyPlans: proxyPlans.map(proxyPlanText),
+    proxyPlans: plans.proxyPlans.map(proxyPlanText),
     proxies: proxies.sort(byGuid),
     originals: originals.sort(byGuid),
   };
 }
 
+/** The plans of a foundation that broker-level shares involve. */
+export interface BrokerSharePlans {
+  /** The `--proxy-plan`s they were matched by. */
+  readonly proxyPlans: readonly ProxyPlan[];
+  readonly proxyPlanGuids: ReadonlySet<string>;
+  readonly originPlanGuids: ReadonlySet<string>;
+  /** Whether an instance of this plan is a proxy or a candidate original: the crawl keeps the records of both. */
+  isCandidate(planGuid: string | null): boolean;
+}
+
 /**
  * The plans whose instances are proxies (matched by offering and plan name) and the other plans of the same offerings
- * (whose instances are the originals a proxy may name): the crawl keeps the records of both kinds of instance.
+ * (whose instances are the originals a proxy may name).
  */
 export function brokerSharePlans(
   plans: readonly { guid: string; name: string; offeringGuid: string }[],
   offerings: readonly { guid: string; name: string }[],
   proxyPlans: readonly ProxyPlan[],
-): { proxyPlanGuids: Set<string>; originPlanGuids: Set<string> } {
+): BrokerSharePlans {
   const offeringName = new Map(offerings.map((offering) => [offering.guid, offering.name]));
   const proxyPlanGuids = new Set<string>();
   const originPlanGuids = new Set<string>();
@@ -63,7 +70,12 @@ export function brokerSharePlans(
     if (proxyOfferings.some((proxyPlan) => proxyPlan.plan === plan.name)) proxyPlanGuids.add(plan.guid);
     else originPlanGuids.add(plan.guid);
   }
-  return { proxyPlanGuids, originPlanGuids };
+  return {
+    proxyPlans,
+    proxyPlanGuids,
+    originPlanGuids,
+    isCandidate: (planGuid) => planGuid !== null && (proxyPlanGuids.has(planGuid) || originPlanGuids.has(planGuid)),
+  };
 }
 
 /** What the report keeps of an instance. */

@@ -3,7 +3,7 @@ import { computeFindings } from '../../src/audit/findings.js';
 import type { FoundationSnapshot } from '../../src/audit/snapshot.js';
 import type { BrokerProxy } from '../../src/audit/broker-shares.js';
 import { originOf, parseProxyPlan, proxyPlansOf } from '../../src/audit/broker-shares.js';
-import { brokerShareCandidates } from '../../src/crawl/discover-broker-shares.js';
+import { brokerShareCandidates, brokerSharePlans } from '../../src/crawl/discover-broker-shares.js';
 import { buildReport } from '../../src/features/report/build-report.js';
 import { renderReportFiles } from '../../src/features/report/render-files.js';
 import { brokerSharesHtml } from '../../src/features/report/html/broker-shares-html.js';
@@ -201,14 +201,20 @@ describe('proxy plans and parameters', () => {
     ];
     const plans = [...snapshot.plans, plan('other', 'proxy', 'o-other')];
     const offerings = [...snapshot.offerings, { guid: 'o-other', name: 'other' }];
-    const found = brokerShareCandidates(records, plans, offerings, [{ offering: 'credstore', plan: 'proxy' }]);
+    const found = brokerShareCandidates(
+      records,
+      brokerSharePlans(plans, offerings, [{ offering: 'credstore', plan: 'proxy' }]),
+    );
     expect(found.proxies.map((r) => r.guid)).toEqual(['a']);
     expect(found.originals.map((r) => r.guid)).toEqual(['b']);
     expect(found.proxyPlans).toEqual(['credstore:proxy']);
-    const both = brokerShareCandidates(records, plans, offerings, [
-      { offering: 'credstore', plan: 'proxy' },
-      { offering: 'other', plan: 'proxy' },
-    ]);
+    const both = brokerShareCandidates(
+      records,
+      brokerSharePlans(plans, offerings, [
+        { offering: 'credstore', plan: 'proxy' },
+        { offering: 'other', plan: 'proxy' },
+      ]),
+    );
     expect(both.proxies.map((r) => r.guid)).toEqual(['a', 'c']);
   });
 });
