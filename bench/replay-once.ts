@@ -6,23 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import pLimit from 'p-limit';
+import { simAuthorization } from './sim-token.js';
 
 const [api, clientId, clientSecret, urlsFile, inFlight = '8'] = process.argv.slice(2);
 if (!api || !clientId || !clientSecret || !urlsFile)
   throw new Error('usage: replay-once <api> <clientId> <clientSecret> <urlsFile> [inFlight]');
 const urls = readFileSync(urlsFile, 'utf8').split('\n').filter(Boolean);
 
-// The token comes from the root document's login link, as the client finds it; its cost is not the crawl's either.
-const info = (await (await fetch(`${api}/`)).json()) as { links: { login?: { href: string }; uaa: { href: string } } };
-const uaa = (info.links.login ?? info.links.uaa).href;
-const token = (await (
-  await fetch(`${uaa}/oauth/token`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }),
-  })
-).json()) as { access_token: string };
-const headers = { Authorization: `bearer ${token.access_token}`, Accept: 'application/json' };
+const headers = { Authorization: await simAuthorization(api, clientId, clientSecret), Accept: 'application/json' };
 
 let rows = 0;
 let bytes = 0;

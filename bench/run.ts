@@ -51,7 +51,7 @@ if (compiled)
 
 function run(args: string[], nodeFlags: string[] = []): Promise<string> {
   const [script, ...rest] = args;
-  const compiledScript = compiled && /^bench\/(crawl|replay)-once\.ts$/.test(script!);
+  const compiledScript = compiled && /^bench\/(crawl|replay|transfer)-once\.ts$/.test(script!);
   const argv = compiledScript
     ? [...nodeFlags, join('bench/out/compiled', script!.replace(/\.ts$/, '.js')), ...rest]
     : [...nodeFlags, '--import', 'tsx', ...args];
@@ -125,6 +125,26 @@ try {
     const crawled = await crawl('batched', [], join(urlsDir, 'batched.txt'));
     pairs.push({ crawl: crawled, floor: await replay(join(urlsDir, 'batched.txt')) });
   }
+  // The same GETs with no crawl, bodies dropped, through the client (got) and through node:http: what the HTTP
+  // client alone costs in memory, for all of them and for the one-per-shared-instance reads only.
+  type Transfer = { requests: number; peakRssMb: number; youngGenerationMb: number };
+  const transfers: Array<{ label: string; client: Transfer; nodeHttp: Transfer }> = [];
+  for (const [label, filter] of [
+    ['all GETs', ''],
+    ['shared_spaces reads only', 'shared_spaces'],
+  ] as const) {
+    const transfer = async (via: string): Promise<Transfer> =>
+      JSON.parse(
+        await run([
+          'bench/transfer-once.ts',
+          via,
+          ...simArgs,
+          join(urlsDir, 'batched.txt'),
+          ...(filter ? [filter] : []),
+        ]),
+      ) as Transfer;
+    transfers.push({ label, client: await transfer('client'), nodeHttp: await transfer('node-http') });
+  }
   const median = (values: number[]): number => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const ours = { ...pairs[0]!.crawl, wallMs: median(pairs.map((p) => p.crawl.wallMs)) };
   ours.peakRssMb = Math.max(...pairs.map((p) => p.crawl.peakRssMb));
@@ -137,6 +157,13 @@ try {
     console.log(
       `${pad('  report peak RSS, default heap')}${`${ours.peakRssMb} MB`.padStart(10)}   (goal <= ${PEAK_RSS_GOAL_MB} MB${ours.peakRssMb <= PEAK_RSS_GOAL_MB ? ', met' : ', NOT met'}; the highest of ${FLOOR_ROUNDS}: ${pairs.map((p) => p.crawl.peakRssMb).join(', ')} MB)`,
     );
+    console.log(
+      '  the same GETs, bodies dropped, no crawl: peak RSS (young generation) through the client vs node:http',
+    );
+    for (const { label, client: viaClient, nodeHttp } of transfers)
+      console.log(
+        `${pad(`    ${label} (${viaClient.requests})`)}${`${viaClient.peakRssMb} MB`.padStart(10)} (${viaClient.youngGenerationMb} MB) vs ${nodeHttp.peakRssMb} MB (${nodeHttp.youngGenerationMb} MB)`,
+      );
     console.log(
       `${pad('  load average (1 min)')}${loadavg()[0]!.toFixed(1).padStart(10)}   on ${availableParallelism()} CPUs`,
     );
