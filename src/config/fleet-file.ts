@@ -59,7 +59,16 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 function parseYaml(text: string): unknown {
   const yaml = createRequire(import.meta.url)('yaml') as typeof import('yaml');
-  return yaml.parse(text);
+  // Errors only: a warning (an unknown tag) is printed by the parser itself, quoting its line, which may hold a secret.
+  return yaml.parse(text, { logLevel: 'error' });
+}
+
+/** Where a YAML error is, never its text: the parser quotes the source (an alias's name, a line), which may be a secret. */
+function yamlFault(error: unknown): string {
+  const at = (error as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
+  const code = (error as { code?: unknown }).code;
+  const where = at === undefined ? '' : ` at line ${at.line}, column ${at.col}`;
+  return `${typeof code === 'string' ? code : 'an error'}${where} (its text is not shown, it may hold a secret)`;
 }
 
 /**
@@ -73,8 +82,8 @@ export function parseFleetFile(text: string, path: string): Fleet {
     document = json ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
     // Node's JSON errors quote the text around the fault (and no longer its position), which may be the very secret
-    // the file must not hold: say nothing of it. YAML's first line names the line and column only.
-    const why = json ? 'its text is not shown, it may hold a secret' : firstLine(error);
+    // the file must not hold: say nothing of it. Of YAML's, only the kind and the position.
+    const why = json ? 'its text is not shown, it may hold a secret' : yamlFault(error);
     throw new UsageError(`fleet file ${path} is not valid ${json ? 'JSON' : 'YAML'}: ${why}`);
   }
   if (!isObject(document) || !Array.isArray(document.foundations))
@@ -115,7 +124,10 @@ function parseEntry(raw: unknown, where: string): FleetEntry {
     if (typeof value !== 'string' || value.trim() === '')
       throw new UsageError(`${at}: ${key} must be a non-empty string`);
     if (key.endsWith('_env') && !ENV_NAME.test(value))
-      throw new UsageError(`${at}: ${key} must name an environment variable (got '${value}')`);
+      // Not echoed: a value that is no variable's name may be the secret itself, put where its name belongs.
+      throw new UsageError(
+        `${at}: ${key} must name an environment variable (letters, digits and '_'); its value is not shown, it may be the secret itself`,
+      );
   }
   if (raw.skip_ssl_validation !== undefined && typeof raw.skip_ssl_validation !== 'boolean')
     throw new UsageError(`${at}: skip_ssl_validation must be true or false`);

@@ -116,6 +116,35 @@ describe('parseFleetFile', () => {
     expect(line).not.toContain('s3cr3t');
   });
 
+  it('never quotes a value put where a variable name belongs, nor the YAML around a fault', () => {
+    const secret = 'hunter2-Sup3r$ecret!';
+    const env = refusal(
+      yaml(`  - name: a\n    api: http://h:1\n    client_id_env: ID\n    client_secret_env: "${secret}"\n`),
+    );
+    expect(env).toContain('client_secret_env must name an environment variable');
+    expect(env).not.toContain('hunter2');
+    const alias = refusal(yaml(`  - name: a\n    api: http://h:1\n    client_secret_env: *Sup3rSecretAlias\n`));
+    expect(alias).toContain('is not valid YAML');
+    expect(alias).not.toContain('Sup3rSecret');
+    const broken = refusal('foundations:\n  - name: a\n    api: "http://h:1\n  secret: "Sup3rSecretLine\n');
+    expect(broken).toMatch(/is not valid YAML: \w+ at line \d+, column \d+ \(its text is not shown/);
+    expect(broken).not.toContain('Sup3rSecret');
+  });
+
+  it('prints no parser warning, which would quote the line (an unknown tag)', async () => {
+    // The parser's warnings go through process.emitWarning, which Node prints to stderr on a later tick.
+    const warnings: string[] = [];
+    const listen = (warning: Error): void => void warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', listen);
+    try {
+      refusal(yaml(`  - name: a\n    api: http://h:1\n    client_secret_env: !Sup3rSecretTag\n`));
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', listen);
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it('says which file it cannot read', () => {
     expect(() => loadFleetFile(join(dir, 'missing.yaml'))).toThrow(/cannot read fleet file .*missing.yaml: ENOENT/);
   });
