@@ -210,8 +210,15 @@ describe('report.html in headless Chromium', () => {
         .map((s) => s.instance.guid)
         .sort(),
     );
-    // The picker reaches a space of another org: that org is drawn instead.
-    await page.selectOption('#space-select', { label: placeKey(hostile.source) });
+    // The picker reaches a space of another org: the panel answers at once, in the same task, and that org is
+    // drawn after the panel has been painted.
+    const atOnce = (await page.evaluate(`(() => {
+      const picker = document.getElementById('space-select');
+      picker.value = [...picker.options].find((o) => o.text === ${JSON.stringify(placeKey(hostile.source))}).value;
+      picker.dispatchEvent(new Event('change'));
+      return { panel: document.querySelector('#panel h3').textContent, org: document.getElementById('map').dataset.expandedOrg };
+    })()`)) as { panel: string; org: string };
+    expect(atOnce).toEqual({ panel: placeKey(hostile.source), org: hostile.target.org_guid });
     await page.waitForSelector(`#map[data-expanded-org="${hostile.source.org_guid}"]`);
     expect(await page.evaluate('window.__cfShares.selectedSpaceGuid')).toBe(hostile.source.space_guid);
     expect(consoleErrors).toEqual([]);
