@@ -242,6 +242,68 @@ describe('outcomes are recorded from evidence', () => {
   }, 90_000);
 });
 
+describe('a cancel after a write went out', () => {
+  it('leaves an item whose unshare was sent, answer unknown, to a worker, which records it unshared (inferred) from a read, not "cancelled"', async () => {
+    const { sim, env, dir, truth } = await setup('cancel-in-flight');
+    const share = plainShare(truth, 1);
+    const id = await planOne(env, share);
+    await putJson(`${sim.api}/_sim/faults`, { latencyMs: 3000, routes: [UNSHARE_ROUTE] });
+    const victim = startWorker(env, { CF_SHARES_LOCK_MS: '1500' });
+    await waitFor('the unshare to arrive', async () => {
+      const { writes } = await getJson<{ writes: Write[] }>(`${sim.api}/_sim/writes`);
+      return writes.some((w) => w.method === 'DELETE') ? true : undefined;
+    });
+    victim.kill('SIGKILL');
+    await new Promise((resolve) => victim.once('exit', resolve));
+    await waitFor('the simulator to finish the unshare', async () => {
+      const now = await getJson<Truth>(`${sim.api}/_sim/truth`);
+      return now.shares.some(
+        (s) => s.instance_guid === share.instance_guid && s.target_space_guid === share.target_space_guid,
+      )
+        ? undefined
+        : true;
+    });
+    await putJson(`${sim.api}/_sim/faults`, {});
+
+    const cancelled = await runCli(['campaign', 'cancel', id], { env });
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(cancelled.stdout).toContain('0 queued item(s) will not run');
+    expect(cancelled.stdout).toContain('1 item(s) in flight or with a write already sent');
+    // No worker runs: the item has no outcome yet, rather than one nobody checked.
+    expect((await report(env, id, dir)).items[0]!.outcome).toBe('pending');
+
+    startWorker(env, { CF_SHARES_LOCK_MS: '1500' });
+    const item = await waitFor(
+      'a worker to settle the item',
+      async () => {
+        const [settled] = (await report(env, id, dir)).items;
+        return settled!.outcome === 'pending' ? undefined : settled;
+      },
+      60_000,
+    );
+    expect(item.outcome).toBe('unshared');
+    expect(item.inferred).toMatch(/answer is unknown/);
+    expect(item.destroyed_bindings.map((b) => b.guid).sort()).toEqual([...share.binding_guids].sort());
+    // Settling sent nothing more: one DELETE in all.
+    const { writes } = await getJson<{ writes: Write[] }>(`${sim.api}/_sim/writes`);
+    expect(writes.filter((w) => w.method === 'DELETE')).toHaveLength(1);
+  }, 120_000);
+
+  it('ends a queued item that sent nothing as cancelled, saying no write was sent', async () => {
+    const { sim, env, dir, truth } = await setup('cancel-queued');
+    const share = plainShare(truth, 0);
+    const id = await planOne(env, share);
+    const cancelled = await runCli(['campaign', 'cancel', id], { env });
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(cancelled.stdout).toContain('1 queued item(s) will not run');
+    const [item] = (await report(env, id, dir)).items as Array<CampaignJson['items'][number] & { reason: string }>;
+    expect(item!.outcome).toBe('cancelled');
+    expect(JSON.stringify(item)).toContain('no write was sent for this item');
+    const { writes } = await getJson<{ writes: Write[] }>(`${sim.api}/_sim/writes`);
+    expect(writes.filter((w) => w.method === 'DELETE')).toHaveLength(0);
+  }, 60_000);
+});
+
 describe('--delete-bindings-first and unbinds that take hours', () => {
   it('hands an item whose binding is still being deleted back as blocked, to retry later, instead of failing it', async () => {
     const { sim, env, dir, truth } = await setup('long-unbind');

@@ -251,8 +251,12 @@ export function campaignCommand(context: CliContext): CommandModule<object, Camp
                 const { campaignQueues, cancelCampaign } = await import('./campaign-queue.js');
                 const queues = campaignQueues(redis, prefix, meta.api);
                 try {
-                  const cancelled = await cancelCampaign(queues, store, meta);
+                  const { cancelled, settling, inFlight } = await cancelCampaign(queues, store, meta);
                   out(`campaign ${meta.id} cancelled: ${cancelled} queued item(s) will not run`);
+                  if (settling + inFlight > 0)
+                    out(
+                      `${settling + inFlight} item(s) in flight or with a write already sent: a worker records what happened to each, from CC's answer or a read of the shares (waiting for a worker if none runs)`,
+                    );
                 } finally {
                   await queues.close();
                 }

@@ -133,29 +133,66 @@ export async function requeueUnfinished(
   return again.length;
 }
 
-/** Stops a campaign: no new attempts; queued items end `cancelled`, an attempt in flight finishes. */
+/** What `campaign cancel` did: items it ended, and items a worker must settle first. */
+export interface CancelResult {
+  /** Items that had sent nothing, ended `cancelled` here. */
+  cancelled: number;
+  /**
+   * Items whose earlier attempt sent a write (a binding's DELETE, the unshare) and that have no outcome yet: whether it
+   * took effect is for a read of the shared spaces to say, so they go to a worker at once instead of being recorded
+   * as never run.
+   */
+  settling: number;
+  /** Items a worker holds (or held, until the stalled-job check hands them on): that worker's run records them. */
+  inFlight: number;
+}
+
+/**
+ * Stops a campaign: no new attempts. An item that sent nothing ends `cancelled`; an item that did is handed to a
+ * worker, which reads its shares and records what happened; an attempt in flight finishes.
+ */
 export async function cancelCampaign(
   queues: CampaignQueues,
   store: CampaignStore,
   meta: CampaignMeta,
-): Promise<number> {
+): Promise<CancelResult> {
   await store.setStatus(meta.id, 'cancelled');
-  let cancelled = 0;
+  const result: CancelResult = { cancelled: 0, settling: 0, inFlight: 0 };
   for (const { item, state } of await unfinishedItems(queues.unshare, store, meta)) {
-    if (state === 'active') continue;
-    if (state !== 'missing') await (await queues.unshare.getJob(item.id))?.remove().catch(() => undefined);
+    if (state === 'active') {
+      result.inFlight += 1;
+      continue;
+    }
+    if (await store.lastWrite(meta.id, item.id)) {
+      if (state === 'delayed') await (await queues.unshare.getJob(item.id))?.promote().catch(() => undefined);
+      else if (state === 'missing') await enqueueItems(queues.unshare, meta, [item]);
+      result.settling += 1;
+      continue;
+    }
+    if (state !== 'missing') {
+      // A job a worker took meanwhile is locked and stays: that worker reads the status and records the item.
+      const job = await queues.unshare.getJob(item.id);
+      if (
+        job &&
+        !(await job.remove().then(
+          () => true,
+          () => false,
+        ))
+      )
+        continue;
+    }
     if (
       await store.finish(meta.id, item.id, {
         outcome: 'cancelled',
         attempts: 0,
         at: new Date().toISOString(),
-        reason: 'campaign cancelled before this item ran',
+        reason: 'campaign cancelled; no write was sent for this item',
       })
     )
-      cancelled += 1;
+      result.cancelled += 1;
   }
   await finalizeWhenAllFinal(queues.finalize, store, meta);
-  return cancelled;
+  return result;
 }
 
 /**

@@ -240,9 +240,21 @@ export class CampaignStore {
    */
   async auditSent(id: string, write: SentWrite, options: { unshare?: boolean } = {}): Promise<void> {
     const multi = this.redis.multi().rpush(await this.key(id, 'audit'), JSON.stringify(write));
+    if (write.itemId !== undefined) multi.hset(await this.key(id, 'item-writes'), write.itemId, JSON.stringify(write));
     if (options.unshare && write.itemId !== undefined)
       multi.hset(await this.key(id, 'unshare-sent'), write.itemId, JSON.stringify(write));
     await multi.exec();
+  }
+
+  /**
+   * The last write of any kind (a binding's DELETE, the unshare) sent for an item, if one was: an item with none
+   * changed nothing at CC. Campaigns stored before this record existed answer from their last unshare.
+   */
+  async lastWrite(id: string, itemId: string): Promise<SentWrite | undefined> {
+    const text =
+      (await this.redis.hget(await this.key(id, 'item-writes'), itemId)) ??
+      (await this.redis.hget(await this.key(id, 'unshare-sent'), itemId));
+    return text === null ? undefined : (JSON.parse(text) as SentWrite);
   }
 
   /**

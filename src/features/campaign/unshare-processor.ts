@@ -9,6 +9,7 @@ import {
   type AttemptNote,
   type BindingDelete,
   type BrokerItem,
+  type CampaignItem,
   type ItemOutcome,
   type PlanItem,
 } from './campaign-model.js';
@@ -145,11 +146,14 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
       const meta = await store.meta(campaignId);
       if (!meta) throw new UnrecoverableError(`campaign ${campaignId} is not in Redis`);
       const existing = await store.outcome(campaignId, itemId);
-      if (existing) return existing.outcome;
+      if (existing) {
+        // A run that died between recording the last outcome and queueing the campaign's end would leave it running.
+        await deps.onFinal(campaignId);
+        return existing.outcome;
+      }
       const item = await store.item(campaignId, itemId);
       if (!item) throw new UnrecoverableError(`item ${itemId} is not in campaign ${campaignId}`);
-      if (meta.status === 'cancelled')
-        return finish({ outcome: 'cancelled', reason: 'campaign cancelled before this item ran' });
+      if (meta.status === 'cancelled') return settleCancelled(item);
       await parkIfPaused();
 
       const gate = rateGate(deps.redis, await store.rateKey(campaignId), meta.options.rate);
@@ -186,6 +190,7 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
 
       let bindingDeletes: BindingDelete[] | undefined;
       if (meta.options.deleteBindingsFirst) {
+        if (await cancelledMeanwhile()) return settleCancelled(item);
         bindingDeletes = await deleteBindings(item, gate);
         const deleting = bindingDeletes.filter((b) => b.result === 'deleting');
         if (deleting.length > 0) {
@@ -200,8 +205,9 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
         }
       }
 
-      // Paused while this item read its shares: it has sent nothing yet, so it goes back without taking a write slot.
+      // Paused while this item read its shares: it has sent no unshare yet, so it goes back without taking a write slot.
       await parkIfPaused();
+      if (await cancelledMeanwhile()) return settleCancelled(item);
       // The ledger first: if this process dies after CC deleted the bindings, the report still names them.
       await store.ledger(campaignId, { itemId, at: new Date().toISOString(), bindings: item.bindings });
       const result = await sendUnshare('DELETE', unsharePath, gate, (hooks) =>
@@ -252,6 +258,46 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
       if (!(await store.pauseRecord(campaignId))) await job.promote().catch(() => undefined);
       log.debug('campaign paused: item parked');
       throw new DelayedError();
+    }
+
+    /** Whether the campaign was cancelled while this attempt ran: checked again right before its first write. */
+    async function cancelledMeanwhile(): Promise<boolean> {
+      return (await store.meta(campaignId))?.status === 'cancelled';
+    }
+
+    /**
+     * The campaign was cancelled before this attempt sent anything. With no earlier write either, the item changed
+     * nothing: `cancelled`. After an earlier attempt's write (its answer lost, or a retry pending), what happened is
+     * for CC to say: a CC unshare reads the shared spaces; a broker-level item says what was sent, unverified.
+     */
+    async function settleCancelled(item: CampaignItem): Promise<string> {
+      const sent = await store.lastWrite(campaignId, itemId);
+      if (!sent) return finish({ outcome: 'cancelled', reason: 'campaign cancelled; no write was sent for this item' });
+      const what = `${sent.method} ${sent.path} (request id ${sent.id}, ${sent.at})`;
+      if (isBrokerItem(item))
+        return finish({
+          outcome: 'cancelled',
+          reason: `campaign cancelled after an earlier attempt sent ${what}; whether it took effect was not checked`,
+        });
+      const sharedPath = `GET /v3/service_instances/${item.instance.guid}/relationships/shared_spaces`;
+      let shared: string[];
+      try {
+        shared = (await client.serviceInstances.listSharedSpaces(item.instance.guid)).data.map((space) => space.guid);
+      } catch (error) {
+        if (classifyUnshare(error).kind === 'rate_limited') throw error;
+        return retryOrFail(answerOf(sharedPath, error), error);
+      }
+      const unsharePath = `/v3/service_instances/${item.instance.guid}/relationships/shared_spaces/${item.target.space_guid}`;
+      if (!shared.includes(item.target.space_guid)) return notShared(item, unsharePath, sharedPath);
+      return finish({
+        outcome: 'cancelled',
+        decidedBy: {
+          request: sharedPath,
+          status: 200,
+          detail: `space ${item.target.space_guid} is still among the shared spaces`,
+        },
+        reason: `campaign cancelled after an earlier attempt sent ${what}; the space is still shared`,
+      });
     }
 
     /** The space is not shared any more: by an earlier attempt of ours whose answer was lost, or by someone else. */
@@ -360,6 +406,7 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
 
       // Paused while this item looked at its earlier job: it has sent nothing yet.
       await parkIfPaused();
+      if (await cancelledMeanwhile()) return settleCancelled(item);
       const result = await sendUnshare('PATCH', originalPath, gate, (hooks) =>
         client.serviceInstances.update(item.instance.guid, { parameters: unshareParameters(item.unshare) }, { hooks }),
       );

@@ -229,8 +229,11 @@ export async function dashboardApp(
       }
       const queuesOfCampaign = campaignQueues(options.queueRedis, prefix, meta.api);
       try {
-        const cancelled = await cancelCampaign(queuesOfCampaign, campaigns, meta);
-        options.log.info({ campaignId: meta.id, cancelled }, 'campaign cancelled from the dashboard');
+        const { cancelled, settling, inFlight } = await cancelCampaign(queuesOfCampaign, campaigns, meta);
+        options.log.info(
+          { campaignId: meta.id, cancelled, settling, inFlight },
+          'campaign cancelled from the dashboard',
+        );
       } finally {
         await queuesOfCampaign.close();
       }
