@@ -165,7 +165,7 @@ export function resolveRedisOptions(
 ): Readonly<{ redisUrl: string; prefix: string }> {
   const redisUrl = nonEmpty(flags.redis) ?? nonEmpty(env.REDIS_URL) ?? CONNECTION_DEFAULTS.redisUrl;
   if (isClusterUrl(redisUrl)) checkClusterUrl(redisUrl);
-  else parseUrl(redisUrl, '--redis/REDIS_URL', ['redis:', 'rediss:', 'redis+cluster:']);
+  else checkRedisUrl(redisUrl);
   const prefix = nonEmpty(flags.prefix) ?? nonEmpty(env.CF_SHARES_PREFIX) ?? CONNECTION_DEFAULTS.prefix;
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(prefix)) {
     throw new UsageError(`--prefix/CF_SHARES_PREFIX must be 1-64 letters, digits, '_', '.' or '-' (got '${prefix}')`);
@@ -188,12 +188,28 @@ function parseUrl(value: string, name: string, protocols: string[]): URL {
   return url;
 }
 
+/** A Redis URL is not echoed: its password may sit in the userinfo, hold a '/', or come in the query. */
+function checkRedisUrl(value: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError('--redis/REDIS_URL is not a URL (its text is not shown, it may hold a password)');
+  }
+  if (!['redis:', 'rediss:'].includes(url.protocol))
+    throw new UsageError(
+      `--redis/REDIS_URL must start with redis://, rediss://, redis+cluster:// or rediss+cluster:// (got '${url.protocol}')`,
+    );
+}
+
 /** A cluster URL lists several hosts, which WHATWG URL cannot hold: it has a parser of its own. */
 function checkClusterUrl(value: string): void {
   try {
     parseRedisTarget(value);
   } catch (error) {
-    throw new UsageError(`--redis/REDIS_URL: ${(error as Error).message} (in '${redactUserinfo(value)}')`);
+    throw new UsageError(
+      `--redis/REDIS_URL: ${(error as Error).message} (the URL is not shown, it may hold a password)`,
+    );
   }
 }
 

@@ -28,14 +28,16 @@ export function isClusterUrl(url: string): boolean {
 export function parseRedisTarget(url: string): RedisTarget {
   if (!isClusterUrl(url)) return { kind: 'single', url };
   const tls = url.toLowerCase().startsWith('rediss+');
-  const rest = url.slice(url.indexOf('//') + 2).replace(/[/?#].*$/, '');
+  // The userinfo ends at the last '@': a password may hold '/' (base64 keys do), which must not end the hosts early.
+  const rest = url.slice(url.indexOf('//') + 2);
   const at = rest.lastIndexOf('@');
   const userinfo = at < 0 ? undefined : rest.slice(0, at);
-  const hosts = at < 0 ? rest : rest.slice(at + 1);
-  const nodes = hosts.split(',').map((hostPort) => {
+  const hosts = (at < 0 ? rest : rest.slice(at + 1)).replace(/[/?#].*$/, '');
+  const nodes = hosts.split(',').map((hostPort, index) => {
     const match = /^(\[[^\]]+\]|[^:[\]]+):(\d{1,5})$/.exec(hostPort.trim());
     const port = Number(match?.[2]);
-    if (!match || port < 1 || port > 65535) throw new Error(`cluster node '${hostPort}' is not host:port`);
+    // Not quoted: a malformed URL may have put part of the password here.
+    if (!match || port < 1 || port > 65535) throw new Error(`cluster node ${index + 1} is not host:port`);
     return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
   });
   let username: string | undefined;
@@ -52,4 +54,28 @@ export function parseRedisTarget(url: string): RedisTarget {
     ...(username !== undefined && { username }),
     ...(password !== undefined && { password }),
   };
+}
+
+/**
+ * Where a `--redis` value points, for a message: its scheme and hosts, never its user, password, path or query (ioredis
+ * reads a password from the query too). A value that does not parse is not shown at all: where its password ends is
+ * then anyone's guess.
+ */
+export function redisLocation(url: string): string {
+  const hidden = 'a Redis URL that is not shown (it may hold a password)';
+  if (isClusterUrl(url)) {
+    try {
+      const target = parseRedisTarget(url) as Extract<RedisTarget, { kind: 'cluster' }>;
+      const hosts = target.nodes.map(({ host, port }) => `${host.includes(':') ? `[${host}]` : host}:${port}`);
+      return `${target.tls ? 'rediss+cluster' : 'redis+cluster'}://${hosts.join(',')}`;
+    } catch {
+      return hidden;
+    }
+  }
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    return hidden;
+  }
 }

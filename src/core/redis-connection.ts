@@ -1,6 +1,5 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
-import { redactUserinfo } from '../config/connection-options.js';
-import { parseRedisTarget, type RedisTarget } from '../config/redis-url.js';
+import { parseRedisTarget, redisLocation, type RedisTarget } from '../config/redis-url.js';
 
 /**
  * A connection to one Redis or to a Redis Cluster. Both speak the same commands; a cluster only refuses commands and
@@ -50,7 +49,7 @@ function clusterAuth(target: Extract<RedisTarget, { kind: 'cluster' }>): Cluster
 export async function assertRedisReachable(url: string, timeoutMs = 3000): Promise<void> {
   const target = parseRedisTarget(url);
   const fail = (reason: string): RedisUnavailableError =>
-    new RedisUnavailableError(`cannot reach Redis at ${redactUserinfo(url)}: ${reason}`);
+    new RedisUnavailableError(`cannot reach Redis at ${redisLocation(url)}: ${reason}`);
   const probeOptions: RedisOptions = {
     lazyConnect: true,
     connectTimeout: timeoutMs,
