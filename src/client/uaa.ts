@@ -32,9 +32,16 @@ function secretsOf(grant: Grant): string[] {
   return secrets.filter((s) => s.length > 0);
 }
 
+/**
+ * Removes each secret from a UAA answer's text, as sent and as the request form encoded it (a UAA or a proxy in
+ * front of it may echo the form back), longest first so no encoding is left half removed.
+ */
 function scrub(text: string | undefined, secrets: readonly string[]): string | undefined {
   if (text === undefined) return undefined;
-  return secrets.reduce((acc, secret) => acc.split(secret).join('[REDACTED]'), text);
+  const forms = secrets
+    .flatMap((secret) => [secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)])
+    .sort((a, b) => b.length - a.length);
+  return forms.reduce((acc, form) => acc.split(form).join('[REDACTED]'), text);
 }
 
 function formOf(grant: Grant): { form: Record<string, string>; headers: Record<string, string> } {

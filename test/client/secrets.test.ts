@@ -124,4 +124,25 @@ describe('secrets never leave the process', () => {
       for (const secret of SECRETS) expect(text, 'a secret leaked').not.toContain(secret);
     }
   });
+
+  it('a UAA that echoes the request form gets no secret through in any of its encodings', async () => {
+    const secret = 'Pa$s/w+rd =&SENTINEL';
+    server = await startServer((req) => {
+      if (req.path === '/') return rootReply(server!.url);
+      if (req.path === '/oauth/token')
+        return { status: 400, body: { error: 'invalid_request', error_description: `could not read ${req.body}` } };
+      return undefined;
+    });
+    const { lines, log } = memoryLogger();
+    const client = new CfClient({ api: server.url, auth: { clientId: 'bot', clientSecret: secret }, log });
+    const error = await client.login().then(
+      () => new Error('expected a failure'),
+      (e: unknown) => e as Error,
+    );
+    expect(error.name).toBe('UaaError');
+    const forms = [secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)];
+    expect(new Set(forms).size).toBe(3);
+    for (const text of [...lines, error.message, inspect(error, { depth: 10, showHidden: true })])
+      for (const form of forms) expect(text, 'a secret leaked').not.toContain(form);
+  });
 });
