@@ -59,6 +59,8 @@ export function redactNotifyWords(words: readonly string[]): string[] {
       index += 1;
     } else if (word.startsWith('--notify='))
       out.push(`--notify=${notifyOrigin(word.slice('--notify='.length))}/REDACTED`);
+    // Any other URL, such as a second URL after one --notify: a webhook's path is its secret.
+    else if (word.includes('://')) out.push(`${notifyOrigin(word)}/REDACTED`);
     else out.push(word);
   }
   return out;

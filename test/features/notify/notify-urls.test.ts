@@ -42,6 +42,7 @@ describe('redaction', () => {
         '--notify=https://i.example/p',
         '--keep',
         '3',
+        'https://j.example/second/tok',
       ]),
     ).toEqual([
       'report',
@@ -50,6 +51,7 @@ describe('redaction', () => {
       '--notify=https://i.example/REDACTED',
       '--keep',
       '3',
+      'https://j.example/REDACTED',
     ]);
   });
 });
