@@ -27,7 +27,7 @@ describe('redis+cluster:// URLs', () => {
 
   it('are refused (exit-2 usage errors) when a node is not host:port, never showing the password', () => {
     expect(() => resolveRedisOptions({ redis: 'redis+cluster://u:s3cret@10.0.0.1' }, {})).toThrow(
-      /^--redis\/REDIS_URL: cluster node '10\.0\.0\.1' is not host:port \(in 'redis\+cluster:\/\/\*\*\*@10\.0\.0\.1'\)$/,
+      /^--redis\/REDIS_URL: cluster node 1 is not host:port \(the URL is not shown, it may hold a password\)$/,
     );
     expect(() => resolveRedisOptions({ redis: 'redis+cluster://u:s3cret@10.0.0.1' }, {})).not.toThrow(/s3cret/);
     expect(resolveRedisOptions({}, { REDIS_URL: 'redis+cluster://10.0.0.1:7000' }).redisUrl).toBe(
