@@ -194,6 +194,55 @@ describe('cf-shares dashboard', () => {
     }
   });
 
+  it("serves no webhook URL's path: a detached report's and a schedule's --notify URLs show as their origin", async () => {
+    const prefix = suite.prefix('dash-hooks');
+    const env = {
+      CF_API: suite.sim.api,
+      CF_USERNAME: suite.sim.username,
+      CF_PASSWORD: suite.sim.password,
+      REDIS_URL,
+      CF_SHARES_PREFIX: prefix,
+    };
+    const detached = await runCli(
+      ['report', '--detach', '--notify', 'https://hooks.example.com/services/T1/B1/SECRETONE?token=SECRETQUERY'],
+      { env },
+    );
+    expect(detached.code, detached.stderr).toBe(0);
+    const scheduled = await runCli(
+      [
+        'schedule',
+        'add',
+        'nightly',
+        '--cron',
+        '0 2 * * *',
+        '--',
+        'report',
+        '--notify',
+        'https://hooks.example.com/x/SECRETTWO',
+      ],
+      { env },
+    );
+    expect(scheduled.code, scheduled.stderr).toBe(0);
+    await suite.redis.hset(`{${prefix}}:foundations`, 'x', suite.sim.api);
+    const dash = await startDashboard([], { REDIS_URL, CF_SHARES_PREFIX: prefix });
+    try {
+      const reportQueue = queueNameFor(QueueName.report, suite.sim.api);
+      const served = await Promise.all(
+        [
+          `/queues/api/queues?activeQueue=${reportQueue}&status=waiting`,
+          `/queues/api/queues?activeQueue=${reportQueue}&status=delayed`,
+          '/queues/api/job-schedulers',
+        ].map(async (path) => (await fetch(`${dash.url}${path}`)).text()),
+      );
+      const all = served.join('\n');
+      expect(all).not.toMatch(/SECRETONE|SECRETQUERY|SECRETTWO/);
+      // The jobs are there, with their URLs cut to the origin.
+      expect(all.split('https://hooks.example.com/REDACTED').length - 1).toBeGreaterThanOrEqual(3);
+    } finally {
+      expect((await dash.process.stop()).code, dash.process.stderr()).toBe(0);
+    }
+  });
+
   it('--host 0.0.0.0 without a token or credentials exits 2 with one line', async () => {
     const result = await runCli(['dashboard', '--host', '0.0.0.0', '--port', String(await freePort())], {
       env: { REDIS_URL, CF_SHARES_PREFIX: suite.prefix('dash-refused') },

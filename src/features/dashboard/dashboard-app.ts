@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { RedactingBullMQAdapter } from './redact-job-data.js';
 import { ExpressAdapter } from '@bull-board/express';
 import { Queue } from 'bullmq';
 import type { RedisClient } from '../../core/redis-connection.js';
@@ -68,7 +68,7 @@ export async function dashboardApp(
             prefix: foundationPrefix(prefix, api, options.queueRedis),
           }),
         );
-    return names.map(({ name }) => new BullMQAdapter(queues.get(name)!, { readOnlyMode: !allowActions }));
+    return names.map(({ name }) => new RedactingBullMQAdapter(queues.get(name)!, { readOnlyMode: !allowActions }));
   };
   let shown = await dashboardQueueNames(redis, prefix, options.extraApis);
   const board = createBullBoard({
