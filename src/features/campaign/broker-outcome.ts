@@ -8,6 +8,7 @@ import {
   isRateLimited,
 } from '../../client/index.js';
 import type { LastOperation } from '../../client/index.js';
+import { isTransientUaaError } from './unshare-outcome.js';
 
 /**
  * What to do after `PATCH /v3/service_instances/:original` with `{"parameters": {"unshare": ...}}` (cc-api.md §14):
@@ -50,6 +51,7 @@ export function classifyBrokerUpdate(answer: unknown): BrokerUpdateVerdict {
   // No answer, or a 2xx whose body was cut short (no job guid to follow): sending the unshare again is harmless (the
   // broker unshares what is still shared; CC answers 409 while the first one runs).
   if (answer instanceof NetworkError || answer instanceof MalformedResponseError) return { kind: 'retry' };
+  if (isTransientUaaError(answer)) return { kind: 'retry' };
   return { kind: 'failed' };
 }
 

@@ -3,6 +3,7 @@ import {
   MalformedResponseError,
   NetworkError,
   RateLimitWaitError,
+  UaaError,
   computeRetryDelay,
   isRateLimited,
   isUnshareFailed,
@@ -104,7 +105,15 @@ export function classifyUnshare(answer: { status: number } | unknown, now: numbe
   }
   // A network error leaves the answer unknown: an idempotent retry finds out.
   if (answer instanceof NetworkError) return { kind: 'retry' };
+  // The token could not be renewed for a send (UAA down or erring): nothing about the item is known yet, and a send
+  // before it may have gone out; the next attempt reads the shares first.
+  if (isTransientUaaError(answer)) return { kind: 'retry' };
   return { kind: 'failed' };
+}
+
+/** UAA unreachable or answering 5xx: a token renewal may work later. A 4xx (credentials refused) will not. */
+export function isTransientUaaError(error: unknown): boolean {
+  return error instanceof UaaError && (error.status === undefined || error.status >= 500);
 }
 
 /** The evidence of one answer (or error) to `request`. */

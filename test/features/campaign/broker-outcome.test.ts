@@ -5,6 +5,7 @@ import {
   JobTimeoutError,
   MalformedResponseError,
   NetworkError,
+  UaaError,
 } from '../../../src/client/index.js';
 import {
   classifyBrokerJob,
@@ -66,6 +67,13 @@ describe('classifyBrokerUpdate: the answer to PATCH of the original with unshare
       reason: 'truncated',
     });
     expect(classifyBrokerUpdate(cut)).toEqual({ kind: 'retry' });
+  });
+
+  it('retries when the token could not be renewed for now (UAA down or 5xx), fails when UAA refuses the credentials', () => {
+    const url = 'https://uaa.example/oauth/token';
+    expect(classifyBrokerUpdate(new UaaError({ message: 'down', url }))).toEqual({ kind: 'retry' });
+    expect(classifyBrokerUpdate(new UaaError({ message: '502', status: 502, url }))).toEqual({ kind: 'retry' });
+    expect(classifyBrokerUpdate(new UaaError({ message: 'no', status: 401, url }))).toEqual({ kind: 'failed' });
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CfApiError, NetworkError, RateLimitWaitError } from '../../../src/client/index.js';
+import { CfApiError, NetworkError, RateLimitWaitError, UaaError } from '../../../src/client/index.js';
 import { blockingReasons, classifyUnshare } from '../../../src/features/campaign/unshare-outcome.js';
 
 const apiError = (status: number, code?: number, detail = '', headers: Record<string, string> = {}) =>
@@ -45,6 +45,22 @@ describe('classifyUnshare', () => {
       { kind: 'retry' },
     ],
     ["an error that is not the API's", new Error('bug'), { kind: 'failed' }],
+    // A token renewal that failed for now: the send before it may have gone out, so the item is not failed.
+    [
+      'UAA unreachable',
+      new UaaError({ message: 'cannot reach UAA', url: 'https://uaa.example/oauth/token' }),
+      { kind: 'retry' },
+    ],
+    [
+      'UAA 503',
+      new UaaError({ message: 'UAA 503', status: 503, url: 'https://uaa.example/oauth/token' }),
+      { kind: 'retry' },
+    ],
+    [
+      'UAA refusing the credentials',
+      new UaaError({ message: 'bad credentials', status: 401, url: 'https://uaa.example/oauth/token' }),
+      { kind: 'failed' },
+    ],
     [
       '429 with Retry-After',
       apiError(429, 10013, 'Rate Limit Exceeded', { 'retry-after': '42' }),
