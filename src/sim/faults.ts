@@ -24,6 +24,11 @@ export interface FaultOptions {
   resetFirst?: number;
   /** The first N affected requests (after any `resetFirst`) get a truncated 200 body. */
   malformedFirst?: number;
+  /**
+   * The first N affected requests (after any `resetFirst` and `malformedFirst`) are carried out, then their connection
+   * is destroyed instead of the answer: a network drop after CC committed the change.
+   */
+  lostAnswerFirst?: number;
   /** Per-user rate limit. @defaultValue none */
   rateLimit?: RateLimitOptions;
   /** Only these normalised routes (e.g. `GET /v3/service_instances`); by default every `/v3` route. */
@@ -37,6 +42,7 @@ const FAULT_KEYS = new Set([
   'malformedRate',
   'resetFirst',
   'malformedFirst',
+  'lostAnswerFirst',
   'rateLimit',
   'routes',
 ]);
@@ -50,7 +56,7 @@ export function normaliseFaults(input: unknown): FaultOptions {
   for (const key of Object.keys(raw)) if (!FAULT_KEYS.has(key)) throw new RangeError(`unknown fault option '${key}'`);
   const out: FaultOptions = {};
   if (raw.latencyMs !== undefined) out.latencyMs = nonNegative('latencyMs', raw.latencyMs);
-  for (const key of ['resetFirst', 'malformedFirst'] as const) {
+  for (const key of ['resetFirst', 'malformedFirst', 'lostAnswerFirst'] as const) {
     if (raw[key] === undefined) continue;
     const value = nonNegative(key, raw[key]);
     if (!Number.isInteger(value)) throw new RangeError(`${key} must be a whole number`);
@@ -97,6 +103,8 @@ export interface FaultDecision {
   /** 500 or 503, or 0 for none. */
   errorStatus: 0 | 500 | 503;
   malformed: boolean;
+  /** Carry the request out, then drop the connection instead of answering. */
+  loseAnswer: boolean;
 }
 
 /** Decides faults per request from a seeded stream, so a run with the same seed and request order repeats. */
@@ -104,6 +112,7 @@ export class FaultInjector {
   private rng: Prng;
   private resetsLeft: number;
   private malformedLeft: number;
+  private lostAnswersLeft: number;
 
   constructor(
     private faults: FaultOptions,
@@ -112,6 +121,7 @@ export class FaultInjector {
     this.rng = new Prng(seed, 'faults');
     this.resetsLeft = faults.resetFirst ?? 0;
     this.malformedLeft = faults.malformedFirst ?? 0;
+    this.lostAnswersLeft = faults.lostAnswerFirst ?? 0;
   }
 
   /** The current fault configuration. */
@@ -125,6 +135,7 @@ export class FaultInjector {
     this.rng = new Prng(this.seed, 'faults');
     this.resetsLeft = faults.resetFirst ?? 0;
     this.malformedLeft = faults.malformedFirst ?? 0;
+    this.lostAnswersLeft = faults.lostAnswerFirst ?? 0;
   }
 
   /** Whether faults apply to a normalised route. `/v3...` routes by default; `routes` narrows (or widens) that. */
@@ -135,7 +146,7 @@ export class FaultInjector {
 
   /** Draws the faults for one request. */
   decide(routeKey: string): FaultDecision {
-    const none: FaultDecision = { latencyMs: 0, reset: false, errorStatus: 0, malformed: false };
+    const none: FaultDecision = { latencyMs: 0, reset: false, errorStatus: 0, malformed: false, loseAnswer: false };
     if (!this.applies(routeKey)) return none;
     const f = this.faults;
     if (this.resetsLeft > 0) {
@@ -146,10 +157,14 @@ export class FaultInjector {
       this.malformedLeft -= 1;
       return { ...none, latencyMs: f.latencyMs ?? 0, malformed: true };
     }
+    if (this.lostAnswersLeft > 0) {
+      this.lostAnswersLeft -= 1;
+      return { ...none, latencyMs: f.latencyMs ?? 0, loseAnswer: true };
+    }
     const reset = (f.resetRate ?? 0) > 0 && this.rng.chance(f.resetRate ?? 0);
     const error = !reset && (f.errorRate ?? 0) > 0 && this.rng.chance(f.errorRate ?? 0);
     const errorStatus = error ? (this.rng.chance(0.5) ? 503 : 500) : 0;
     const malformed = (f.malformedRate ?? 0) > 0 && this.rng.chance(f.malformedRate ?? 0);
-    return { latencyMs: f.latencyMs ?? 0, reset, errorStatus, malformed };
+    return { latencyMs: f.latencyMs ?? 0, reset, errorStatus, malformed, loseAnswer: false };
   }
 }

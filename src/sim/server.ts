@@ -209,9 +209,17 @@ export class SimServer {
         baseUrl,
         method,
       });
+      if (fault.loseAnswer) {
+        req.socket.destroy();
+        return;
+      }
       send(res, { ...answer, headers: { ...extraHeaders, ...answer.headers } }, fault.malformed);
     } catch (error) {
       if (!(error instanceof CcError)) throw error;
+      if (fault.loseAnswer) {
+        req.socket.destroy();
+        return;
+      }
       send(res, { status: error.status, body: error.toBody(), headers: extraHeaders });
     }
   }

@@ -242,6 +242,29 @@ describe('outcomes are recorded from evidence', () => {
   }, 90_000);
 });
 
+describe('the last attempt', () => {
+  it('whose unshare CC carried out while every answer was lost records unshared (inferred) from a read, not failed', async () => {
+    const { sim, env, dir, truth } = await setup('last-lost-answer');
+    const share = plainShare(truth, 1);
+    const id = await planOne(env, share, [], 1);
+    // CC carries out the DELETE and every resend, and the connection drops before each answer.
+    await putJson(`${sim.api}/_sim/faults`, { lostAnswerFirst: 50, routes: [UNSHARE_ROUTE] });
+    const resumed = await runCli(['campaign', 'resume', id], { env, timeoutMs: 90_000 });
+    const after = await report(env, id, dir);
+    const [item] = after.items;
+    expect(item!.outcome, resumed.stderr).toBe('unshared');
+    expect(item!.inferred).toMatch(/answer is unknown/);
+    expect(after.audit_trail.filter((entry) => entry.method === 'DELETE').length).toBeGreaterThan(1);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const now = await getJson<Truth>(`${sim.api}/_sim/truth`);
+    expect(
+      now.shares.some(
+        (s) => s.instance_guid === share.instance_guid && s.target_space_guid === share.target_space_guid,
+      ),
+    ).toBe(false);
+  }, 120_000);
+});
+
 describe('a cancel after a write went out', () => {
   it('leaves an item whose unshare was sent, answer unknown, to a worker, which records it unshared (inferred) from a read, not "cancelled"', async () => {
     const { sim, env, dir, truth } = await setup('cancel-in-flight');

@@ -260,6 +260,28 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
       throw new DelayedError();
     }
 
+    /**
+     * No attempt is left, and an unshare of this item went out with no answer (the connection dropped, every resend
+     * too): CC may have carried it out. A read of the shared spaces says; when it cannot be read, or the space is still
+     * shared, the item fails as it would have.
+     */
+    async function settleUnansweredUnshare(): Promise<string | undefined> {
+      const sent = await store.unshareSent(campaignId, itemId);
+      if (!sent || (sent.answer !== null && 'status' in sent.answer)) return undefined;
+      const item = await store.item(campaignId, itemId);
+      if (!item || isBrokerItem(item)) return undefined;
+      const sharedPath = `GET /v3/service_instances/${item.instance.guid}/relationships/shared_spaces`;
+      try {
+        const shared = await client.serviceInstances.listSharedSpaces(item.instance.guid);
+        if (shared.data.some((space) => space.guid === item.target.space_guid)) return undefined;
+      } catch (error) {
+        if (isRedisConnectionError(error)) throw error;
+        return undefined;
+      }
+      const unsharePath = `/v3/service_instances/${item.instance.guid}/relationships/shared_spaces/${item.target.space_guid}`;
+      return notShared(item, unsharePath, sharedPath);
+    }
+
     /** Whether the campaign was cancelled while this attempt ran: checked again right before its first write. */
     async function cancelledMeanwhile(): Promise<boolean> {
       return (await store.meta(campaignId))?.status === 'cancelled';
@@ -323,7 +345,7 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
       return finish({
         outcome: 'unshared',
         decidedBy: read,
-        inferred: `an earlier attempt sent DELETE ${unsharePath} (request id ${earlier.id}, ${earlier.at}) and its answer is unknown; the space is no longer shared, so that DELETE most likely removed it`,
+        inferred: `DELETE ${unsharePath} was sent (request id ${earlier.id}, ${earlier.at}) and its answer is unknown; the space is no longer shared, so that DELETE most likely removed it`,
       });
     }
 
@@ -340,8 +362,11 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
     }
 
     async function retryOrFail(answer: Answer, error: unknown, extra: Partial<ItemOutcome> = {}): Promise<string> {
-      if (lastAttempt)
+      if (lastAttempt) {
+        const settled = await settleUnansweredUnshare();
+        if (settled !== undefined) return settled;
         return finish({ outcome: 'failed', decidedBy: answer, reason: `no attempt left after ${attempt}`, ...extra });
+      }
       await note({ decidedBy: answer, ...extra });
       throw new PlannedRetry(error instanceof Error ? error.message : String(error));
     }
