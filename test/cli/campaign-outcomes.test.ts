@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { runCli, startSimProcess, cliEnv, REPO_ROOT, type SimProcess } from '../helpers/run-cli.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis-prefix.js';
 import { startSim } from '../../src/sim/index.js';
+import { CampaignStore } from '../../src/features/campaign/campaign-store.js';
 
 /**
  * Outcomes are recorded from evidence (issue "Truthful outcomes", points 1, 2 and 5): each test makes a real
@@ -262,6 +263,37 @@ describe('the last attempt', () => {
         (s) => s.instance_guid === share.instance_guid && s.target_space_guid === share.target_space_guid,
       ),
     ).toBe(false);
+  }, 120_000);
+});
+
+describe('--disable-flag', () => {
+  it('when CC will not disable the sharing flag, the campaign is cancelled with nothing sent, and resume refuses it', async () => {
+    const { sim, env, truth } = await setup('flag-refused');
+    const share = plainShare(truth, 0);
+    await putJson(`${sim.api}/_sim/faults`, { errorRate: 1, routes: ['PATCH /v3/feature_flags/:name'] });
+    const started = await runCli(
+      [
+        'unshare-all',
+        '--yes',
+        '--disable-flag',
+        '--detach',
+        '--instance',
+        share.instance_guid,
+        '--target-space',
+        share.target_space_guid,
+      ],
+      { env, timeoutMs: 90_000 },
+    );
+    expect(started.code, started.stderr).toBe(1);
+    const [meta] = await new CampaignStore(redis, env.CF_SHARES_PREFIX!).list();
+    expect(meta!.status).toBe('cancelled');
+    const outcomes = Object.values(await new CampaignStore(redis, env.CF_SHARES_PREFIX!).outcomes(meta!.id));
+    expect(outcomes.map((o) => o.outcome)).toEqual(['cancelled']);
+    const resumed = await runCli(['campaign', 'resume', meta!.id], { env });
+    expect(resumed.code).toBe(2);
+    expect(resumed.stderr).toContain('was cancelled');
+    const { writes } = await getJson<{ writes: Write[] }>(`${sim.api}/_sim/writes`);
+    expect(writes.filter((w) => w.method === 'DELETE')).toHaveLength(0);
   }, 120_000);
 });
 

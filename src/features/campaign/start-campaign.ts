@@ -4,7 +4,7 @@ import type { Logger } from '../../log.js';
 import { registerFoundation } from '../../core/foundation-registry.js';
 import { isBrokerItem, type CampaignMeta, type CampaignOptions } from './campaign-model.js';
 import { CampaignStore } from './campaign-store.js';
-import { campaignQueues, enqueueItems } from './campaign-queue.js';
+import { campaignQueues, cancelCampaign, enqueueItems } from './campaign-queue.js';
 import { auditedWrite } from './audited-write.js';
 import type { CampaignPlan } from './plan-campaign.js';
 
@@ -50,12 +50,19 @@ export async function startCampaign(
     await registerFoundation(redis, target.prefix, target.api);
     if (plan.flagEnabled) {
       const path = '/v3/feature_flags/service_instance_sharing';
-      const patched = await client.featureFlags.patch(
-        'service_instance_sharing',
-        { enabled: false },
-        { hooks: auditedWrite(store, meta.id, { identity: meta.createdBy, method: 'PATCH', path }) },
-      );
-      log.info({ enabled: patched.enabled }, 'sharing flag disabled');
+      try {
+        const patched = await client.featureFlags.patch(
+          'service_instance_sharing',
+          { enabled: false },
+          { hooks: auditedWrite(store, meta.id, { identity: meta.createdBy, method: 'PATCH', path }) },
+        );
+        log.info({ enabled: patched.enabled }, 'sharing flag disabled');
+      } catch (error) {
+        // The campaign exists (the PATCH is in its audit trail) but must not run with sharing still on: cancelled,
+        // so `campaign resume` refuses it and no item is sent. The error says why.
+        await cancelCampaign(queues, store, meta);
+        throw error;
+      }
     }
     await enqueueItems(queues.unshare, meta, plan.items);
   } finally {
