@@ -54,6 +54,11 @@ export type SendAnswer =
       status: number;
       /** The answer's `X-Vcap-Request-Id` (CC answers `<sent>::<uuid>`, cc-api.md §13); null when it had none. */
       requestId: string | null;
+      /**
+       * CC's error code when the body is a CC error (`errors[0].code`): it tells CC's own refusal from a router's or a
+       * proxy's status, which says nothing of whether CC carried the request out.
+       */
+      ccCode?: number;
     }
   | {
       /** The Node/got error code, or a short message when there is none; never a body. */
@@ -348,7 +353,7 @@ export class Transport {
     const state = stateOf(response.request.options);
     if (state === undefined) return response;
     if (state.req.parseBody !== undefined) parseOwnBody(response, state.req.parseBody);
-    await this.endSend(state, response.statusCode, response.headers as Headers);
+    await this.endSend(state, response.statusCode, response.headers as Headers, undefined, ccCodeOf(response.body));
     this.logWarnings(response.headers as Headers);
     const { authorization } = state;
     if (
@@ -497,6 +502,7 @@ export class Transport {
     status: number | undefined,
     headers: Headers | undefined,
     networkError?: string,
+    ccCode?: number,
   ): Promise<void> {
     state.release?.();
     state.release = undefined;
@@ -519,7 +525,11 @@ export class Transport {
     const answer: SendAnswer =
       status === undefined
         ? { networkError: networkError ?? 'no answer' }
-        : { status, requestId: headers === undefined ? null : (header(headers, 'x-vcap-request-id') ?? null) };
+        : {
+            status,
+            requestId: headers === undefined ? null : (header(headers, 'x-vcap-request-id') ?? null),
+            ...(ccCode !== undefined && { ccCode }),
+          };
     try {
       await state.req.hooks?.afterAnswer(state.attempt, answer);
     } catch (error) {

@@ -104,6 +104,7 @@ async function planOne(
   share: TruthShare,
   extra: string[] = [],
   maxAttempts = 3,
+  retryDelaySeconds = 1,
 ): Promise<string> {
   const args = [
     'unshare-all',
@@ -117,7 +118,7 @@ async function planOne(
     '--rate',
     '20',
     '--retry-delay',
-    '1',
+    String(retryDelaySeconds),
     '--max-attempts',
     String(maxAttempts),
     ...extra,
@@ -263,6 +264,52 @@ describe('the last attempt', () => {
         (s) => s.instance_guid === share.instance_guid && s.target_space_guid === share.target_space_guid,
       ),
     ).toBe(false);
+  }, 120_000);
+});
+
+describe('a DELETE CC refused, then an unshare by someone else', () => {
+  it('ends already_unshared, naming the refusal, instead of claiming the refused DELETE did it', async () => {
+    const { sim, env, dir, truth } = await setup('refused-then-oob');
+    const share = plainShare(truth, 1);
+    const [binding] = share.binding_guids;
+    await putJson(`${sim.api}/_sim/bindings/${binding}/behaviour`, { unbind: 'fail' });
+    const id = await planOne(env, share, [], 2, 6);
+    startWorker(env);
+    await waitFor('the unshare to be refused', async () => {
+      const { writes } = await getJson<{ writes: Write[] }>(`${sim.api}/_sim/writes`);
+      return writes.some((w) => w.method === 'DELETE' && w.path.includes('shared_spaces') && w.status === 502)
+        ? true
+        : undefined;
+    });
+    // An operator fixes the binding and unshares by hand, between the campaign's two attempts.
+    await putJson(`${sim.api}/_sim/bindings/${binding}/behaviour`, { unbind: 'sync' });
+    const token = await fetch(`${sim.api}/uaa/oauth/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from('cf:').toString('base64')}`,
+      },
+      body: new URLSearchParams({ grant_type: 'password', username: sim.username, password: sim.password }),
+    });
+    const { access_token: accessToken } = (await token.json()) as { access_token: string };
+    const byHand = await fetch(
+      `${sim.api}/v3/service_instances/${share.instance_guid}/relationships/shared_spaces/${share.target_space_guid}`,
+      { method: 'DELETE', headers: { authorization: `bearer ${accessToken}` } },
+    );
+    expect(byHand.status).toBe(204);
+    const item = await waitFor(
+      'the second attempt',
+      async () => {
+        const [settled] = (await report(env, id, dir)).items as Array<
+          CampaignJson['items'][number] & { reason?: string }
+        >;
+        return settled!.outcome === 'pending' ? undefined : settled;
+      },
+      60_000,
+    );
+    expect(item!.outcome).toBe('already_unshared');
+    expect(item!.inferred).toBeNull();
+    expect(JSON.stringify(item)).toMatch(/was refused with 502 \(CC code \d+\)/);
   }, 120_000);
 });
 

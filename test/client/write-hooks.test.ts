@@ -78,9 +78,9 @@ describe('write hooks', () => {
 
     expect(events.map((e) => [e.hook, e.attempt.n, e.hook === 'afterAnswer' ? e.answer : null])).toEqual([
       ['beforeSend', 1, null],
-      ['afterAnswer', 1, { status: 503, requestId: null }],
+      ['afterAnswer', 1, { status: 503, requestId: null, ccCode: 10015 }],
       ['beforeSend', 2, null],
-      ['afterAnswer', 2, { status: 503, requestId: null }],
+      ['afterAnswer', 2, { status: 503, requestId: null, ccCode: 10015 }],
       ['beforeSend', 3, null],
       ['afterAnswer', 3, { status: 204, requestId: null }],
     ]);
@@ -102,7 +102,7 @@ describe('write hooks', () => {
     await client.serviceInstances.unshareFromSpace('si', 'sp', { hooks });
     expect(events.map((e) => [e.hook, e.attempt.n, e.hook === 'afterAnswer' ? e.answer : null])).toEqual([
       ['beforeSend', 1, null],
-      ['afterAnswer', 1, { status: 401, requestId: null }],
+      ['afterAnswer', 1, { status: 401, requestId: null, ccCode: 1000 }],
       ['beforeSend', 2, null],
       ['afterAnswer', 2, { status: 204, requestId: null }],
     ]);

@@ -42,7 +42,12 @@ export function auditedWrite(
         campaignId,
         requestId,
         'status' in answer
-          ? { at, status: answer.status, requestId: answer.requestId }
+          ? {
+              at,
+              status: answer.status,
+              requestId: answer.requestId,
+              ...(answer.ccCode !== undefined && { ccCode: answer.ccCode }),
+            }
           : { at, networkError: answer.networkError },
       );
     },

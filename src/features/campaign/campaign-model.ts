@@ -186,7 +186,7 @@ export interface SentWrite {
 
 /** What came back for a sent write. */
 export type WriteAnswer =
-  | { readonly at: string; readonly status: number; readonly requestId: string | null }
+  | { readonly at: string; readonly status: number; readonly requestId: string | null; readonly ccCode?: number }
   | { readonly at: string; readonly networkError: string };
 
 /** One write to the Cloud Controller, for the audit trail: `answer` null means "sent, answer unknown". */

@@ -331,21 +331,36 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
       };
       const earlier = await store.unshareSent(campaignId, itemId);
       if (!earlier) return finish({ outcome: 'already_unshared', decidedBy: read });
-      if (earlier.answer && 'status' in earlier.answer && earlier.answer.status >= 200 && earlier.answer.status < 300) {
+      const answered = earlier.answer && 'status' in earlier.answer ? earlier.answer : undefined;
+      // Our DELETE was refused, by CC (its error code) or before it reached CC (a 4xx without one): someone else
+      // unshared it since.
+      if (answered && answered.status >= 400 && (answered.ccCode !== undefined || answered.status < 500)) {
+        const code = answered.ccCode === undefined ? '' : ` (CC code ${answered.ccCode})`;
+        return finish({
+          outcome: 'already_unshared',
+          decidedBy: read,
+          reason: `this campaign's DELETE ${unsharePath} (request id ${earlier.id}, ${earlier.at}) was refused with ${answered.status}${code}; the share was removed by someone else since`,
+        });
+      }
+      if (answered && answered.status >= 200 && answered.status < 300) {
         return finish({
           outcome: 'unshared',
           decidedBy: {
             request: `DELETE ${unsharePath}`,
-            status: earlier.answer.status,
-            ...(earlier.answer.requestId !== null && { requestId: earlier.answer.requestId }),
+            status: answered.status,
+            ...(answered.requestId !== null && { requestId: answered.requestId }),
           },
           confirmedBy: read,
         });
       }
+      // No answer, or a 5xx without CC's error code (a router's or a proxy's): CC may have carried the DELETE out.
+      const what = answered
+        ? `was answered ${answered.status} without a CC error code, which leaves open whether CC carried it out`
+        : 'its answer is unknown';
       return finish({
         outcome: 'unshared',
         decidedBy: read,
-        inferred: `DELETE ${unsharePath} was sent (request id ${earlier.id}, ${earlier.at}) and its answer is unknown; the space is no longer shared, so that DELETE most likely removed it`,
+        inferred: `DELETE ${unsharePath} was sent (request id ${earlier.id}, ${earlier.at}) and ${what}; the space is no longer shared, so that DELETE most likely removed it`,
       });
     }
 
