@@ -63,6 +63,14 @@ class PlannedRetry extends Error {
   override readonly name = 'PlannedRetry';
 }
 
+/** The read of an item's shared spaces, as its evidence names it. */
+const sharedSpacesRead = (item: PlanItem): string =>
+  `GET /v3/service_instances/${item.instance.guid}/relationships/shared_spaces`;
+
+/** The path of an item's unshare. */
+const unsharePathOf = (item: PlanItem): string =>
+  `/v3/service_instances/${item.instance.guid}/relationships/shared_spaces/${item.target.space_guid}`;
+
 /** Identities that see every instance and space, so their 404 means "gone" (cc-api.md §13). */
 const seesEverything = (client: CfClient): boolean =>
   ['admin', 'admin_read_only', 'global_auditor'].includes(client.identity?.kind ?? '');
@@ -167,10 +175,10 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
 
       if (isBrokerItem(item)) return brokerWork(item, gate);
 
-      const sharedPath = `GET /v3/service_instances/${item.instance.guid}/relationships/shared_spaces`;
+      const sharedPath = sharedSpacesRead(item);
       let shared: string[];
       try {
-        shared = (await client.serviceInstances.listSharedSpaces(item.instance.guid)).data.map((space) => space.guid);
+        shared = await sharedSpaces(item);
       } catch (error) {
         if (classifyUnshare(error).kind === 'rate_limited') throw error;
         const answer = answerOf(sharedPath, error);
@@ -185,8 +193,8 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
         }
         return retryOrFail(answer, error);
       }
-      const unsharePath = `/v3/service_instances/${item.instance.guid}/relationships/shared_spaces/${item.target.space_guid}`;
-      if (!shared.includes(item.target.space_guid)) return notShared(item, unsharePath, sharedPath);
+      const unsharePath = unsharePathOf(item);
+      if (!shared.includes(item.target.space_guid)) return notShared(item);
 
       let bindingDeletes: BindingDelete[] | undefined;
       if (meta.options.deleteBindingsFirst) {
@@ -270,16 +278,18 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
       if (!sent || (sent.answer !== null && 'status' in sent.answer)) return undefined;
       const item = await store.item(campaignId, itemId);
       if (!item || isBrokerItem(item)) return undefined;
-      const sharedPath = `GET /v3/service_instances/${item.instance.guid}/relationships/shared_spaces`;
       try {
-        const shared = await client.serviceInstances.listSharedSpaces(item.instance.guid);
-        if (shared.data.some((space) => space.guid === item.target.space_guid)) return undefined;
+        if ((await sharedSpaces(item)).includes(item.target.space_guid)) return undefined;
       } catch (error) {
         if (isRedisConnectionError(error)) throw error;
         return undefined;
       }
-      const unsharePath = `/v3/service_instances/${item.instance.guid}/relationships/shared_spaces/${item.target.space_guid}`;
-      return notShared(item, unsharePath, sharedPath);
+      return notShared(item);
+    }
+
+    /** The spaces the item's instance is shared into, as CC says now. */
+    async function sharedSpaces(item: PlanItem): Promise<string[]> {
+      return (await client.serviceInstances.listSharedSpaces(item.instance.guid)).data.map((space) => space.guid);
     }
 
     /** Whether the campaign was cancelled while this attempt ran: checked again right before its first write. */
@@ -301,16 +311,15 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
           outcome: 'cancelled',
           reason: `campaign cancelled after an earlier attempt sent ${what}; whether it took effect was not checked`,
         });
-      const sharedPath = `GET /v3/service_instances/${item.instance.guid}/relationships/shared_spaces`;
+      const sharedPath = sharedSpacesRead(item);
       let shared: string[];
       try {
-        shared = (await client.serviceInstances.listSharedSpaces(item.instance.guid)).data.map((space) => space.guid);
+        shared = await sharedSpaces(item);
       } catch (error) {
         if (classifyUnshare(error).kind === 'rate_limited') throw error;
         return retryOrFail(answerOf(sharedPath, error), error);
       }
-      const unsharePath = `/v3/service_instances/${item.instance.guid}/relationships/shared_spaces/${item.target.space_guid}`;
-      if (!shared.includes(item.target.space_guid)) return notShared(item, unsharePath, sharedPath);
+      if (!shared.includes(item.target.space_guid)) return notShared(item);
       return finish({
         outcome: 'cancelled',
         decidedBy: {
@@ -323,7 +332,8 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
     }
 
     /** The space is not shared any more: by an earlier attempt of ours whose answer was lost, or by someone else. */
-    async function notShared(item: PlanItem, unsharePath: string, sharedPath: string): Promise<string> {
+    async function notShared(item: PlanItem): Promise<string> {
+      const [unsharePath, sharedPath] = [unsharePathOf(item), sharedSpacesRead(item)];
       const read: Answer = {
         request: sharedPath,
         status: 200,
