@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { runCli, type SimProcess } from '../helpers/run-cli.js';
+import { runCli, simAdminAuthorization, type SimProcess } from '../helpers/run-cli.js';
 import { campaignBed } from '../helpers/campaign-bed.js';
 import { startDetached, startWorker, statusJson, waitFor, waitForCampaignDone } from '../helpers/campaign-processes.js';
 import { computePlanHash } from '../../src/features/campaign/plan-file.js';
@@ -81,18 +81,9 @@ async function updateBehaviour(sim: SimProcess, guid: string, update: 'sync' | '
 
 /** Starts an update of an instance as an admin would (`cf update-service -c '{}'`): it stays in progress a while. */
 async function startUpdate(sim: SimProcess, guid: string): Promise<void> {
-  const token = await fetch(`${sim.api}/uaa/oauth/token`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from('cf:').toString('base64')}`,
-    },
-    body: new URLSearchParams({ grant_type: 'password', username: sim.username, password: sim.password }),
-  });
-  const { access_token: accessToken } = (await token.json()) as { access_token: string };
   const answer = await fetch(`${sim.api}/v3/service_instances/${guid}`, {
     method: 'PATCH',
-    headers: { 'content-type': 'application/json', authorization: `bearer ${accessToken}` },
+    headers: { 'content-type': 'application/json', authorization: await simAdminAuthorization(sim) },
     body: JSON.stringify({ parameters: {} }),
   });
   expect(answer.status).toBe(202);

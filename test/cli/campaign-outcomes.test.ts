@@ -4,7 +4,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { runCli, startSimProcess, cliEnv, REPO_ROOT, type SimProcess } from '../helpers/run-cli.js';
+import {
+  runCli,
+  startSimProcess,
+  cliEnv,
+  REPO_ROOT,
+  simAdminAuthorization,
+  type SimProcess,
+} from '../helpers/run-cli.js';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../helpers/redis-prefix.js';
 import { startSim } from '../../src/sim/index.js';
 import { CampaignStore } from '../../src/features/campaign/campaign-store.js';
@@ -160,6 +167,30 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/**
+ * A worker killed while CC carries out its unshare (3 s of added latency on the DELETE): the DELETE is in the audit
+ * trail with no answer, and CC, carrying on with a request whose client went away, removes the share and its bindings.
+ * Returns once the simulator has; the latency is still set.
+ */
+async function killWorkerInFlight(sim: SimProcess, env: Record<string, string>, share: TruthShare): Promise<void> {
+  await putJson(`${sim.api}/_sim/faults`, { latencyMs: 3000, routes: [UNSHARE_ROUTE] });
+  const victim = startWorker(env, { CF_SHARES_LOCK_MS: '1500' });
+  await waitFor('the unshare to arrive', async () => {
+    const { writes } = await getJson<{ writes: Write[] }>(`${sim.api}/_sim/writes`);
+    return writes.some((w) => w.method === 'DELETE') ? true : undefined;
+  });
+  victim.kill('SIGKILL');
+  await new Promise((resolve) => victim.once('exit', resolve));
+  await waitFor('the simulator to finish the unshare', async () => {
+    const now = await getJson<Truth>(`${sim.api}/_sim/truth`);
+    return now.shares.some(
+      (s) => s.instance_guid === share.instance_guid && s.target_space_guid === share.target_space_guid,
+    )
+      ? undefined
+      : true;
+  });
+}
+
 describe('outcomes are recorded from evidence', () => {
   it('an instance deleted out of band ends instance_gone, decided and confirmed by a 404 read as the admin', async () => {
     const { sim, env, dir, truth } = await setup('gone-instance');
@@ -205,23 +236,7 @@ describe('outcomes are recorded from evidence', () => {
     const { sim, env, dir, truth } = await setup('kill-in-flight');
     const share = plainShare(truth, 1);
     const id = await planOne(env, share);
-    await putJson(`${sim.api}/_sim/faults`, { latencyMs: 3000, routes: [UNSHARE_ROUTE] });
-    const victim = startWorker(env, { CF_SHARES_LOCK_MS: '1500' });
-    await waitFor('the unshare to arrive', async () => {
-      const { writes } = await getJson<{ writes: Write[] }>(`${sim.api}/_sim/writes`);
-      return writes.some((w) => w.method === 'DELETE') ? true : undefined;
-    });
-    victim.kill('SIGKILL');
-    await new Promise((resolve) => victim.once('exit', resolve));
-    // CC carries on with a request whose client went away: the share and its bindings go.
-    await waitFor('the simulator to finish the unshare', async () => {
-      const now = await getJson<Truth>(`${sim.api}/_sim/truth`);
-      return now.shares.some(
-        (s) => s.instance_guid === share.instance_guid && s.target_space_guid === share.target_space_guid,
-      )
-        ? undefined
-        : true;
-    });
+    await killWorkerInFlight(sim, env, share);
     const during = await report(env, id, dir);
     const unshares = during.audit_trail.filter((entry) => entry.method === 'DELETE');
     expect(unshares).toHaveLength(1);
@@ -283,18 +298,9 @@ describe('a DELETE CC refused, then an unshare by someone else', () => {
     });
     // An operator fixes the binding and unshares by hand, between the campaign's two attempts.
     await putJson(`${sim.api}/_sim/bindings/${binding}/behaviour`, { unbind: 'sync' });
-    const token = await fetch(`${sim.api}/uaa/oauth/token`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from('cf:').toString('base64')}`,
-      },
-      body: new URLSearchParams({ grant_type: 'password', username: sim.username, password: sim.password }),
-    });
-    const { access_token: accessToken } = (await token.json()) as { access_token: string };
     const byHand = await fetch(
       `${sim.api}/v3/service_instances/${share.instance_guid}/relationships/shared_spaces/${share.target_space_guid}`,
-      { method: 'DELETE', headers: { authorization: `bearer ${accessToken}` } },
+      { method: 'DELETE', headers: { authorization: await simAdminAuthorization(sim) } },
     );
     expect(byHand.status).toBe(204);
     const item = await waitFor(
@@ -349,22 +355,7 @@ describe('a cancel after a write went out', () => {
     const { sim, env, dir, truth } = await setup('cancel-in-flight');
     const share = plainShare(truth, 1);
     const id = await planOne(env, share);
-    await putJson(`${sim.api}/_sim/faults`, { latencyMs: 3000, routes: [UNSHARE_ROUTE] });
-    const victim = startWorker(env, { CF_SHARES_LOCK_MS: '1500' });
-    await waitFor('the unshare to arrive', async () => {
-      const { writes } = await getJson<{ writes: Write[] }>(`${sim.api}/_sim/writes`);
-      return writes.some((w) => w.method === 'DELETE') ? true : undefined;
-    });
-    victim.kill('SIGKILL');
-    await new Promise((resolve) => victim.once('exit', resolve));
-    await waitFor('the simulator to finish the unshare', async () => {
-      const now = await getJson<Truth>(`${sim.api}/_sim/truth`);
-      return now.shares.some(
-        (s) => s.instance_guid === share.instance_guid && s.target_space_guid === share.target_space_guid,
-      )
-        ? undefined
-        : true;
-    });
+    await killWorkerInFlight(sim, env, share);
     await putJson(`${sim.api}/_sim/faults`, {});
 
     const cancelled = await runCli(['campaign', 'cancel', id], { env });

@@ -96,3 +96,17 @@ export function startSimProcess(args: string[] = []): Promise<SimProcess> {
     });
   });
 }
+
+/** A bearer value for the simulator's admin, from the password grant with the cf CLI's client, as an operator gets one. */
+export async function simAdminAuthorization(sim: SimProcess): Promise<string> {
+  const answer = await fetch(`${sim.api}/uaa/oauth/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from('cf:').toString('base64')}`,
+    },
+    body: new URLSearchParams({ grant_type: 'password', username: sim.username, password: sim.password }),
+  });
+  const { access_token: accessToken } = (await answer.json()) as { access_token: string };
+  return `bearer ${accessToken}`;
+}
