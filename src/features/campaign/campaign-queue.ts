@@ -217,7 +217,7 @@ export async function reconcileFailedJobs(
         outcome: 'failed',
         attempts: job.attemptsMade,
         at: new Date().toISOString(),
-        reason: `job failed without an outcome: ${job.failedReason || 'no reason given'}`,
+        reason: `job failed without an outcome: ${job.failedReason || 'no reason given'}${await unansweredUnshare(store, data)}`,
       });
       if (finished) {
         recorded += 1;
@@ -228,4 +228,15 @@ export async function reconcileFailedJobs(
   }
   for (const campaignId of touched) await onFinal(campaignId);
   return recorded;
+}
+
+/**
+ * What a failed record must not hide: an unshare of the item that went out with no answer (a worker that died while
+ * CC carried it out, time after time). No read is made here, so the record says that, and the campaign's verification
+ * reads every share at its end.
+ */
+async function unansweredUnshare(store: CampaignStore, data: UnshareJobData): Promise<string> {
+  const sent = await store.unshareSent(data.campaignId, data.itemId);
+  if (!sent || (sent.answer !== null && 'status' in sent.answer)) return '';
+  return `; its unshare ${sent.method} ${sent.path} (request id ${sent.id}, ${sent.at}) went out and its answer is unknown, so whether it took effect was not checked`;
 }
