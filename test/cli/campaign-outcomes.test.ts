@@ -175,10 +175,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 async function killWorkerInFlight(sim: SimProcess, env: Record<string, string>, share: TruthShare): Promise<void> {
   await putJson(`${sim.api}/_sim/faults`, { latencyMs: 3000, routes: [UNSHARE_ROUTE] });
   const victim = startWorker(env, { CF_SHARES_LOCK_MS: '1500' });
-  await waitFor('the unshare to arrive', async () => {
-    const { writes } = await getJson<{ writes: Write[] }>(`${sim.api}/_sim/writes`);
-    return writes.some((w) => w.method === 'DELETE') ? true : undefined;
-  });
+  await waitFor('the unshare to arrive', async () => ((await deletesSent(sim)).length > 0 ? true : undefined));
   victim.kill('SIGKILL');
   await new Promise((resolve) => victim.once('exit', resolve));
   await waitFor('the simulator to finish the unshare', async () => {
@@ -189,6 +186,28 @@ async function killWorkerInFlight(sim: SimProcess, env: Record<string, string>, 
       ? undefined
       : true;
   });
+}
+
+/** The DELETEs the simulator received, from its write log. */
+async function deletesSent(sim: SimProcess): Promise<Write[]> {
+  const { writes } = await getJson<{ writes: Write[] }>(`${sim.api}/_sim/writes`);
+  return writes.filter((w) => w.method === 'DELETE');
+}
+
+/** The campaign's only item, once a worker has recorded an outcome for it. */
+function settledItem(
+  env: Record<string, string>,
+  id: string,
+  dir: string,
+): Promise<CampaignJson['items'][number] & { reason?: string }> {
+  return waitFor(
+    'a worker to settle the item',
+    async () => {
+      const [item] = (await report(env, id, dir)).items;
+      return item!.outcome === 'pending' ? undefined : item;
+    },
+    60_000,
+  );
 }
 
 describe('outcomes are recorded from evidence', () => {
@@ -219,8 +238,7 @@ describe('outcomes are recorded from evidence', () => {
     await putJson(`${sim.api}/_sim/faults`, { latencyMs: 2500, routes: [UNSHARE_ROUTE] });
     const resumed = runCli(['campaign', 'resume', id], { env, timeoutMs: 60_000 });
     await waitFor('the unshare to arrive', async () => {
-      const { writes } = await getJson<{ writes: Write[] }>(`${sim.api}/_sim/writes`);
-      return writes.find((w) => w.method === 'DELETE' && w.path.endsWith(share.target_space_guid)) ? true : undefined;
+      return (await deletesSent(sim)).some((w) => w.path.endsWith(share.target_space_guid)) ? true : undefined;
     });
     await fetch(`${sim.api}/_sim/spaces/${share.target_space_guid}`, { method: 'DELETE' });
     expect((await resumed).code).toBe(0);
@@ -290,12 +308,9 @@ describe('a DELETE CC refused, then an unshare by someone else', () => {
     await putJson(`${sim.api}/_sim/bindings/${binding}/behaviour`, { unbind: 'fail' });
     const id = await planOne(env, share, [], 2, 6);
     startWorker(env);
-    await waitFor('the unshare to be refused', async () => {
-      const { writes } = await getJson<{ writes: Write[] }>(`${sim.api}/_sim/writes`);
-      return writes.some((w) => w.method === 'DELETE' && w.path.includes('shared_spaces') && w.status === 502)
-        ? true
-        : undefined;
-    });
+    await waitFor('the unshare to be refused', async () =>
+      (await deletesSent(sim)).some((w) => w.path.includes('shared_spaces') && w.status === 502) ? true : undefined,
+    );
     // An operator fixes the binding and unshares by hand, between the campaign's two attempts.
     await putJson(`${sim.api}/_sim/bindings/${binding}/behaviour`, { unbind: 'sync' });
     const byHand = await fetch(
@@ -303,16 +318,7 @@ describe('a DELETE CC refused, then an unshare by someone else', () => {
       { method: 'DELETE', headers: { authorization: await simAdminAuthorization(sim) } },
     );
     expect(byHand.status).toBe(204);
-    const item = await waitFor(
-      'the second attempt',
-      async () => {
-        const [settled] = (await report(env, id, dir)).items as Array<
-          CampaignJson['items'][number] & { reason?: string }
-        >;
-        return settled!.outcome === 'pending' ? undefined : settled;
-      },
-      60_000,
-    );
+    const item = await settledItem(env, id, dir);
     expect(item!.outcome).toBe('already_unshared');
     expect(item!.inferred).toBeNull();
     expect(JSON.stringify(item)).toMatch(/was refused with 502 \(CC code \d+\)/);
@@ -345,8 +351,7 @@ describe('--disable-flag', () => {
     const resumed = await runCli(['campaign', 'resume', meta!.id], { env });
     expect(resumed.code).toBe(2);
     expect(resumed.stderr).toContain('was cancelled');
-    const { writes } = await getJson<{ writes: Write[] }>(`${sim.api}/_sim/writes`);
-    expect(writes.filter((w) => w.method === 'DELETE')).toHaveLength(0);
+    expect(await deletesSent(sim)).toHaveLength(0);
   }, 120_000);
 });
 
@@ -366,20 +371,12 @@ describe('a cancel after a write went out', () => {
     expect((await report(env, id, dir)).items[0]!.outcome).toBe('pending');
 
     startWorker(env, { CF_SHARES_LOCK_MS: '1500' });
-    const item = await waitFor(
-      'a worker to settle the item',
-      async () => {
-        const [settled] = (await report(env, id, dir)).items;
-        return settled!.outcome === 'pending' ? undefined : settled;
-      },
-      60_000,
-    );
+    const item = await settledItem(env, id, dir);
     expect(item.outcome).toBe('unshared');
     expect(item.inferred).toMatch(/answer is unknown/);
     expect(item.destroyed_bindings.map((b) => b.guid).sort()).toEqual([...share.binding_guids].sort());
     // Settling sent nothing more: one DELETE in all.
-    const { writes } = await getJson<{ writes: Write[] }>(`${sim.api}/_sim/writes`);
-    expect(writes.filter((w) => w.method === 'DELETE')).toHaveLength(1);
+    expect(await deletesSent(sim)).toHaveLength(1);
   }, 120_000);
 
   it('ends a queued item that sent nothing as cancelled, saying no write was sent', async () => {
@@ -392,8 +389,7 @@ describe('a cancel after a write went out', () => {
     const [item] = (await report(env, id, dir)).items as Array<CampaignJson['items'][number] & { reason: string }>;
     expect(item!.outcome).toBe('cancelled');
     expect(JSON.stringify(item)).toContain('no write was sent for this item');
-    const { writes } = await getJson<{ writes: Write[] }>(`${sim.api}/_sim/writes`);
-    expect(writes.filter((w) => w.method === 'DELETE')).toHaveLength(0);
+    expect(await deletesSent(sim)).toHaveLength(0);
   }, 60_000);
 });
 

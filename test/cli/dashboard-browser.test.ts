@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { afterAll } from 'vitest';
 import { dropPrefix, uniquePrefix } from '../helpers/redis-prefix.js';
 import { CampaignStore } from '../../src/features/campaign/campaign-store.js';
-import type { CampaignMeta } from '../../src/features/campaign/campaign-model.js';
+import { campaignMeta } from '../helpers/campaign-meta.js';
 
 // The dashboard in a real headless Chromium (Debian's, driven by playwright-core): every page loads without a console
 // error or an uncaught exception, and a name holding markup shows as text. Screenshots go to test-artifacts/ (ignored).
@@ -30,22 +30,13 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
   it('opens the index, bull-board, reports and a campaign with no console error, names shown as text', async () => {
     const api = 'https://api.browser.example.com';
     await redis.hset(`{${prefix}}:foundations`, 'x', api);
-    const meta: CampaignMeta = {
+    const meta = campaignMeta({
       id: 'c-browser',
       api,
       createdAt: new Date(Date.now() - 30_000).toISOString(),
       createdBy: EVIL,
       total: 1,
-      options: {
-        rate: 5,
-        maxAttempts: 3,
-        retryDelaySeconds: 1,
-        onlyUnbound: false,
-        deleteBindingsFirst: false,
-        selectors: {},
-      },
-      status: 'running',
-    };
+    });
     const store = new CampaignStore(redis, prefix);
     await store.create(meta, [
       {

@@ -7,6 +7,7 @@ import { startCli, waitFor, type CliProcess } from '../helpers/campaign-processe
 import { parsePrometheusText, sumOf } from '../helpers/prometheus-text.js';
 import { ReportStore } from '../../src/features/report/report-store.js';
 import { CampaignStore } from '../../src/features/campaign/campaign-store.js';
+import { campaignMeta } from '../helpers/campaign-meta.js';
 import type { CampaignMeta, PlanItem } from '../../src/features/campaign/campaign-model.js';
 import { QueueName, queueNameFor } from '../../src/core/queue-names.js';
 
@@ -41,22 +42,12 @@ async function startDashboard(
 /** A campaign record whose names and CC reasons carry markup, as a hostile space or broker could make them. */
 async function seedCampaign(prefix: string, api: string): Promise<CampaignMeta> {
   const store = new CampaignStore(suite.redis, prefix);
-  const meta: CampaignMeta = {
+  const meta = campaignMeta({
     id: 'c-dash-1',
     api,
     createdAt: new Date(Date.now() - 60_000).toISOString(),
-    createdBy: 'tester',
     total: 3,
-    options: {
-      rate: 5,
-      maxAttempts: 3,
-      retryDelaySeconds: 1,
-      onlyUnbound: false,
-      deleteBindingsFirst: false,
-      selectors: {},
-    },
-    status: 'running',
-  };
+  });
   const item = (n: number, name: string): PlanItem => ({
     id: `c-dash-1-i${n}-s${n}`,
     instance: { guid: `i${n}`, name, offering: 'db', plan: 'small' },

@@ -4,7 +4,8 @@ import { Redis } from 'ioredis';
 import { REDIS_URL, dropPrefix, uniquePrefix } from '../../helpers/redis-prefix.js';
 import { CampaignStore } from '../../../src/features/campaign/campaign-store.js';
 import { reconcileFailedJobs } from '../../../src/features/campaign/campaign-queue.js';
-import type { CampaignMeta, PlanItem } from '../../../src/features/campaign/campaign-model.js';
+import { campaignMeta } from '../../helpers/campaign-meta.js';
+import type { PlanItem } from '../../../src/features/campaign/campaign-model.js';
 import type { UnshareJobData } from '../../../src/features/campaign/unshare-processor.js';
 
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
@@ -15,22 +16,7 @@ afterAll(async () => {
 });
 
 const API = 'https://api.example.com';
-const meta: CampaignMeta = {
-  id: 'c1',
-  api: API,
-  createdAt: new Date().toISOString(),
-  createdBy: 'tester',
-  total: 2,
-  options: {
-    rate: 5,
-    maxAttempts: 3,
-    retryDelaySeconds: 1,
-    onlyUnbound: false,
-    deleteBindingsFirst: false,
-    selectors: {},
-  },
-  status: 'running',
-};
+const meta = campaignMeta({ id: 'c1', api: API, total: 2 });
 const item = (n: number): PlanItem => ({
   id: `c1-i${n}`,
   instance: { guid: `i${n}`, name: `db-${n}`, offering: 'db', plan: 'small' },
