@@ -218,6 +218,6 @@ function isTrue(value: string | undefined): boolean {
 }
 
 /** Drops `user:password@` from a URL-looking string before it is shown. */
-export function redactUserinfo(value: string): string {
+function redactUserinfo(value: string): string {
   return value.replace(/\/\/[^/@\s]*@/, '//***@');
 }

@@ -236,7 +236,7 @@ export async function reconcileFailedJobs(
  * reads every share at its end.
  */
 async function unansweredUnshare(store: CampaignStore, data: UnshareJobData): Promise<string> {
-  const sent = await store.unshareSent(data.campaignId, data.itemId);
-  if (!sent || (sent.answer !== null && 'status' in sent.answer)) return '';
+  const sent = await store.unansweredUnshare(data.campaignId, data.itemId);
+  if (!sent) return '';
   return `; its unshare ${sent.method} ${sent.path} (request id ${sent.id}, ${sent.at}) went out and its answer is unknown, so whether it took effect was not checked`;
 }

@@ -306,6 +306,12 @@ export class CampaignStore {
     return { ...write, answer: answer === null ? null : (JSON.parse(answer) as WriteAnswer) };
   }
 
+  /** The item's last unshare when no status came back for it (no answer, or a network error), else undefined. */
+  async unansweredUnshare(id: string, itemId: string): Promise<AuditEntry | undefined> {
+    const sent = await this.unshareSent(id, itemId);
+    return sent && (sent.answer === null || !('status' in sent.answer)) ? sent : undefined;
+  }
+
   /** Every write in the order it was sent; `answer` null means "sent, answer unknown". */
   async auditEntries(id: string): Promise<AuditEntry[]> {
     const [sent, answers] = await Promise.all([

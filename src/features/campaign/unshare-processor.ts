@@ -274,8 +274,7 @@ export function unshareProcessor(deps: UnshareProcessorDeps) {
      * shared, the item fails as it would have.
      */
     async function settleUnansweredUnshare(): Promise<string | undefined> {
-      const sent = await store.unshareSent(campaignId, itemId);
-      if (!sent || (sent.answer !== null && 'status' in sent.answer)) return undefined;
+      if (!(await store.unansweredUnshare(campaignId, itemId))) return undefined;
       const item = await store.item(campaignId, itemId);
       if (!item || isBrokerItem(item)) return undefined;
       try {
